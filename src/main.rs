@@ -1,0 +1,5 @@
+//! The `simnet` command line.
+
+fn main() {
+    println!("simnet");
+}
