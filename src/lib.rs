@@ -9,6 +9,10 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod link;
 pub mod scenario;
 pub mod sim;
+pub mod stack;
+pub mod topo;
+pub mod trace;
 pub mod wire;

@@ -1,6 +1,12 @@
 //! The simulation core: virtual time, the event queue, seeded randomness and
 //! the world that runs nodes and links.
 
+pub mod outbox;
+pub mod queue;
+pub mod rng;
 pub mod time;
+pub mod world;
 
+pub use outbox::{FramePool, Outbox};
 pub use time::SimTime;
+pub use world::{RunSummary, Sim, StopReason};

@@ -7,8 +7,19 @@
 //! parses from and emits to such a buffer. These are the files a learner opens
 //! to see a header. Malformed bytes are an error value, never a panic.
 
+pub mod arp;
+pub mod checksum;
+pub mod describe;
+pub mod ethernet;
+pub mod icmp;
+pub mod ipv4;
 mod mac;
 
+pub use arp::{ArpOperation, ArpPacket, ArpRepr};
+pub use describe::describe_frame;
+pub use ethernet::{EtherType, EthernetFrame, EthernetRepr};
+pub use icmp::{DstUnreachable, IcmpPacket, IcmpRepr, TimeExceeded};
+pub use ipv4::{IpProtocol, Ipv4Packet, Ipv4Repr};
 pub use mac::{MacAddr, ParseMacError};
 
 use std::fmt;

@@ -1,0 +1,7 @@
+//! The link layer: links between interfaces and learning switches.
+
+pub mod channel;
+pub mod switch;
+
+pub use channel::{Channel, Fate, LinkParams};
+pub use switch::Switch;

@@ -1,0 +1,341 @@
+//! The world: one thread, one event queue, every node and link of a run.
+//!
+//! The loop pops the earliest event, hands it to its node, and carries out
+//! what the node put in its [`Outbox`]: frames onto links (where they become
+//! arrival events), timers into the queue, notes into the trace.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::queue::EventQueue;
+use super::{Outbox, SimTime};
+use crate::link::Fate;
+use crate::stack::{IpNode, PingReport, Timer};
+use crate::topo::{Graph, NodeId, NodeLogic};
+use crate::trace::event::{Direction, DropCause, Record, What};
+use crate::trace::{Trace, TraceSink};
+
+/// Something that happens at an instant.
+#[derive(Debug)]
+enum Event {
+    /// A frame reaches interface `iface` of `node`.
+    Arrive {
+        node: NodeId,
+        iface: usize,
+        frame: Vec<u8>,
+    },
+    /// A timer of `node` fires.
+    Timer { node: NodeId, timer: Timer },
+}
+
+/// Why a run stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// Nothing was left to do.
+    Idle,
+    /// The time limit was reached with events still pending.
+    TimeLimit,
+    /// The cap on events was reached.
+    EventLimit,
+}
+
+/// How a run went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunSummary {
+    /// Why it stopped.
+    pub reason: StopReason,
+    /// The virtual time it stopped at.
+    pub end: SimTime,
+    /// Events processed.
+    pub events: u64,
+    /// Frames handed to links.
+    pub frames: u64,
+}
+
+impl fmt::Display for RunSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (events, frames) = (self.events, self.frames);
+        match self.reason {
+            StopReason::Idle => write!(
+                f,
+                "run ended at {}: nothing left to do ({events} events, {frames} frames)",
+                self.end
+            ),
+            StopReason::TimeLimit => write!(
+                f,
+                "run stopped at the time limit {} with events still pending ({events} events, {frames} frames)",
+                self.end
+            ),
+            StopReason::EventLimit => write!(
+                f,
+                "run stopped at {} after the maximum of {events} events; is something looping? \
+                 ({frames} frames)",
+                self.end
+            ),
+        }
+    }
+}
+
+/// A simulation: the topology, the clock, the queue and the trace.
+pub struct Sim {
+    graph: Graph,
+    queue: EventQueue<Event>,
+    now: SimTime,
+    out: Outbox,
+    trace: Trace,
+    pings: Vec<(NodeId, usize)>,
+    time_limit: SimTime,
+    max_events: u64,
+    events: u64,
+    frames: u64,
+}
+
+impl fmt::Debug for Sim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sim")
+            .field("now", &self.now)
+            .field("nodes", &self.graph.node_count())
+            .field("links", &self.graph.edge_count())
+            .field("pending", &self.queue.len())
+            .finish()
+    }
+}
+
+impl Sim {
+    /// A simulation of `graph` at time zero; see [`crate::topo::TopologyBuilder`].
+    pub fn new(graph: Graph) -> Sim {
+        Sim {
+            graph,
+            queue: EventQueue::new(),
+            now: SimTime::ZERO,
+            out: Outbox::new(false),
+            trace: Trace::default(),
+            pings: Vec::new(),
+            time_limit: SimTime::MAX,
+            max_events: u64::MAX,
+            events: 0,
+            frames: 0,
+        }
+    }
+
+    /// Stops runs at `limit` of virtual time.
+    pub fn set_time_limit(&mut self, limit: Duration) {
+        self.time_limit = SimTime::ZERO + limit;
+    }
+
+    /// Stops runs after `max` events.
+    pub fn set_max_events(&mut self, max: u64) {
+        self.max_events = max;
+    }
+
+    /// Sends every trace event to `sink` from now on.
+    pub fn add_sink(&mut self, mut sink: Box<dyn TraceSink>) {
+        sink.begin(&self.node_names());
+        self.trace.add(sink);
+        self.out.tracing = true;
+    }
+
+    /// Every node's name and interface names, in node order.
+    pub fn node_names(&self) -> Vec<(String, Vec<String>)> {
+        self.graph
+            .node_weights()
+            .map(|n| (n.name.clone(), n.iface_names.clone()))
+            .collect()
+    }
+
+    /// The topology.
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The node named `name`.
+    pub fn node_id(&self, name: &str) -> Option<NodeId> {
+        self.graph
+            .node_indices()
+            .find(|&i| self.graph[i].name == name)
+    }
+
+    /// The IP stack of host or router `node`.
+    pub fn ip_node(&self, node: NodeId) -> Option<&IpNode> {
+        match &self.graph.node_weight(node)?.logic {
+            NodeLogic::Ip(ip) => Some(ip),
+            NodeLogic::Switch(_) => None,
+        }
+    }
+
+    pub(crate) fn schedule_timer(&mut self, at: SimTime, node: NodeId, timer: Timer) {
+        self.queue.push(at, Event::Timer { node, timer });
+    }
+
+    pub(crate) fn register_ping(&mut self, node: NodeId, local: usize) {
+        self.pings.push((node, local));
+    }
+
+    /// The reports of every ping, in the order they were added.
+    pub fn ping_reports(&self) -> Vec<PingReport> {
+        self.pings
+            .iter()
+            .map(|&(node, local)| {
+                self.ip_node(node)
+                    .and_then(|ip| ip.ping_report(local))
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// Runs until nothing is left to do, the time limit, or the event cap.
+    pub fn run(&mut self) -> RunSummary {
+        let reason = loop {
+            let Some(next) = self.queue.peek_time() else {
+                break StopReason::Idle;
+            };
+            if next > self.time_limit {
+                self.now = self.time_limit;
+                break StopReason::TimeLimit;
+            }
+            if self.events >= self.max_events {
+                break StopReason::EventLimit;
+            }
+            let Some((time, event)) = self.queue.pop() else {
+                break StopReason::Idle;
+            };
+            self.now = time;
+            self.events += 1;
+            self.dispatch(event);
+        };
+        RunSummary {
+            reason,
+            end: self.now,
+            events: self.events,
+            frames: self.frames,
+        }
+    }
+
+    /// Flushes and closes every trace sink; returns the first error.
+    pub fn finish_trace(&mut self) -> std::io::Result<()> {
+        self.trace.finish()
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        let now = self.now;
+        let node = match event {
+            Event::Arrive { node, iface, frame } => {
+                self.record(
+                    node,
+                    What::Frame {
+                        iface,
+                        dir: Direction::In,
+                        bytes: &frame,
+                    },
+                );
+                match &mut self.graph[node].logic {
+                    NodeLogic::Ip(ip) => ip.on_frame(now, iface, frame, &mut self.out),
+                    NodeLogic::Switch(sw) => sw.on_frame(now, iface, frame, &mut self.out),
+                }
+                node
+            }
+            Event::Timer { node, timer } => {
+                if let NodeLogic::Ip(ip) = &mut self.graph[node].logic {
+                    ip.on_timer(now, timer, &mut self.out);
+                }
+                node
+            }
+        };
+        self.carry_out(node);
+    }
+
+    /// Carries out what `node` put in the outbox.
+    fn carry_out(&mut self, node: NodeId) {
+        if !self.out.notes.is_empty() {
+            let notes = std::mem::take(&mut self.out.notes);
+            for note in &notes {
+                self.record(node, What::Note(note));
+            }
+            self.out.notes = notes;
+            self.out.notes.clear();
+        }
+        for (at, timer) in self.out.timers.drain(..) {
+            self.queue.push(at, Event::Timer { node, timer });
+        }
+        let mut frames = std::mem::take(&mut self.out.frames);
+        for (iface, frame) in frames.drain(..) {
+            self.transmit(node, iface, frame);
+        }
+        self.out.frames = frames;
+    }
+
+    /// Hands `frame` to the link on `iface` of `node`.
+    fn transmit(&mut self, node: NodeId, iface: usize, frame: Vec<u8>) {
+        let Some((link_id, side)) = self.graph[node].ports.get(iface).and_then(|p| p.link) else {
+            self.record(
+                node,
+                What::FrameDrop {
+                    iface,
+                    cause: DropCause::NoLink,
+                    bytes: &frame,
+                },
+            );
+            self.out.recycle(frame);
+            return;
+        };
+        let link = &mut self.graph[link_id];
+        let fate = link.channels[side].transmit(self.now, frame.len());
+        let (far_node, far_iface) = link.ends[1 - side];
+        if fate != Fate::QueueFull {
+            self.frames += 1;
+            self.record(
+                node,
+                What::Frame {
+                    iface,
+                    dir: Direction::Out,
+                    bytes: &frame,
+                },
+            );
+        }
+        match fate {
+            Fate::Arrives(at) => self.queue.push(
+                at,
+                Event::Arrive {
+                    node: far_node,
+                    iface: far_iface,
+                    frame,
+                },
+            ),
+            Fate::Lost | Fate::QueueFull => {
+                let cause = if fate == Fate::Lost {
+                    DropCause::LinkLoss
+                } else {
+                    DropCause::QueueFull
+                };
+                self.record(
+                    node,
+                    What::FrameDrop {
+                        iface,
+                        cause,
+                        bytes: &frame,
+                    },
+                );
+                self.out.recycle(frame);
+            }
+        }
+    }
+
+    fn record(&mut self, node: NodeId, what: What<'_>) {
+        if !self.trace.is_enabled() {
+            return;
+        }
+        let n = &self.graph[node];
+        self.trace.record(&Record {
+            time: self.now,
+            node: &n.name,
+            ifaces: &n.iface_names,
+            what,
+        });
+    }
+}

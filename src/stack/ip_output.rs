@@ -1,0 +1,280 @@
+//! The output path of an IP node: route, build the datagram, resolve the next
+//! hop with ARP, and the ICMP errors a node sends about others' packets.
+
+use std::net::Ipv4Addr;
+
+use super::ip_input::note_route;
+use super::ip_node::IpNode;
+use super::ping::PingError;
+use crate::sim::{Outbox, SimTime};
+use crate::trace::event::{DropCause, Note};
+use crate::wire::arp::PACKET_LEN as ARP_LEN;
+use crate::wire::ethernet::build_frame;
+use crate::wire::icmp::invoking_len;
+use crate::wire::ipv4::MIN_HEADER_LEN;
+use crate::wire::{
+    ArpOperation, ArpRepr, DstUnreachable, EtherType, EthernetFrame, EthernetRepr, IcmpPacket,
+    IcmpRepr, IpProtocol, Ipv4Packet, Ipv4Repr, MacAddr,
+};
+
+/// The TTL of datagrams this node originates (Linux's default).
+pub const DEFAULT_TTL: u8 = 64;
+
+/// Why a datagram could not be sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendError {
+    /// No route to the destination (`ENETUNREACH`).
+    NoRoute,
+    /// Larger than the outgoing interface's MTU (`EMSGSIZE`).
+    TooBig {
+        /// The MTU.
+        mtu: u16,
+    },
+}
+
+/// One IPv4 datagram to originate.
+pub(super) struct Datagram {
+    pub src: Option<Ipv4Addr>,
+    pub dst: Ipv4Addr,
+    pub protocol: IpProtocol,
+    pub ttl: u8,
+    pub dont_frag: bool,
+    pub payload_len: usize,
+}
+
+impl IpNode {
+    /// Sends a datagram; `fill` writes its `payload_len` payload bytes.
+    pub(super) fn send_ip(
+        &mut self,
+        now: SimTime,
+        dgram: Datagram,
+        fill: impl FnOnce(&mut [u8]),
+        out: &mut Outbox,
+    ) -> Result<(), SendError> {
+        let Some(route) = self.routes.lookup(dgram.dst).copied() else {
+            out.note(|| Note::Drop {
+                cause: DropCause::NoRoute,
+                iface: None,
+                what: format!("IP to {} ({})", dgram.dst, dgram.protocol),
+            });
+            return Err(SendError::NoRoute);
+        };
+        note_route(out, dgram.dst, &route, false);
+        let iface = &self.ifaces[route.iface];
+        let total = MIN_HEADER_LEN + dgram.payload_len;
+        if total > usize::from(iface.mtu) {
+            out.note(|| Note::Drop {
+                cause: DropCause::TooBig,
+                iface: Some(route.iface),
+                what: format!("IP to {}: {total} bytes over MTU {}", dgram.dst, iface.mtu),
+            });
+            return Err(SendError::TooBig { mtu: iface.mtu });
+        }
+        let repr = Ipv4Repr {
+            src: dgram.src.unwrap_or(iface.addr()),
+            dst: dgram.dst,
+            protocol: dgram.protocol,
+            ttl: dgram.ttl,
+            ident: self.next_ident,
+            dont_frag: dgram.dont_frag,
+            more_frags: false,
+            frag_offset: 0,
+            tos: 0,
+            payload_len: dgram.payload_len,
+        };
+        self.next_ident = self.next_ident.wrapping_add(1);
+        let eth = EthernetRepr {
+            src: iface.mac,
+            dst: MacAddr::ZERO,
+            ethertype: EtherType::IPV4,
+        };
+        let mut frame = out.take_buffer();
+        build_frame(&mut frame, &eth, total, |buf| {
+            repr.emit(&mut buf[..MIN_HEADER_LEN]);
+            fill(&mut buf[MIN_HEADER_LEN..]);
+        });
+        self.resolve_and_send(now, route.iface, route.next_hop(dgram.dst), frame, out);
+        Ok(())
+    }
+
+    /// Sends an ICMP message (no DF: the kernel's own messages may fragment).
+    pub(super) fn send_icmp(
+        &mut self,
+        now: SimTime,
+        src: Option<Ipv4Addr>,
+        dst: Ipv4Addr,
+        icmp: &IcmpRepr<'_>,
+        out: &mut Outbox,
+    ) -> Result<(), SendError> {
+        let dgram = Datagram {
+            src,
+            dst,
+            protocol: IpProtocol::ICMP,
+            ttl: DEFAULT_TTL,
+            dont_frag: false,
+            payload_len: icmp.buffer_len(),
+        };
+        self.send_ip(now, dgram, |buf| icmp.emit(buf), out)
+    }
+
+    /// Sends a ping's echo request: `size` data bytes in a fixed pattern
+    /// (byte `i` is `i mod 256`), DF set as Linux ping does by default.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn send_echo_request(
+        &mut self,
+        now: SimTime,
+        dst: Ipv4Addr,
+        ttl: u8,
+        ident: u16,
+        seq_no: u16,
+        size: usize,
+        out: &mut Outbox,
+    ) -> Result<(), SendError> {
+        let dgram = Datagram {
+            src: None,
+            dst,
+            protocol: IpProtocol::ICMP,
+            ttl,
+            dont_frag: true,
+            payload_len: 8 + size,
+        };
+        let fill = |buf: &mut [u8]| {
+            let header = IcmpRepr::EchoRequest {
+                ident,
+                seq_no,
+                data: &[],
+            };
+            header.emit(&mut buf[..8]);
+            for (i, byte) in buf[8..].iter_mut().enumerate() {
+                *byte = i as u8;
+            }
+            IcmpPacket::new_unchecked(buf).fill_checksum();
+        };
+        self.send_ip(now, dgram, fill, out)
+    }
+
+    /// Puts `frame` on `iface` towards `next_hop`, resolving its MAC first.
+    pub(super) fn resolve_and_send(
+        &mut self,
+        now: SimTime,
+        iface: usize,
+        next_hop: Ipv4Addr,
+        mut frame: Vec<u8>,
+        out: &mut Outbox,
+    ) {
+        let known = if self.ifaces[iface].is_broadcast(next_hop) {
+            Some(MacAddr::BROADCAST)
+        } else {
+            self.neighbors.lookup(now, iface, next_hop)
+        };
+        if let Some(mac) = known {
+            EthernetFrame::new_unchecked(&mut frame[..]).set_dst_addr(mac);
+            out.send(iface, frame);
+            return;
+        }
+        use super::arp::Enqueued;
+        match self.neighbors.enqueue(now, iface, next_hop, frame) {
+            Enqueued::SendRequest(retry_at) => {
+                self.send_arp_request(iface, next_hop, out);
+                out.arm(
+                    retry_at,
+                    super::timer::Timer::ArpRetry {
+                        iface,
+                        ip: next_hop,
+                    },
+                );
+            }
+            Enqueued::Queued => {}
+            Enqueued::DroppedOldest(old) => {
+                self.drop_frame(DropCause::ArpQueueFull, iface, old, out)
+            }
+        }
+    }
+
+    /// Broadcasts "who has `ip`?" on `iface` (RFC 826).
+    pub(super) fn send_arp_request(&mut self, iface: usize, ip: Ipv4Addr, out: &mut Outbox) {
+        let request = ArpRepr {
+            operation: ArpOperation::Request,
+            sender_mac: self.ifaces[iface].mac,
+            sender_ip: self.ifaces[iface].addr(),
+            target_mac: MacAddr::ZERO,
+            target_ip: ip,
+        };
+        self.send_arp(iface, MacAddr::BROADCAST, &request, out);
+    }
+
+    /// Sends an ARP packet in a frame to `dst`.
+    pub(super) fn send_arp(&mut self, iface: usize, dst: MacAddr, arp: &ArpRepr, out: &mut Outbox) {
+        let eth = EthernetRepr {
+            src: self.ifaces[iface].mac,
+            dst,
+            ethertype: EtherType::ARP,
+        };
+        let mut frame = out.take_buffer();
+        build_frame(&mut frame, &eth, ARP_LEN, |buf| arp.emit(buf));
+        out.send(iface, frame);
+    }
+
+    /// Reports that `packet` could not reach its destination: to the ping
+    /// that sent it when it is ours, else with an ICMP error to its source.
+    pub(super) fn report_unreachable(
+        &mut self,
+        now: SimTime,
+        packet: &[u8],
+        reason: DstUnreachable,
+        mtu: u16,
+        out: &mut Outbox,
+    ) {
+        if packet.len() < MIN_HEADER_LEN {
+            return;
+        }
+        let src = Ipv4Packet::new_unchecked(packet).src_addr();
+        if self.is_own_addr(src) {
+            let quoted = &packet[..invoking_len(packet)];
+            self.on_icmp_error(now, src, PingError::Unreachable(reason), quoted, out);
+            return;
+        }
+        self.send_icmp_error(
+            now,
+            packet,
+            |invoking| IcmpRepr::DstUnreachable {
+                reason,
+                next_hop_mtu: mtu,
+                invoking,
+            },
+            out,
+        );
+    }
+
+    /// Sends the ICMP error `make` builds about `packet` to its source,
+    /// unless RFC 1812 section 4.3.2.7 (RFC 1122 section 3.2.2) forbids one.
+    pub(super) fn send_icmp_error<'a>(
+        &mut self,
+        now: SimTime,
+        packet: &'a [u8],
+        make: impl FnOnce(&'a [u8]) -> IcmpRepr<'a>,
+        out: &mut Outbox,
+    ) {
+        if packet.len() < MIN_HEADER_LEN {
+            return;
+        }
+        let ip = Ipv4Packet::new_unchecked(packet);
+        let (src, dst) = (ip.src_addr(), ip.dst_addr());
+        let payload = packet.get(ip.header_len()..).unwrap_or_default();
+        let is_icmp_error = ip.protocol() == IpProtocol::ICMP
+            && payload
+                .first()
+                .is_some_and(|t| matches!(t, 3 | 4 | 5 | 11 | 12));
+        let bad_src = src.is_unspecified()
+            || src.is_broadcast()
+            || src.is_multicast()
+            || src.is_loopback()
+            || self.ifaces.iter().any(|i| i.is_broadcast(src));
+        let bad_dst = dst.is_multicast() || self.ifaces.iter().any(|i| i.is_broadcast(dst));
+        if is_icmp_error || bad_src || bad_dst || ip.frag_offset() > 0 {
+            return;
+        }
+        let icmp = make(&packet[..invoking_len(packet)]);
+        let _ = self.send_icmp(now, None, src, &icmp, out);
+    }
+}

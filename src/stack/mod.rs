@@ -1,0 +1,20 @@
+//! The protocol stack of hosts and routers: ARP, IPv4 with routing, ICMP,
+//! and the ping application. Each piece is a sans-IO state machine.
+
+pub mod arp;
+pub mod cidr;
+pub mod iface;
+pub mod ip_input;
+pub mod ip_node;
+pub mod ip_output;
+pub mod ping;
+pub mod route;
+pub mod timer;
+
+pub use cidr::Ipv4Cidr;
+pub use iface::IpIface;
+pub use ip_node::IpNode;
+pub use ip_output::SendError;
+pub use ping::{PingConfig, PingReport};
+pub use route::{Route, RouteKind, RoutingTable};
+pub use timer::Timer;

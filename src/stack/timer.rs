@@ -1,0 +1,27 @@
+//! The timers a node can arm. The world keeps them in its event queue and
+//! hands each back to the node when it fires.
+
+use std::net::Ipv4Addr;
+
+/// A timer of an IP node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// Time to resend (or give up) an ARP request for `ip` on `iface`.
+    ArpRetry {
+        /// Interface index.
+        iface: usize,
+        /// The address being resolved.
+        ip: Ipv4Addr,
+    },
+    /// An ARP cache entry may have expired.
+    ArpExpire {
+        /// Interface index.
+        iface: usize,
+        /// The entry's address.
+        ip: Ipv4Addr,
+    },
+    /// Ping number `.0` of this node sends its next echo request.
+    PingSend(usize),
+    /// Ping number `.0` of this node stops waiting for replies.
+    PingWaitOver(usize),
+}

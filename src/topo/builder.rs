@@ -1,0 +1,283 @@
+//! Building a topology from Rust: the same topology a scenario file gives.
+//!
+//! ```
+//! use std::time::Duration;
+//! use simnet::link::LinkParams;
+//! use simnet::topo::TopologyBuilder;
+//!
+//! let mut net = TopologyBuilder::new(1);
+//! let pc1 = net.add_host("pc1").unwrap();
+//! let pc2 = net.add_host("pc2").unwrap();
+//! let sw = net.add_switch("sw1", Duration::from_secs(300)).unwrap();
+//! net.add_iface(pc1, "eth0", "10.0.0.1/24".parse().unwrap(), None, 1500).unwrap();
+//! net.add_iface(pc2, "eth0", "10.0.0.2/24".parse().unwrap(), None, 1500).unwrap();
+//! net.link((pc1, "eth0"), (sw, "eth0"), LinkParams::default()).unwrap();
+//! net.link((pc2, "eth0"), (sw, "eth1"), LinkParams::default()).unwrap();
+//! let mut sim = net.build();
+//! sim.run();
+//! ```
+
+use std::fmt;
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use super::{Graph, Link, LinkId, Node, NodeId, NodeKind, NodeLogic, Port};
+use crate::link::{Channel, LinkParams, Switch};
+use crate::sim::rng::RngStream;
+use crate::sim::{Sim, SimTime};
+use crate::stack::{IpIface, IpNode, Ipv4Cidr, PingConfig, Timer};
+use crate::wire::MacAddr;
+
+/// Why a topology could not be built as asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopoError(pub String);
+
+impl fmt::Display for TopoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TopoError {}
+
+fn err<T>(message: String) -> Result<T, TopoError> {
+    Err(TopoError(message))
+}
+
+/// Builds a topology node by node, then a [`Sim`] to run it.
+#[derive(Debug)]
+pub struct TopologyBuilder {
+    seed: u64,
+    graph: Graph,
+    next_mac: u32,
+    pings: Vec<(NodeId, usize, Duration)>,
+}
+
+impl TopologyBuilder {
+    /// An empty topology for a run with `seed`.
+    pub fn new(seed: u64) -> TopologyBuilder {
+        TopologyBuilder {
+            seed,
+            graph: Graph::default(),
+            next_mac: 1,
+            pings: Vec::new(),
+        }
+    }
+
+    /// The node named `name`.
+    pub fn node_id(&self, name: &str) -> Option<NodeId> {
+        self.graph
+            .node_indices()
+            .find(|&i| self.graph[i].name == name)
+    }
+
+    fn add_node(
+        &mut self,
+        name: &str,
+        kind: NodeKind,
+        logic: NodeLogic,
+    ) -> Result<NodeId, TopoError> {
+        if self.node_id(name).is_some() {
+            return err(format!("a node named `{name}` already exists"));
+        }
+        if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == '.') {
+            return err(format!(
+                "`{name}` is not a node name: use letters, digits, - and _"
+            ));
+        }
+        Ok(self.graph.add_node(Node {
+            name: name.to_string(),
+            kind,
+            iface_names: Vec::new(),
+            ports: Vec::new(),
+            logic,
+        }))
+    }
+
+    /// Adds a host (an IP node that does not forward).
+    pub fn add_host(&mut self, name: &str) -> Result<NodeId, TopoError> {
+        self.add_node(name, NodeKind::Host, NodeLogic::Ip(IpNode::new(false)))
+    }
+
+    /// Adds a router (an IP node that forwards).
+    pub fn add_router(&mut self, name: &str) -> Result<NodeId, TopoError> {
+        self.add_node(name, NodeKind::Router, NodeLogic::Ip(IpNode::new(true)))
+    }
+
+    /// Adds a learning switch whose entries age out after `aging`.
+    pub fn add_switch(&mut self, name: &str, aging: Duration) -> Result<NodeId, TopoError> {
+        self.add_node(
+            name,
+            NodeKind::Switch,
+            NodeLogic::Switch(Switch::new(aging)),
+        )
+    }
+
+    fn fresh_mac(&mut self) -> MacAddr {
+        let mac = MacAddr::local(self.next_mac);
+        self.next_mac += 1;
+        mac
+    }
+
+    /// Adds interface `name` with address `cidr` to host or router `node`; a
+    /// MAC is assigned (`02:00:00:00:00:01`, `…:02`, … in order) unless given.
+    pub fn add_iface(
+        &mut self,
+        node: NodeId,
+        name: &str,
+        cidr: Ipv4Cidr,
+        mac: Option<MacAddr>,
+        mtu: u16,
+    ) -> Result<usize, TopoError> {
+        if !(68..=1500).contains(&mtu) {
+            return err(format!("MTU {mtu} is outside 68..=1500"));
+        }
+        let mac = match mac {
+            Some(mac) => mac,
+            None => self.fresh_mac(),
+        };
+        let n = self.node_mut(node)?;
+        if n.iface_index(name).is_some() {
+            return err(format!("{} already has an interface named {name}", n.name));
+        }
+        let NodeLogic::Ip(ip) = &mut n.logic else {
+            return err(format!(
+                "{} is a switch: its ports have no addresses",
+                n.name
+            ));
+        };
+        ip.add_iface(IpIface {
+            name: name.to_string(),
+            mac,
+            cidr,
+            mtu,
+        });
+        n.iface_names.push(name.to_string());
+        n.ports.push(Port { mac, link: None });
+        Ok(n.ports.len() - 1)
+    }
+
+    fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, TopoError> {
+        match self.graph.node_weight_mut(node) {
+            Some(n) => Ok(n),
+            None => err(format!("no node with id {}", node.index())),
+        }
+    }
+
+    fn ip_node_mut(&mut self, node: NodeId) -> Result<(&str, &mut IpNode), TopoError> {
+        let n = self.node_mut(node)?;
+        match &mut n.logic {
+            NodeLogic::Ip(ip) => Ok((&n.name, ip)),
+            NodeLogic::Switch(_) => err(format!("{} is a switch, not a host or router", n.name)),
+        }
+    }
+
+    /// Adds a static route on `node`: packets for `dest` go to `via`.
+    pub fn add_route(
+        &mut self,
+        node: NodeId,
+        dest: Ipv4Cidr,
+        via: Ipv4Addr,
+    ) -> Result<(), TopoError> {
+        let (name, ip) = self.ip_node_mut(node)?;
+        ip.add_route(dest, via)
+            .or_else(|_| err(format!("{via} is outside every subnet of {name}")))
+    }
+
+    /// Sets `node`'s default gateway.
+    pub fn set_gateway(&mut self, node: NodeId, via: Ipv4Addr) -> Result<(), TopoError> {
+        self.add_route(node, Ipv4Cidr::DEFAULT, via)
+    }
+
+    /// The index of `iface` on `node`; a switch gets a new port when `iface`
+    /// is a port name (`ethN`) it does not have yet.
+    fn port(&mut self, node: NodeId, iface: &str) -> Result<usize, TopoError> {
+        if let Some(i) = self.node_mut(node)?.iface_index(iface) {
+            return Ok(i);
+        }
+        if self.node_mut(node)?.kind != NodeKind::Switch {
+            let n = self.node_mut(node)?;
+            return err(format!(
+                "{} has no interface {iface} (it has: {})",
+                n.name,
+                n.iface_names.join(", ")
+            ));
+        }
+        let mac = self.fresh_mac();
+        let n = self.node_mut(node)?;
+        if let NodeLogic::Switch(sw) = &mut n.logic {
+            sw.add_port();
+        }
+        n.iface_names.push(iface.to_string());
+        n.ports.push(Port { mac, link: None });
+        Ok(n.ports.len() - 1)
+    }
+
+    /// Joins interface `a.1` of node `a.0` and `b.1` of `b.0` with a link.
+    pub fn link(
+        &mut self,
+        a: (NodeId, &str),
+        b: (NodeId, &str),
+        params: LinkParams,
+    ) -> Result<LinkId, TopoError> {
+        if !(0.0..=1.0).contains(&params.loss) {
+            return err(format!("loss {} is outside [0, 1]", params.loss));
+        }
+        if params.queue_frames == 0 {
+            return err("a link needs a queue of at least one frame".to_string());
+        }
+        let ia = self.port(a.0, a.1)?;
+        let ib = self.port(b.0, b.1)?;
+        let name_a = format!("{}.{}", self.graph[a.0].name, a.1);
+        let name_b = format!("{}.{}", self.graph[b.0].name, b.1);
+        if (a.0, ia) == (b.0, ib) {
+            return err(format!("a link from {name_a} to itself"));
+        }
+        for ((node, i), name) in [((a.0, ia), &name_a), ((b.0, ib), &name_b)] {
+            if self.graph[node].ports[i].link.is_some() {
+                return err(format!("{name} already has a link"));
+            }
+        }
+        let channel = |from: &str, to: &str| {
+            Channel::new(
+                params,
+                RngStream::new(self.seed, &format!("link {from}>{to}")),
+            )
+        };
+        let link = Link {
+            ends: [(a.0, ia), (b.0, ib)],
+            channels: [channel(&name_a, &name_b), channel(&name_b, &name_a)],
+        };
+        let id = self.graph.add_edge(a.0, b.0, link);
+        self.graph[a.0].ports[ia].link = Some((id, 0));
+        self.graph[b.0].ports[ib].link = Some((id, 1));
+        Ok(id)
+    }
+
+    /// Adds a ping from `node` that sends its first request at `at`.
+    /// Returns the ping's number in [`Sim::ping_reports`].
+    pub fn add_ping(
+        &mut self,
+        node: NodeId,
+        at: Duration,
+        config: PingConfig,
+    ) -> Result<usize, TopoError> {
+        if config.count == 0 {
+            return err("a ping needs a count of at least 1".to_string());
+        }
+        let (_, ip) = self.ip_node_mut(node)?;
+        let local = ip.add_ping(config);
+        self.pings.push((node, local, at));
+        Ok(self.pings.len() - 1)
+    }
+
+    /// The finished topology, ready to run.
+    pub fn build(self) -> Sim {
+        let mut sim = Sim::new(self.graph);
+        for (node, local, at) in self.pings {
+            sim.schedule_timer(SimTime::ZERO + at, node, Timer::PingSend(local));
+            sim.register_ping(node, local);
+        }
+        sim
+    }
+}

@@ -1,0 +1,278 @@
+//! Trace events: everything a run reports, with its time and place.
+//!
+//! The world emits frame events itself (it sees every frame go out and come
+//! in); protocol layers report the rest as [`Note`]s, which they build only
+//! when tracing is on.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use crate::sim::SimTime;
+use crate::stack::cidr::Ipv4Cidr;
+use crate::stack::route::RouteKind;
+use crate::wire::MacAddr;
+
+/// Which way a frame crossed an interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Sent (handed to the link).
+    Out,
+    /// Received (arrived from the link).
+    In,
+}
+
+impl Direction {
+    /// `>` for out, `<` for in, as in the text trace.
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Direction::Out => ">",
+            Direction::In => "<",
+        }
+    }
+}
+
+/// Why something was dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropCause {
+    /// The link lost the frame (its loss probability).
+    LinkLoss,
+    /// The link's transmit queue was full (tail drop).
+    QueueFull,
+    /// The interface has no link attached.
+    NoLink,
+    /// The frame is addressed to another station's MAC.
+    NotOurMac,
+    /// The bytes could not be parsed.
+    Malformed,
+    /// A header checksum did not match.
+    BadChecksum,
+    /// The TTL ran out at a router.
+    TtlExpired,
+    /// No route to the destination.
+    NoRoute,
+    /// ARP got no answer for the next hop.
+    ArpFailed,
+    /// Too many packets were waiting for one ARP answer.
+    ArpQueueFull,
+    /// An IP packet for another host reached a host (hosts do not forward).
+    NotOurAddress,
+    /// No protocol handler for the packet.
+    Unhandled,
+    /// The packet is larger than the outgoing link's MTU.
+    TooBig,
+}
+
+impl DropCause {
+    /// The short name printed in the text trace.
+    pub fn name(self) -> &'static str {
+        match self {
+            DropCause::LinkLoss => "link-loss",
+            DropCause::QueueFull => "queue-full",
+            DropCause::NoLink => "no-link",
+            DropCause::NotOurMac => "not-our-mac",
+            DropCause::Malformed => "malformed",
+            DropCause::BadChecksum => "bad-checksum",
+            DropCause::TtlExpired => "ttl-expired",
+            DropCause::NoRoute => "no-route",
+            DropCause::ArpFailed => "arp-failed",
+            DropCause::ArpQueueFull => "arp-queue-full",
+            DropCause::NotOurAddress => "not-our-address",
+            DropCause::Unhandled => "unhandled",
+            DropCause::TooBig => "too-big",
+        }
+    }
+}
+
+impl fmt::Display for DropCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Something a protocol layer reports.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Note {
+    /// A switch learned that `mac` is behind `port`.
+    SwitchLearn {
+        /// The source address seen.
+        mac: MacAddr,
+        /// The port it arrived on.
+        port: usize,
+    },
+    /// A switch saw a known `mac` arrive on a different port.
+    SwitchMove {
+        /// The address.
+        mac: MacAddr,
+        /// Where it was.
+        from: usize,
+        /// Where it is now.
+        to: usize,
+    },
+    /// A switch forgot `mac` after the aging time.
+    SwitchAge {
+        /// The address.
+        mac: MacAddr,
+        /// The port it was on.
+        port: usize,
+    },
+    /// A switch sent a frame out of every port but the one it came in on.
+    SwitchFlood {
+        /// The frame's destination.
+        dst: MacAddr,
+        /// Why: broadcast, multicast or unknown unicast.
+        reason: &'static str,
+        /// The port it came in on.
+        in_port: usize,
+        /// The ports it went out of.
+        out_ports: Vec<usize>,
+    },
+    /// A switch sent a frame out of the one port its destination is behind.
+    SwitchForward {
+        /// The frame's destination.
+        dst: MacAddr,
+        /// The port it came in on.
+        in_port: usize,
+        /// The port it went out of.
+        out_port: usize,
+    },
+    /// A switch dropped a frame whose destination is behind the port it came
+    /// in on (the destination already heard it).
+    SwitchFilter {
+        /// The frame's destination.
+        dst: MacAddr,
+        /// The port.
+        port: usize,
+    },
+    /// An ARP cache entry was added.
+    ArpAdd {
+        /// Interface.
+        iface: usize,
+        /// Address.
+        ip: Ipv4Addr,
+        /// Its MAC.
+        mac: MacAddr,
+    },
+    /// An ARP cache entry changed its MAC.
+    ArpUpdate {
+        /// Interface.
+        iface: usize,
+        /// Address.
+        ip: Ipv4Addr,
+        /// The new MAC.
+        mac: MacAddr,
+        /// The MAC it had.
+        old: MacAddr,
+    },
+    /// An ARP cache entry expired.
+    ArpExpire {
+        /// Interface.
+        iface: usize,
+        /// Address.
+        ip: Ipv4Addr,
+        /// The MAC it had.
+        mac: MacAddr,
+    },
+    /// An ARP request was sent again.
+    ArpRetry {
+        /// Interface.
+        iface: usize,
+        /// The address being resolved.
+        ip: Ipv4Addr,
+        /// Which request this is.
+        attempt: u8,
+        /// How many will be sent at most.
+        of: u8,
+    },
+    /// ARP gave up on an address.
+    ArpFailed {
+        /// Interface.
+        iface: usize,
+        /// The address that never answered.
+        ip: Ipv4Addr,
+        /// How many waiting packets were dropped.
+        dropped: usize,
+    },
+    /// The route chosen for a packet.
+    Route {
+        /// The packet's destination.
+        dst: Ipv4Addr,
+        /// The outgoing interface.
+        iface: usize,
+        /// The gateway, if not directly connected.
+        via: Option<Ipv4Addr>,
+        /// The route's prefix.
+        dest: Ipv4Cidr,
+        /// Where the route came from.
+        kind: RouteKind,
+        /// Whether the packet is forwarded (true) or sent by this node.
+        forwarded: bool,
+    },
+    /// Something was dropped by a protocol layer.
+    Drop {
+        /// Why.
+        cause: DropCause,
+        /// Interface, if one is involved.
+        iface: Option<usize>,
+        /// What was dropped, decoded (see [`crate::wire::describe`]).
+        what: String,
+    },
+    /// A line of a ping's output.
+    Ping(String),
+}
+
+/// One trace event.
+#[derive(Clone, Copy, Debug)]
+pub struct Record<'a> {
+    /// When it happened.
+    pub time: SimTime,
+    /// The node's name.
+    pub node: &'a str,
+    /// Names of the node's interfaces, by index.
+    pub ifaces: &'a [String],
+    /// What happened.
+    pub what: What<'a>,
+}
+
+impl Record<'_> {
+    /// The name of interface `index` of this record's node (`?` if unknown).
+    pub fn iface_name(&self, index: usize) -> &str {
+        self.ifaces.get(index).map_or("?", String::as_str)
+    }
+}
+
+/// What a trace event says.
+#[derive(Clone, Copy, Debug)]
+pub enum What<'a> {
+    /// A frame crossed an interface.
+    Frame {
+        /// Interface index.
+        iface: usize,
+        /// Out or in.
+        dir: Direction,
+        /// The whole Ethernet frame, without FCS.
+        bytes: &'a [u8],
+    },
+    /// A frame was dropped at an interface (link loss, full queue, no link).
+    FrameDrop {
+        /// Interface index.
+        iface: usize,
+        /// Why.
+        cause: DropCause,
+        /// The frame.
+        bytes: &'a [u8],
+    },
+    /// A protocol layer's report.
+    Note(&'a Note),
+}
+
+/// Receives every trace event of a run, in order.
+pub trait TraceSink {
+    /// Called once before the run with every node's name and interface names.
+    fn begin(&mut self, _nodes: &[(String, Vec<String>)]) {}
+    /// Called for each event.
+    fn record(&mut self, record: &Record<'_>);
+    /// Called once after the run; flushes files.
+    fn finish(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,146 @@
+//! JSON lines: one object per trace event, for programs to read.
+//!
+//! Every object has `t` (seconds, as in the text trace), `ns` (virtual
+//! nanoseconds), `node`, `event` and `text` (the text trace's line without
+//! its time); frame events add `iface`, `dir` or `cause`, `len` and `hex`
+//! (the frame's bytes).
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::event::{Note, Record, TraceSink, What};
+use super::text::render;
+
+/// Writes one JSON object a line to a writer.
+pub struct JsonSink {
+    out: Box<dyn Write>,
+    error: Option<io::Error>,
+}
+
+impl JsonSink {
+    /// A sink writing to `out`.
+    pub fn new(out: Box<dyn Write>) -> JsonSink {
+        JsonSink { out, error: None }
+    }
+}
+
+/// `s` as a JSON string literal.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn event_name(note: &Note) -> &'static str {
+    match note {
+        Note::SwitchLearn { .. }
+        | Note::SwitchMove { .. }
+        | Note::SwitchAge { .. }
+        | Note::SwitchFlood { .. }
+        | Note::SwitchForward { .. }
+        | Note::SwitchFilter { .. } => "switch",
+        Note::ArpAdd { .. }
+        | Note::ArpUpdate { .. }
+        | Note::ArpExpire { .. }
+        | Note::ArpRetry { .. }
+        | Note::ArpFailed { .. } => "arp",
+        Note::Route { .. } => "route",
+        Note::Drop { .. } => "drop",
+        Note::Ping(_) => "ping",
+    }
+}
+
+/// The JSON object of one record (without newline).
+pub fn to_json(record: &Record<'_>) -> String {
+    let mut text = String::new();
+    render(record, &mut text);
+    // The text line starts with the time and a space; the object has it apart.
+    let text = text.split_once(' ').map_or("", |(_, rest)| rest);
+    let mut o = format!(
+        "{{\"t\":\"{}\",\"ns\":{},\"node\":{}",
+        record.time,
+        record.time.as_nanos(),
+        json_string(record.node)
+    );
+    let frame = |o: &mut String, iface: usize, bytes: &[u8]| {
+        let _ = write!(
+            o,
+            ",\"iface\":{},\"len\":{},\"hex\":\"",
+            json_string(record.iface_name(iface)),
+            bytes.len()
+        );
+        for b in bytes {
+            let _ = write!(o, "{b:02x}");
+        }
+        o.push('"');
+    };
+    match record.what {
+        What::Frame { iface, dir, bytes } => {
+            let dir = match dir {
+                super::Direction::Out => "out",
+                super::Direction::In => "in",
+            };
+            let _ = write!(o, ",\"event\":\"frame\",\"dir\":\"{dir}\"");
+            frame(&mut o, iface, bytes);
+        }
+        What::FrameDrop {
+            iface,
+            cause,
+            bytes,
+        } => {
+            let _ = write!(o, ",\"event\":\"drop\",\"cause\":\"{cause}\"");
+            frame(&mut o, iface, bytes);
+        }
+        What::Note(note) => {
+            let _ = write!(o, ",\"event\":\"{}\"", event_name(note));
+            if let Note::Drop { cause, .. } = note {
+                let _ = write!(o, ",\"cause\":\"{cause}\"");
+            }
+        }
+    }
+    let _ = write!(o, ",\"text\":{}}}", json_string(text));
+    o
+}
+
+impl TraceSink for JsonSink {
+    fn record(&mut self, record: &Record<'_>) {
+        if self.error.is_some() {
+            return;
+        }
+        if let Err(e) = writeln!(self.out, "{}", to_json(record)) {
+            self.error = Some(e);
+        }
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.out.flush()?;
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_strings() {
+        assert_eq!(json_string("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+    }
+}

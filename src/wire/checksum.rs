@@ -1,0 +1,199 @@
+//! The Internet checksum (RFC 1071) and its incremental update (RFC 1624).
+//!
+//! IPv4, ICMP, UDP and TCP all protect their bytes with the same checksum: the
+//! 16-bit ones-complement of the ones-complement sum of the data taken as
+//! big-endian 16-bit words (RFC 1071 §1). A receiver sums the data *with* the
+//! checksum field in place; the result folds to `0xffff`, so its complement,
+//! [`checksum`], is zero when the data is intact.
+//!
+//! ```
+//! use simnet::wire::checksum;
+//! let mut header = [0x45, 0x00, 0x00, 0x1c, 0, 0, 0, 0, 64, 1, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+//! let c = checksum::checksum(&header);
+//! header[10..12].copy_from_slice(&c.to_be_bytes());
+//! assert_eq!(checksum::checksum(&header), 0);
+//! ```
+
+use std::net::Ipv4Addr;
+
+/// The ones-complement sum of `data` as big-endian 16-bit words, an odd
+/// trailing byte padded with a zero byte (RFC 1071 §1, §4.1), not yet folded
+/// to 16 bits.
+///
+/// Sums can be added together before [`fold`] (RFC 1071 §2(B), "commutative
+/// and associative"): for data up to 64 KiB the value stays below 2^31, so a
+/// few of them add without overflow. Longer data is reduced modulo `0xffff`
+/// along the way, which leaves the folded result unchanged.
+pub fn sum(data: &[u8]) -> u32 {
+    let mut acc: u64 = 0;
+    let mut words = data.chunks_exact(2);
+    for word in &mut words {
+        if let [hi, lo] = *word {
+            acc += u64::from(u16::from_be_bytes([hi, lo]));
+        }
+    }
+    if let [last] = *words.remainder() {
+        acc += u64::from(last) << 8;
+    }
+    // End-around carry keeps the value congruent modulo 0xffff (RFC 1071 §2(C)).
+    while acc > u64::from(u32::MAX >> 1) {
+        acc = (acc & 0xffff) + (acc >> 16);
+    }
+    // The loop leaves acc below 2^31.
+    acc as u32
+}
+
+/// Folds the carries of a [`sum`] back into 16 bits and returns the
+/// ones-complement of the result: the value for a checksum field (RFC 1071 §1).
+pub fn fold(sum: u32) -> u16 {
+    let mut s = sum;
+    while s > 0xffff {
+        s = (s & 0xffff) + (s >> 16);
+    }
+    // The loop leaves s at most 0xffff.
+    !(s as u16)
+}
+
+/// The Internet checksum of `data`: `fold(sum(data))`.
+///
+/// Zero when `data` includes a correct checksum field.
+pub fn checksum(data: &[u8]) -> u16 {
+    fold(sum(data))
+}
+
+/// The unfolded sum of the IPv4 pseudo-header that UDP (RFC 768) and TCP
+/// (RFC 9293 §3.1) put in front of their own bytes when checksumming:
+/// source address, destination address, a zero byte, the protocol number and
+/// the UDP/TCP length.
+pub fn pseudo_header_sum(src: Ipv4Addr, dst: Ipv4Addr, protocol: u8, length: u16) -> u32 {
+    let [s0, s1, s2, s3] = src.octets();
+    let [d0, d1, d2, d3] = dst.octets();
+    let words = [
+        u16::from_be_bytes([s0, s1]),
+        u16::from_be_bytes([s2, s3]),
+        u16::from_be_bytes([d0, d1]),
+        u16::from_be_bytes([d2, d3]),
+        u16::from(protocol),
+        length,
+    ];
+    words.iter().map(|&w| u32::from(w)).sum()
+}
+
+/// The checksum after one 16-bit word of the data changes from `old` to `new`,
+/// without summing the data again: RFC 1624 §3, eqn. 3,
+/// `HC' = ~(~HC + ~m + m')`.
+///
+/// Eqn. 3 (unlike RFC 1141's eqn. 2) never turns a checksum that should be
+/// `0x0000` into `0xffff`; see RFC 1624 §4.
+pub fn update_u16(checksum: u16, old: u16, new: u16) -> u16 {
+    fold(u32::from(!checksum) + u32::from(!old) + u32::from(new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example of RFC 1071 §3: the bytes 00 01 f2 03 f4 f5 f6 f7 sum to
+    /// `ddf2` after folding.
+    #[test]
+    fn rfc1071_example() {
+        let data = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
+        assert_eq!(sum(&data), 0x0002_ddf0);
+        assert_eq!(checksum(&data), !0xddf2);
+    }
+
+    #[test]
+    fn odd_length_pads_with_zero() {
+        assert_eq!(sum(&[0x12]), 0x1200);
+        assert_eq!(sum(&[0x12, 0x34, 0x56]), 0x1234 + 0x5600);
+        assert_eq!(
+            checksum(&[0x12, 0x34, 0x56]),
+            checksum(&[0x12, 0x34, 0x56, 0])
+        );
+        assert_eq!(checksum(&[]), 0xffff);
+    }
+
+    /// The IPv4 header of the well-known worked example (Wikipedia, "Internet
+    /// checksum"): 192.168.0.1 > 192.168.0.199, UDP, checksum field 0xb861.
+    #[test]
+    fn known_ipv4_header_verifies() {
+        let header = [
+            0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8,
+            0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+        ];
+        assert_eq!(checksum(&header), 0);
+        let mut zeroed = header;
+        zeroed[10] = 0;
+        zeroed[11] = 0;
+        assert_eq!(checksum(&zeroed), 0xb861);
+        let mut corrupted = header;
+        corrupted[19] ^= 0x01;
+        assert_ne!(checksum(&corrupted), 0);
+    }
+
+    #[test]
+    fn long_data_does_not_overflow() {
+        let data = vec![0xff; 1 << 20];
+        assert!(sum(&data) < 1 << 31);
+        assert_eq!(checksum(&data), 0);
+        let data = vec![0x01; 300_001];
+        let mut words = vec![0x0101u32; 150_000];
+        words.push(0x0100);
+        let expected = fold(words.iter().fold(0u32, |a, &w| {
+            let s = a + w;
+            (s & 0xffff) + (s >> 16)
+        }));
+        assert_eq!(checksum(&data), expected);
+    }
+
+    #[test]
+    fn pseudo_header_matches_bytes() {
+        let src = Ipv4Addr::new(192, 168, 1, 2);
+        let dst = Ipv4Addr::new(10, 0, 0, 255);
+        let bytes = [192, 168, 1, 2, 10, 0, 0, 255, 0, 17, 0x01, 0x2c];
+        assert_eq!(fold(pseudo_header_sum(src, dst, 17, 300)), checksum(&bytes));
+    }
+
+    /// RFC 1624 §4: sum of the other words 0xcd7a, m = 0x5555 becomes
+    /// m' = 0x3285; the correct new checksum is 0x0000 (eqn. 2 gives 0xffff).
+    #[test]
+    fn rfc1624_example_edge() {
+        let hc = checksum(&[0xcd, 0x7a, 0x55, 0x55]);
+        assert_eq!(hc, 0xdd2f);
+        assert_eq!(update_u16(hc, 0x5555, 0x3285), 0x0000);
+        assert_eq!(checksum(&[0xcd, 0x7a, 0x32, 0x85]), 0x0000);
+    }
+
+    /// Incremental update equals a full recompute for many words, including
+    /// 0x0000 and 0xffff as old and new values.
+    #[test]
+    fn incremental_equals_recompute() {
+        let mut state: u32 = 0x1234_5678;
+        let mut next = || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (state >> 16) as u16
+        };
+        let specials = [0x0000, 0xffff, 0x0001, 0xfffe, 0x8000];
+        for round in 0..2000 {
+            let mut words: Vec<u16> = (0..6).map(|_| next()).collect();
+            if round % 3 == 0 {
+                words[2] = specials[round % specials.len()];
+            }
+            let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_be_bytes()).collect();
+            let before = checksum(&bytes);
+            let new = if round % 5 == 0 {
+                specials[(round / 5) % specials.len()]
+            } else {
+                next()
+            };
+            let mut changed = words.clone();
+            changed[2] = new;
+            let bytes: Vec<u8> = changed.iter().flat_map(|w| w.to_be_bytes()).collect();
+            assert_eq!(
+                update_u16(before, words[2], new),
+                checksum(&bytes),
+                "words {words:04x?} -> {new:04x}"
+            );
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! Frames built by simnet's emitters, decoded by etherparse: both must read
+//! the same fields (see `common/etherparse_check.rs`).
+
+mod common {
+    pub mod etherparse_check;
+}
+
+use std::net::Ipv4Addr;
+
+use common::etherparse_check::assert_frame_agrees;
+use simnet::wire::ethernet::build_frame;
+use simnet::wire::icmp::invoking_len;
+use simnet::wire::{
+    describe_frame, ArpOperation, ArpRepr, DstUnreachable, EtherType, EthernetRepr, IcmpRepr,
+    IpProtocol, Ipv4Packet, Ipv4Repr, MacAddr, TimeExceeded,
+};
+
+const HOST_A: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 2);
+const ROUTER: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 1);
+const HOST_B: Ipv4Addr = Ipv4Addr::new(192, 168, 2, 9);
+
+fn eth(ethertype: EtherType, dst: MacAddr) -> EthernetRepr {
+    EthernetRepr {
+        src: MacAddr::local(1),
+        dst,
+        ethertype,
+    }
+}
+
+fn ip(protocol: IpProtocol, payload_len: usize) -> Ipv4Repr {
+    Ipv4Repr {
+        src: HOST_A,
+        dst: HOST_B,
+        protocol,
+        ttl: 64,
+        ident: 0x1c46,
+        dont_frag: true,
+        more_frags: false,
+        frag_offset: 0,
+        tos: 0,
+        payload_len,
+    }
+}
+
+/// An Ethernet frame carrying `repr`'s header and then `payload`.
+fn ip_frame(repr: Ipv4Repr, payload: &[u8]) -> Vec<u8> {
+    assert_eq!(repr.payload_len, payload.len());
+    let mut buf = Vec::new();
+    build_frame(
+        &mut buf,
+        &eth(EtherType::IPV4, MacAddr::local(3)),
+        repr.total_len(),
+        |p| {
+            repr.emit(p);
+            p[repr.header_len()..].copy_from_slice(payload);
+        },
+    );
+    buf
+}
+
+fn icmp_bytes(icmp: &IcmpRepr<'_>) -> Vec<u8> {
+    let mut bytes = vec![0; icmp.buffer_len()];
+    icmp.emit(&mut bytes);
+    bytes
+}
+
+fn icmp_frame(repr: Ipv4Repr, icmp: &IcmpRepr<'_>) -> Vec<u8> {
+    let bytes = icmp_bytes(icmp);
+    ip_frame(
+        Ipv4Repr {
+            payload_len: bytes.len(),
+            ..repr
+        },
+        &bytes,
+    )
+}
+
+fn check(frame: &[u8]) {
+    assert_frame_agrees(frame);
+    assert!(
+        !describe_frame(frame).contains('['),
+        "{}",
+        describe_frame(frame)
+    );
+}
+
+#[test]
+fn arp_request_and_reply() {
+    for (operation, dst, target_mac) in [
+        (ArpOperation::Request, MacAddr::BROADCAST, MacAddr::ZERO),
+        (ArpOperation::Reply, MacAddr::local(1), MacAddr::local(1)),
+    ] {
+        let arp = ArpRepr {
+            operation,
+            sender_mac: MacAddr::local(2),
+            sender_ip: ROUTER,
+            target_mac,
+            target_ip: HOST_A,
+        };
+        let mut frame = Vec::new();
+        build_frame(
+            &mut frame,
+            &eth(EtherType::ARP, dst),
+            arp.buffer_len(),
+            |p| arp.emit(p),
+        );
+        assert_eq!(frame.len(), 60);
+        check(&frame);
+    }
+}
+
+#[test]
+fn echo_request_and_reply_of_every_size() {
+    for size in [0usize, 56, 1472] {
+        let data: Vec<u8> = (0..size).map(|i| i as u8).collect();
+        let request = IcmpRepr::EchoRequest {
+            ident: 0x4a1f,
+            seq_no: 7,
+            data: &data,
+        };
+        let reply = IcmpRepr::EchoReply {
+            ident: 0x4a1f,
+            seq_no: 7,
+            data: &data,
+        };
+        let frame = icmp_frame(ip(IpProtocol::ICMP, 0), &request);
+        assert_eq!(frame.len(), (14 + 20 + 8 + size).max(60));
+        check(&frame);
+        let back = Ipv4Repr {
+            src: HOST_B,
+            dst: HOST_A,
+            dont_frag: false,
+            ..ip(IpProtocol::ICMP, 0)
+        };
+        check(&icmp_frame(back, &reply));
+    }
+    let full = icmp_frame(
+        ip(IpProtocol::ICMP, 0),
+        &IcmpRepr::EchoRequest {
+            ident: 1,
+            seq_no: 1,
+            data: &[0xab; 1472],
+        },
+    );
+    assert_eq!(full.len(), 1514);
+}
+
+/// A real datagram (a UDP probe to port 33434 with TTL 1), and what an ICMP
+/// error from the router quotes of it.
+fn offending_datagram() -> Vec<u8> {
+    let udp = [
+        0x9c, 0x40, 0x82, 0x9a, 0x00, 0x14, 0x00, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+    ];
+    let frame = ip_frame(
+        Ipv4Repr {
+            ttl: 1,
+            ..ip(IpProtocol::UDP, udp.len())
+        },
+        &udp,
+    );
+    let datagram = frame[14..14 + 40].to_vec();
+    assert!(Ipv4Packet::new_checked(&datagram[..])
+        .unwrap()
+        .verify_checksum());
+    datagram
+}
+
+#[test]
+fn errors_quoting_a_real_datagram() {
+    let datagram = offending_datagram();
+    let quoted = &datagram[..invoking_len(&datagram)];
+    assert_eq!(quoted.len(), 28);
+    let from_router = Ipv4Repr {
+        src: ROUTER,
+        dst: HOST_A,
+        dont_frag: false,
+        ..ip(IpProtocol::ICMP, 0)
+    };
+    let errors = [
+        IcmpRepr::DstUnreachable {
+            reason: DstUnreachable::HostUnreachable,
+            next_hop_mtu: 0,
+            invoking: quoted,
+        },
+        IcmpRepr::DstUnreachable {
+            reason: DstUnreachable::PortUnreachable,
+            next_hop_mtu: 0,
+            invoking: quoted,
+        },
+        IcmpRepr::DstUnreachable {
+            reason: DstUnreachable::FragRequired,
+            next_hop_mtu: 1400,
+            invoking: quoted,
+        },
+        IcmpRepr::DstUnreachable {
+            reason: DstUnreachable::AdminProhibited,
+            next_hop_mtu: 0,
+            invoking: quoted,
+        },
+        IcmpRepr::TimeExceeded {
+            reason: TimeExceeded::TtlExceeded,
+            invoking: quoted,
+        },
+        IcmpRepr::TimeExceeded {
+            reason: TimeExceeded::FragReassembly,
+            invoking: &datagram,
+        },
+    ];
+    for error in &errors {
+        check(&icmp_frame(from_router, error));
+    }
+    let text = describe_frame(&icmp_frame(from_router, &errors[1]));
+    assert!(text.ends_with(
+        ": ICMP port unreachable for 192.168.1.2 > 192.168.2.9 UDP port 33434, length 70"
+    ));
+}
+
+#[test]
+fn fragments_with_more_fragments_set() {
+    // A 3000-byte echo request split at 1480-byte boundaries (RFC 791 §3.2).
+    let data = vec![0x61; 2992];
+    let whole = icmp_bytes(&IcmpRepr::EchoRequest {
+        ident: 9,
+        seq_no: 3,
+        data: &data,
+    });
+    let base = Ipv4Repr {
+        dont_frag: false,
+        ..ip(IpProtocol::ICMP, 0)
+    };
+    let mut frames = Vec::new();
+    for (i, chunk) in whole.chunks(1480).enumerate() {
+        let offset = i * 1480;
+        let frag = Ipv4Repr {
+            more_frags: offset + chunk.len() < whole.len(),
+            frag_offset: offset as u16,
+            payload_len: chunk.len(),
+            ..base
+        };
+        frames.push(ip_frame(frag, chunk));
+    }
+    assert_eq!(frames.len(), 3);
+    for frame in &frames {
+        check(frame);
+    }
+    assert!(describe_frame(&frames[0]).contains(" frag 0:1480+: ICMP echo request"));
+    assert!(describe_frame(&frames[1]).contains(" frag 1480:1480+: fragment"));
+    assert!(describe_frame(&frames[2]).contains(" frag 2960:40: fragment"));
+}
+
+#[test]
+fn udp_tcp_and_other_protocols_at_ip_level() {
+    let udp = [0x9c, 0x40, 0x00, 0x35, 0x00, 0x0c, 0x00, 0x00, 1, 2, 3, 4];
+    check(&ip_frame(ip(IpProtocol::UDP, udp.len()), &udp));
+    let mut tcp = [0u8; 20];
+    tcp[..4].copy_from_slice(&[0xc0, 0x00, 0x00, 0x50]);
+    tcp[12] = 0x50;
+    check(&ip_frame(
+        Ipv4Repr {
+            tos: 0xb8,
+            ..ip(IpProtocol::TCP, 20)
+        },
+        &tcp,
+    ));
+    check(&ip_frame(ip(IpProtocol(47), 4), &[0, 0, 8, 0]));
+}
+
+#[test]
+fn header_with_options() {
+    // IHL 6 with four NOP options: etherparse and simnet must agree on them.
+    let mut frame = ip_frame(ip(IpProtocol::UDP, 12), &[0; 12]);
+    frame.splice(34..34, [1u8, 1, 1, 1]);
+    frame.truncate(14 + 36);
+    frame.resize(60, 0);
+    frame[14] = 0x46;
+    frame[17] = 36;
+    let mut packet = Ipv4Packet::new_unchecked(&mut frame[14..]);
+    packet.fill_checksum();
+    assert_frame_agrees(&frame);
+}
+
+#[test]
+#[should_panic(expected = "checksum")]
+fn catches_a_bad_ipv4_checksum() {
+    let mut frame = ip_frame(ip(IpProtocol::UDP, 8), &[0; 8]);
+    frame[14 + 8] -= 1; // TTL changed without fixing the checksum
+    assert_frame_agrees(&frame);
+}
+
+#[test]
+#[should_panic(expected = "ICMP")]
+fn catches_a_bad_icmp_checksum() {
+    let data = [1u8; 56];
+    let echo = IcmpRepr::EchoRequest {
+        ident: 1,
+        seq_no: 1,
+        data: &data,
+    };
+    let mut frame = icmp_frame(ip(IpProtocol::ICMP, 0), &echo);
+    frame[60] ^= 0x80;
+    assert_frame_agrees(&frame);
+}
+
+#[test]
+#[should_panic(expected = "padding")]
+fn catches_dirty_padding() {
+    let mut frame = ip_frame(ip(IpProtocol::UDP, 8), &[0; 8]);
+    frame[59] = 0xaa;
+    assert_frame_agrees(&frame);
+}
+
+#[test]
+#[should_panic(expected = "outside")]
+fn catches_a_runt_frame() {
+    let frame = ip_frame(ip(IpProtocol::UDP, 8), &[0; 8]);
+    assert_frame_agrees(&frame[..42]);
+}
+
+proptest::proptest! {
+    /// Whatever the bytes, parsing returns a value or a `WireError`, never a panic.
+    #[test]
+    fn parsers_never_panic(mut bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..120), ihl in 0u8..16) {
+        let _ = ArpRepr::parse(&bytes);
+        let _ = IcmpRepr::parse(&bytes);
+        if let Some(first) = bytes.first_mut() {
+            *first = 0x40 | ihl; // make IPv4 parsing reach past the version check
+        }
+        if let Ok(packet) = Ipv4Packet::new_checked(&bytes[..]) {
+            let _ = (packet.options(), packet.payload(), Ipv4Repr::parse(&packet));
+        }
+        let mut frame = vec![0u8; 12];
+        frame.extend_from_slice(&[0x08, 0x00]);
+        frame.extend_from_slice(&bytes);
+        let expected_end = format!(", length {}", frame.len());
+        proptest::prop_assert!(describe_frame(&frame).ends_with(&expected_end));
+        frame[13] = 0x06;
+        let _ = describe_frame(&frame);
+    }
+}
