@@ -1,5 +1,204 @@
-//! The `simnet` command line.
+//! The `simnet` command line: run scenarios, check them, draw them.
 
-fn main() {
-    println!("simnet");
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use simnet::scenario::{self, RunOptions, Scenario};
+
+/// A deterministic network simulator for learning and testing socket programs.
+#[derive(Parser)]
+#[command(name = "simnet", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario: print its trace and results, check its expectations.
+    ///
+    /// Exit status: 0 when every expectation holds, 1 when one fails,
+    /// 2 when the file is wrong.
+    Run {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// Use this seed instead of the scenario's.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write one pcap file per interface into this directory.
+        #[arg(long, value_name = "DIR")]
+        pcap: Option<PathBuf>,
+        /// Write the trace as JSON lines to this file.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Print only the results, not the trace.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Run scenarios quietly: one pass/fail line each.
+    ///
+    /// Exit status: 0 when all pass, 1 when one fails, 2 when a file is wrong.
+    Check {
+        /// The scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print a scenario's topology as Graphviz DOT (`| dot -Tsvg > net.svg`).
+    Topo {
+        /// The scenario file (TOML).
+        file: PathBuf,
+    },
+}
+
+/// Exit status for a scenario whose expectations failed.
+const FAILED: u8 = 1;
+/// Exit status for bad input.
+const BAD_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::Run {
+            file,
+            seed,
+            pcap,
+            json,
+            quiet,
+        } => run(&file, seed, pcap, json, quiet),
+        Command::Check { files } => check(&files),
+        Command::Topo { file } => topo(&file),
+    };
+    ExitCode::from(status)
+}
+
+fn load(file: &Path) -> Result<Scenario, u8> {
+    scenario::load_file(file).map_err(|e| {
+        eprintln!("{e}");
+        BAD_INPUT
+    })
+}
+
+fn run(
+    file: &Path,
+    seed: Option<u64>,
+    pcap: Option<PathBuf>,
+    json: Option<PathBuf>,
+    quiet: bool,
+) -> u8 {
+    let scenario = match load(file) {
+        Ok(s) => s,
+        Err(status) => return status,
+    };
+    let echo: Option<Box<dyn Write>> = (!quiet).then(|| Box::new(io::stdout()) as Box<dyn Write>);
+    let options = RunOptions {
+        seed,
+        pcap_dir: pcap.clone(),
+        json: json.clone(),
+        echo,
+    };
+    let outcome = match scenario::run(&scenario, options) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            return BAD_INPUT;
+        }
+    };
+    let mut out = io::stdout().lock();
+    // A closed pipe (`simnet run … | head`) is not an error worth a panic.
+    let _ = (|| -> io::Result<()> {
+        if !quiet {
+            writeln!(out)?;
+        }
+        for ping in &outcome.pings {
+            writeln!(out, "{} at {:?}:", ping.name(), ping.spec.at)?;
+            for line in &ping.report.lines {
+                writeln!(out, "  {line}")?;
+            }
+        }
+        writeln!(
+            out,
+            "{}: {} (seed {})",
+            scenario.name, outcome.summary, outcome.seed
+        )?;
+        if let Some(dir) = &pcap {
+            writeln!(out, "pcap: one file per interface in {}", dir.display())?;
+        }
+        if let Some(path) = &json {
+            writeln!(out, "json: {}", path.display())?;
+        }
+        let checks = scenario.expect.len()
+            + scenario
+                .pings
+                .iter()
+                .map(|p| {
+                    usize::from(p.expect.received.is_some())
+                        + usize::from(p.expect.errors.is_some())
+                })
+                .sum::<usize>();
+        if outcome.passed() {
+            writeln!(out, "PASS: all {checks} expectations hold")?;
+        } else {
+            for failure in &outcome.failures {
+                writeln!(out, "FAIL: {failure}")?;
+            }
+        }
+        out.flush()
+    })();
+    if outcome.passed() {
+        0
+    } else {
+        FAILED
+    }
+}
+
+fn check(files: &[PathBuf]) -> u8 {
+    let mut status = 0;
+    for file in files {
+        let line = match scenario::load_file(file) {
+            Err(e) => {
+                status = BAD_INPUT;
+                eprintln!("{e}");
+                format!("ERROR {}: the file is wrong (see above)", file.display())
+            }
+            Ok(s) => match scenario::run(&s, RunOptions::default()) {
+                Err(e) => {
+                    status = BAD_INPUT;
+                    format!("ERROR {}: {e}", file.display())
+                }
+                Ok(o) if o.passed() => format!(
+                    "PASS  {} ({}, {} events)",
+                    file.display(),
+                    s.name,
+                    o.summary.events
+                ),
+                Ok(o) => {
+                    status = status.max(FAILED);
+                    let first = o.failures[0].lines().next().unwrap_or_default().to_string();
+                    format!("FAIL  {}: {first}", file.display())
+                }
+            },
+        };
+        println!("{line}");
+    }
+    status
+}
+
+fn topo(file: &Path) -> u8 {
+    let scenario = match load(file) {
+        Ok(s) => s,
+        Err(status) => return status,
+    };
+    match scenario::build(&scenario, scenario.seed) {
+        Ok(sim) => {
+            print!("{}", simnet::topo::dot::to_dot(sim.graph(), &scenario.name));
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            BAD_INPUT
+        }
+    }
 }

@@ -139,9 +139,8 @@ impl Switch {
     }
 
     fn flood(&mut self, in_port: usize, frame: Vec<u8>, out: &mut Outbox) {
-        let targets = (0..self.ports).filter(|&p| p != in_port);
-        let last = targets.clone().last();
-        for port in targets {
+        let last = (0..self.ports).rev().find(|&p| p != in_port);
+        for port in (0..self.ports).filter(|&p| p != in_port) {
             if Some(port) == last {
                 out.send(port, frame);
                 return;

@@ -153,6 +153,8 @@ pub enum ExpectStep {
     /// No trace line matching this pattern may appear between the previous
     /// `See` match and the next `See` match (or the end of the trace).
     Absent(Pattern),
+    /// No trace line matching this pattern may appear anywhere in the trace.
+    Never(Pattern),
 }
 
 /// A simple pattern on one trace line: `*` matches any run of characters and

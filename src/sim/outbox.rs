@@ -40,6 +40,8 @@ pub struct Outbox {
     pub frames: Vec<(usize, Vec<u8>)>,
     /// Timers to arm: (when, which).
     pub timers: Vec<(SimTime, Timer)>,
+    /// Timers to cancel: every pending firing of each is removed.
+    pub cancels: Vec<Timer>,
     /// Trace notes, collected only when [`Outbox::tracing`] is true.
     pub notes: Vec<Note>,
     /// Whether anyone reads the trace; layers build notes only if so.
@@ -65,6 +67,11 @@ impl Outbox {
     /// Arms `timer` to fire at `at`.
     pub fn arm(&mut self, at: SimTime, timer: Timer) {
         self.timers.push((at, timer));
+    }
+
+    /// Cancels every pending firing of `timer`.
+    pub fn cancel(&mut self, timer: Timer) {
+        self.cancels.push(timer);
     }
 
     /// Adds a trace note built by `make`, which runs only when tracing.

@@ -27,6 +27,7 @@ pub struct EventQueue<E> {
     slots: Vec<Option<E>>,
     free: Vec<u32>,
     next_seq: u64,
+    live: usize,
 }
 
 impl<E> Default for EventQueue<E> {
@@ -36,6 +37,7 @@ impl<E> Default for EventQueue<E> {
             slots: Vec::new(),
             free: Vec::new(),
             next_seq: 0,
+            live: 0,
         }
     }
 }
@@ -62,30 +64,62 @@ impl<E> EventQueue<E> {
         };
         let seq = self.next_seq;
         self.next_seq += 1;
+        self.live += 1;
         self.heap.push(Reverse(Key { time, seq, slot }));
     }
 
     /// Removes and returns the earliest event with its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let Reverse(key) = self.heap.pop()?;
-        let event = self.slots.get_mut(key.slot as usize)?.take()?;
-        self.free.push(key.slot);
-        Some((key.time, event))
+        loop {
+            let Reverse(key) = self.heap.pop()?;
+            // A slot is freed only when its key leaves the heap, so a
+            // cancelled event's slot cannot have been reused meanwhile.
+            self.free.push(key.slot);
+            if let Some(event) = self.slots.get_mut(key.slot as usize).and_then(Option::take) {
+                self.live -= 1;
+                return Some((key.time, event));
+            }
+        }
     }
 
     /// The time of the earliest event, if any.
-    pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|Reverse(key)| key.time)
+    pub fn peek_time(&mut self) -> Option<SimTime> {
+        while let Some(Reverse(key)) = self.heap.peek() {
+            if self
+                .slots
+                .get(key.slot as usize)
+                .is_some_and(Option::is_some)
+            {
+                return Some(key.time);
+            }
+            let slot = key.slot;
+            self.heap.pop();
+            self.free.push(slot);
+        }
+        None
+    }
+
+    /// Cancels every pending event for which `pred` holds and returns them.
+    /// This scans all pending events: it is meant for rare cancellations.
+    pub fn cancel_where(&mut self, mut pred: impl FnMut(&E) -> bool) -> Vec<E> {
+        let mut cancelled = Vec::new();
+        for slot in &mut self.slots {
+            if slot.as_ref().is_some_and(&mut pred) {
+                cancelled.extend(slot.take());
+            }
+        }
+        self.live -= cancelled.len();
+        cancelled
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.live
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.live == 0
     }
 }
 
@@ -104,6 +138,28 @@ mod tests {
         assert_eq!(q.peek_time(), Some(SimTime::from_nanos(10)));
         let order: Vec<&str> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, ["a1", "a2", "a3", "b", "c"]);
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn cancelled_events_never_come_out() {
+        let mut q = EventQueue::new();
+        for (t, e) in [
+            (10, "a"),
+            (20, "cancel-me"),
+            (30, "b"),
+            (5, "cancel-me-too"),
+        ] {
+            q.push(SimTime::from_nanos(t), e);
+        }
+        let gone = q.cancel_where(|e| e.starts_with("cancel"));
+        assert_eq!(gone, ["cancel-me", "cancel-me-too"]);
+        assert_eq!(q.len(), 2);
+        assert_eq!(q.peek_time(), Some(SimTime::from_nanos(10)));
+        q.push(SimTime::from_nanos(15), "c");
+        let order: Vec<&str> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, ["a", "c", "b"]);
+        assert_eq!(q.peek_time(), None);
         assert!(q.is_empty());
     }
 

@@ -28,10 +28,17 @@ enum Event {
     Timer { node: NodeId, timer: Timer },
 }
 
+impl Event {
+    fn is_background(&self) -> bool {
+        matches!(self, Event::Timer { timer, .. } if timer.is_background())
+    }
+}
+
 /// Why a run stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StopReason {
-    /// Nothing was left to do.
+    /// Nothing was left to do (at most background timers, such as ARP
+    /// entries waiting to expire, were pending).
     Idle,
     /// The time limit was reached with events still pending.
     TimeLimit,
@@ -84,6 +91,8 @@ pub struct Sim {
     out: Outbox,
     trace: Trace,
     pings: Vec<(NodeId, usize)>,
+    /// Pending events that are not background timers.
+    foreground: usize,
     time_limit: SimTime,
     max_events: u64,
     events: u64,
@@ -111,6 +120,7 @@ impl Sim {
             out: Outbox::new(false),
             trace: Trace::default(),
             pings: Vec::new(),
+            foreground: 0,
             time_limit: SimTime::MAX,
             max_events: u64::MAX,
             events: 0,
@@ -169,7 +179,14 @@ impl Sim {
     }
 
     pub(crate) fn schedule_timer(&mut self, at: SimTime, node: NodeId, timer: Timer) {
-        self.queue.push(at, Event::Timer { node, timer });
+        self.push(at, Event::Timer { node, timer });
+    }
+
+    fn push(&mut self, at: SimTime, event: Event) {
+        if !event.is_background() {
+            self.foreground += 1;
+        }
+        self.queue.push(at, event);
     }
 
     pub(crate) fn register_ping(&mut self, node: NodeId, local: usize) {
@@ -192,7 +209,7 @@ impl Sim {
     /// Runs until nothing is left to do, the time limit, or the event cap.
     pub fn run(&mut self) -> RunSummary {
         let reason = loop {
-            let Some(next) = self.queue.peek_time() else {
+            let Some(next) = self.queue.peek_time().filter(|_| self.foreground > 0) else {
                 break StopReason::Idle;
             };
             if next > self.time_limit {
@@ -205,6 +222,9 @@ impl Sim {
             let Some((time, event)) = self.queue.pop() else {
                 break StopReason::Idle;
             };
+            if !event.is_background() {
+                self.foreground -= 1;
+            }
             self.now = time;
             self.events += 1;
             self.dispatch(event);
@@ -260,9 +280,17 @@ impl Sim {
             self.out.notes = notes;
             self.out.notes.clear();
         }
-        for (at, timer) in self.out.timers.drain(..) {
-            self.queue.push(at, Event::Timer { node, timer });
+        for timer in std::mem::take(&mut self.out.cancels) {
+            let cancelled = self.queue.cancel_where(
+                |e| matches!(e, Event::Timer { node: n, timer: t } if *n == node && *t == timer),
+            );
+            self.foreground -= cancelled.iter().filter(|e| !e.is_background()).count();
         }
+        let mut timers = std::mem::take(&mut self.out.timers);
+        for (at, timer) in timers.drain(..) {
+            self.push(at, Event::Timer { node, timer });
+        }
+        self.out.timers = timers;
         let mut frames = std::mem::take(&mut self.out.frames);
         for (iface, frame) in frames.drain(..) {
             self.transmit(node, iface, frame);
@@ -299,7 +327,7 @@ impl Sim {
             );
         }
         match fate {
-            Fate::Arrives(at) => self.queue.push(
+            Fate::Arrives(at) => self.push(
                 at,
                 Event::Arrive {
                     node: far_node,

@@ -339,6 +339,7 @@ impl IpNode {
     }
 
     fn ping_finish(&mut self, now: SimTime, index: usize, out: &mut Outbox) {
+        out.cancel(Timer::PingWaitOver(index));
         if let Some(ping) = self.pings.get_mut(index) {
             for line in ping.finish(now) {
                 out.note(|| Note::Ping(line));

@@ -25,3 +25,12 @@ pub enum Timer {
     /// Ping number `.0` of this node stops waiting for replies.
     PingWaitOver(usize),
 }
+
+impl Timer {
+    /// Whether this timer only tidies up state (an ARP entry expiring) and
+    /// so should not keep a run going on its own: a run whose queue holds
+    /// nothing else has nothing left to do.
+    pub fn is_background(&self) -> bool {
+        matches!(self, Timer::ArpExpire { .. })
+    }
+}

@@ -1,0 +1,169 @@
+//! The scenario file as TOML gives it: serde structs that mirror the text,
+//! before any checking. Values whose position a message may need are
+//! `Spanned` (byte ranges into the file); every table refuses unknown keys.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileScenario {
+    /// Short name; defaults to the file stem.
+    pub name: Option<String>,
+    /// Free text.
+    pub description: Option<String>,
+    /// The run's seed.
+    pub seed: Option<u64>,
+    /// A duration, like `"60s"`.
+    pub time_limit: Option<Spanned<String>>,
+    /// At least 1.
+    pub max_events: Option<Spanned<i64>>,
+    /// Link parameters for links that do not set their own.
+    pub link_defaults: Option<FileLinkParams>,
+    /// `[[host]]` tables.
+    #[serde(default)]
+    pub host: Vec<FileIpNode>,
+    /// `[[router]]` tables.
+    #[serde(default)]
+    pub router: Vec<FileIpNode>,
+    /// `[[switch]]` tables.
+    #[serde(default)]
+    pub switch: Vec<FileSwitch>,
+    /// `[[link]]` tables.
+    #[serde(default)]
+    pub link: Vec<Spanned<FileLink>>,
+    /// `[[ping]]` tables.
+    #[serde(default)]
+    pub ping: Vec<FilePing>,
+    /// `[[expect]]` tables.
+    #[serde(default)]
+    pub expect: Vec<Spanned<FileExpect>>,
+}
+
+/// A `[[host]]` or `[[router]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileIpNode {
+    /// The node's name.
+    pub name: Spanned<String>,
+    /// One interface `eth0` with this `addr/prefix`.
+    pub ip: Option<Spanned<String>>,
+    /// The MAC of the `ip` interface.
+    pub mac: Option<Spanned<String>>,
+    /// The MTU of the `ip` interface.
+    pub mtu: Option<Spanned<i64>>,
+    /// Default gateway address.
+    pub gateway: Option<Spanned<String>>,
+    /// Static routes.
+    #[serde(default)]
+    pub routes: Vec<FileRoute>,
+    /// Several interfaces, instead of `ip`.
+    pub interfaces: Option<Spanned<Vec<FileIface>>>,
+}
+
+/// One entry of `interfaces = [...]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileIface {
+    /// Defaults to `eth{index}`.
+    pub name: Option<Spanned<String>>,
+    /// `addr/prefix`.
+    pub ip: Spanned<String>,
+    /// Optional MAC.
+    pub mac: Option<Spanned<String>>,
+    /// Optional MTU.
+    pub mtu: Option<Spanned<i64>>,
+}
+
+/// One entry of `routes = [...]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRoute {
+    /// Destination network, `addr/prefix`.
+    pub to: Spanned<String>,
+    /// Next hop address.
+    pub via: Spanned<String>,
+}
+
+/// A `[[switch]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSwitch {
+    /// The switch's name.
+    pub name: Spanned<String>,
+    /// MAC table aging time, a duration.
+    pub aging: Option<Spanned<String>>,
+}
+
+/// `[link_defaults]`: the parameters a link may set, all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileLinkParams {
+    /// A duration.
+    pub latency: Option<Spanned<String>>,
+    /// A bandwidth, like `"100Mbit"`.
+    pub bandwidth: Option<Spanned<String>>,
+    /// Frames, at least 1.
+    pub queue: Option<Spanned<i64>>,
+    /// Probability in [0, 1].
+    pub loss: Option<Spanned<f64>>,
+}
+
+/// A `[[link]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileLink {
+    /// `node` or `node.iface`.
+    pub a: Spanned<String>,
+    /// `node` or `node.iface`.
+    pub b: Spanned<String>,
+    /// As in [`FileLinkParams`].
+    pub latency: Option<Spanned<String>>,
+    /// As in [`FileLinkParams`].
+    pub bandwidth: Option<Spanned<String>>,
+    /// As in [`FileLinkParams`].
+    pub queue: Option<Spanned<i64>>,
+    /// As in [`FileLinkParams`].
+    pub loss: Option<Spanned<f64>>,
+}
+
+/// A `[[ping]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilePing {
+    /// Used in messages.
+    pub label: Option<String>,
+    /// When to start, a duration.
+    pub at: Option<Spanned<String>>,
+    /// A host or router name.
+    pub from: Spanned<String>,
+    /// An address or a host or router name.
+    pub to: Spanned<String>,
+    /// Number of requests.
+    pub count: Option<Spanned<i64>>,
+    /// Time between requests.
+    pub interval: Option<Spanned<String>>,
+    /// ICMP data bytes.
+    pub size: Option<Spanned<i64>>,
+    /// TTL of the requests.
+    pub ttl: Option<Spanned<i64>>,
+    /// Wait after the last request.
+    pub wait: Option<Spanned<String>>,
+    /// Replies expected.
+    pub expect_received: Option<Spanned<i64>>,
+    /// ICMP errors expected.
+    pub expect_errors: Option<Spanned<i64>>,
+}
+
+/// An `[[expect]]`: exactly one of `see`, `absent` and `never`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileExpect {
+    /// A pattern that must appear.
+    pub see: Option<Spanned<String>>,
+    /// A pattern that must not appear.
+    pub absent: Option<Spanned<String>>,
+    /// A pattern that must not appear anywhere in the trace.
+    pub never: Option<Spanned<String>>,
+}
