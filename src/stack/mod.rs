@@ -18,3 +18,6 @@ pub use ip_output::SendError;
 pub use ping::{PingConfig, PingReport};
 pub use route::{Route, RouteKind, RoutingTable};
 pub use timer::Timer;
+
+#[cfg(test)]
+mod ip_node_tests;
