@@ -23,8 +23,9 @@ pub const RETRY_INTERVAL: Duration = Duration::from_secs(1);
 /// Requests sent before giving up (Linux's `mcast_solicit` is 3).
 pub const MAX_REQUESTS: u8 = 3;
 /// Frames that may wait for one unresolved neighbour; beyond it the oldest
-/// is dropped, as Linux does with its `unres_qlen`.
-pub const PENDING_LIMIT: usize = 16;
+/// is dropped, as Linux does with its `unres_qlen`. Enough for the 45
+/// fragments of one maximal datagram at MTU 1500.
+pub const PENDING_LIMIT: usize = 64;
 
 /// A neighbour: an address on one interface.
 pub type NeighborKey = (usize, Ipv4Addr);

@@ -3,14 +3,19 @@
 
 use std::net::Ipv4Addr;
 
+use super::frag::{FragKey, Reassembled};
 use super::ip_node::IpNode;
 use super::ping::PingError;
 use super::route::Route;
+use super::timer::Timer;
 use crate::sim::{Outbox, SimTime};
 use crate::trace::event::{DropCause, Note};
+use crate::wire::describe::describe_ipv4;
 use crate::wire::ethernet::HEADER_LEN;
+use crate::wire::ipv4::MIN_HEADER_LEN;
 use crate::wire::{
-    DstUnreachable, EthernetFrame, IcmpRepr, IpProtocol, Ipv4Packet, TimeExceeded, WireError,
+    DstUnreachable, EthernetFrame, IcmpRepr, IpProtocol, Ipv4Packet, Ipv4Repr, TimeExceeded,
+    WireError,
 };
 
 impl IpNode {
@@ -37,37 +42,116 @@ impl IpNode {
         }
     }
 
-    /// A packet addressed to this node.
+    /// A packet (or fragment) addressed to this node.
     fn deliver(&mut self, now: SimTime, iface: usize, frame: Vec<u8>, out: &mut Outbox) {
         let packet = Ipv4Packet::new_unchecked(&frame[HEADER_LEN..]);
-        if packet.more_frags() || packet.frag_offset() > 0 {
-            // Reassembly arrives with the UDP work (fragmentation, RFC 791).
-            return self.drop_frame(DropCause::Unhandled, iface, frame, out);
-        }
         let broadcast = self.ifaces[iface].is_broadcast(packet.dst_addr());
-        if packet.protocol() == IpProtocol::ICMP {
-            self.on_icmp(now, iface, &frame, broadcast, out);
+        let total = HEADER_LEN + usize::from(packet.total_len());
+        if !packet.more_frags() && packet.frag_offset() == 0 {
+            self.deliver_packet(now, iface, &frame[HEADER_LEN..total], broadcast, out);
             out.recycle(frame);
             return;
         }
-        if !broadcast {
-            // RFC 1122 section 3.2.2.1: no handler for the protocol.
-            let ip = &frame[HEADER_LEN..];
-            self.report_unreachable(now, ip, DstUnreachable::ProtoUnreachable, 0, out);
+        let key = FragKey {
+            src: packet.src_addr(),
+            dst: packet.dst_addr(),
+            protocol: packet.protocol(),
+            ident: packet.ident(),
+        };
+        let header = &frame[HEADER_LEN..HEADER_LEN + packet.header_len()];
+        let offset = usize::from(packet.frag_offset());
+        let more = packet.more_frags();
+        match self
+            .reassembler
+            .add(now, key, offset, more, packet.payload(), header)
+        {
+            Reassembled::Complete(payload) => {
+                let whole = Ipv4Repr {
+                    src: key.src,
+                    dst: key.dst,
+                    protocol: key.protocol,
+                    ttl: packet.ttl(),
+                    ident: key.ident,
+                    dont_frag: false,
+                    more_frags: false,
+                    frag_offset: 0,
+                    tos: packet.dscp_ecn(),
+                    payload_len: payload.len(),
+                };
+                let mut datagram = vec![0; whole.total_len()];
+                whole.emit(&mut datagram[..MIN_HEADER_LEN]);
+                datagram[MIN_HEADER_LEN..].copy_from_slice(&payload);
+                out.note(|| Note::Reassembled {
+                    what: describe_ipv4(&datagram),
+                    len: payload.len(),
+                });
+                self.deliver_packet(now, iface, &datagram, broadcast, out);
+            }
+            Reassembled::Waiting(Some(deadline)) => out.arm(deadline, Timer::Reassembly(key)),
+            Reassembled::Waiting(None) => {}
+            Reassembled::Invalid => {
+                return self.drop_frame(DropCause::Malformed, iface, frame, out);
+            }
         }
-        self.drop_frame(DropCause::Unhandled, iface, frame, out);
+        out.recycle(frame);
     }
 
-    /// An ICMP message for this node (RFC 792).
+    /// A whole datagram addressed to this node: hand it to its protocol.
+    fn deliver_packet(
+        &mut self,
+        now: SimTime,
+        iface: usize,
+        packet: &[u8],
+        broadcast: bool,
+        out: &mut Outbox,
+    ) {
+        if Ipv4Packet::new_unchecked(packet).protocol() == IpProtocol::ICMP {
+            return self.on_icmp(now, iface, packet, broadcast, out);
+        }
+        if !broadcast {
+            // RFC 1122 section 3.2.2.1: no handler for the protocol.
+            self.report_unreachable(now, packet, DstUnreachable::ProtoUnreachable, 0, out);
+        }
+        out.note(|| Note::Drop {
+            cause: DropCause::Unhandled,
+            iface: Some(iface),
+            what: describe_ipv4(packet),
+        });
+    }
+
+    /// The timer of a datagram still being reassembled fired.
+    pub(super) fn on_reassembly_timeout(&mut self, now: SimTime, key: FragKey, out: &mut Outbox) {
+        let Some(first) = self.reassembler.on_timer(now, key) else {
+            return;
+        };
+        out.note(|| Note::Drop {
+            cause: DropCause::ReassemblyTimeout,
+            iface: None,
+            what: format!(
+                "IP {} > {} id {} ({}): fragments missing",
+                key.src, key.dst, key.ident, key.protocol
+            ),
+        });
+        // RFC 792: time exceeded, code 1, only if the first fragment came.
+        if let Some(first) = first {
+            let reassembly = |invoking| IcmpRepr::TimeExceeded {
+                reason: TimeExceeded::FragReassembly,
+                invoking,
+            };
+            self.send_icmp_error(now, &first, reassembly, out);
+        }
+    }
+
+    /// An ICMP message for this node (RFC 792), in a whole IP packet.
     fn on_icmp(
         &mut self,
         now: SimTime,
         iface: usize,
-        frame: &[u8],
+        ip: &[u8],
         broadcast: bool,
         out: &mut Outbox,
     ) {
-        let packet = Ipv4Packet::new_unchecked(&frame[HEADER_LEN..]);
+        let packet = Ipv4Packet::new_unchecked(ip);
         let (src, dst, ttl) = (packet.src_addr(), packet.dst_addr(), packet.ttl());
         let icmp = match IcmpRepr::parse(packet.payload()) {
             Ok(icmp) => icmp,
@@ -79,7 +163,7 @@ impl IpNode {
                 out.note(|| Note::Drop {
                     cause,
                     iface: Some(iface),
-                    what: crate::wire::describe_frame(frame),
+                    what: describe_ipv4(ip),
                 });
                 return;
             }
@@ -189,8 +273,27 @@ impl IpNode {
                 // RFC 1191: tell the sender the MTU that would have fit.
                 let ip = &frame[HEADER_LEN..HEADER_LEN + total_len];
                 self.report_unreachable(now, ip, DstUnreachable::FragRequired, mtu, out);
+                return self.drop_frame(DropCause::TooBig, in_iface, frame, out);
             }
-            return self.drop_frame(DropCause::TooBig, in_iface, frame, out);
+            // RFC 791 section 3.2: cut it to fit the next link. Options are
+            // not copied: simnet's fragments carry 20-byte headers.
+            let packet = Ipv4Packet::new_unchecked(&frame[HEADER_LEN..HEADER_LEN + total_len]);
+            let repr = Ipv4Repr {
+                src: packet.src_addr(),
+                dst,
+                protocol: packet.protocol(),
+                ttl: ttl - 1,
+                ident: packet.ident(),
+                dont_frag: false,
+                more_frags: packet.more_frags(),
+                frag_offset: packet.frag_offset(),
+                tos: packet.dscp_ecn(),
+                payload_len: packet.payload().len(),
+            };
+            let next_hop = route.next_hop(dst);
+            self.send_fragments(now, route.iface, next_hop, repr, packet.payload(), out);
+            out.recycle(frame);
+            return;
         }
         Ipv4Packet::new_unchecked(&mut frame[HEADER_LEN..]).decrement_ttl();
         EthernetFrame::new_unchecked(&mut frame[..]).set_src_addr(self.ifaces[route.iface].mac);

@@ -8,6 +8,7 @@ use std::net::Ipv4Addr;
 
 use super::arp::{Learned, Neighbors, Retry, MAX_REQUESTS};
 use super::cidr::Ipv4Cidr;
+use super::frag::Reassembler;
 use super::iface::IpIface;
 use super::ping::{PingConfig, PingError, PingReport, Pinger};
 use super::route::RoutingTable;
@@ -27,6 +28,9 @@ pub struct IpNode {
     pub(super) neighbors: Neighbors,
     pub(super) next_ident: u16,
     pub(super) pings: Vec<Pinger>,
+    pub(super) reassembler: Reassembler,
+    /// A reused buffer for payloads that must be fragmented.
+    pub(super) scratch: Vec<u8>,
 }
 
 /// Why a route could not be added.
@@ -55,6 +59,8 @@ impl IpNode {
             neighbors: Neighbors::new(),
             next_ident: 1,
             pings: Vec::new(),
+            reassembler: Reassembler::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -253,6 +259,7 @@ impl IpNode {
             }
             Timer::PingSend(index) => self.ping_send(now, index, out),
             Timer::PingWaitOver(index) => self.ping_finish(now, index, out),
+            Timer::Reassembly(key) => self.on_reassembly_timeout(now, key, out),
         }
     }
 

@@ -544,3 +544,236 @@ fn tracing_off_builds_no_notes() {
     assert!(out.notes.is_empty());
     assert_eq!(sent(&mut out).len(), 1);
 }
+
+/// pc1 with pc2's gateway MAC already known, and a 4000-byte ping queued.
+fn host_with_big_ping() -> (IpNode, Outbox) {
+    let mut node = host();
+    let mut out = Outbox::new(true);
+    node.on_frame(
+        T0,
+        0,
+        arp_frame(
+            ArpOperation::Request,
+            GW_MAC0,
+            "192.168.1.1",
+            MacAddr::BROADCAST,
+            "192.168.1.2",
+        ),
+        &mut out,
+    );
+    sent(&mut out);
+    node.add_ping(PingConfig {
+        dst: ip("192.168.2.2"),
+        count: 1,
+        interval: Duration::from_secs(1),
+        size: 4000,
+        ttl: 64,
+        wait: Duration::from_secs(5),
+    });
+    (node, out)
+}
+
+#[test]
+fn a_datagram_over_the_mtu_leaves_in_fragments() {
+    let (mut node, mut out) = host_with_big_ping();
+    node.on_timer(T0, Timer::PingSend(0), &mut out);
+    let frames = sent(&mut out);
+    let parts: Vec<(Ipv4Repr, Vec<u8>)> = frames.iter().map(|(_, f)| parse_ip(f)).collect();
+    let layout: Vec<(u16, usize, bool)> = parts
+        .iter()
+        .map(|(r, _)| (r.frag_offset, r.payload_len, r.more_frags))
+        .collect();
+    assert_eq!(
+        layout,
+        [(0, 1480, true), (1480, 1480, true), (2960, 1048, false)]
+    );
+    assert!(parts
+        .iter()
+        .all(|(r, _)| r.ident == parts[0].0.ident && !r.dont_frag));
+    assert_eq!(
+        frames[0].1.len(),
+        1514,
+        "full-size fragments fill the largest frame"
+    );
+    let whole: Vec<u8> = parts.iter().flat_map(|(_, p)| p.clone()).collect();
+    assert!(
+        matches!(IcmpRepr::parse(&whole).unwrap(), IcmpRepr::EchoRequest { seq_no: 1, data, .. } if data.len() == 4000)
+    );
+}
+
+#[test]
+fn fragments_are_reassembled_in_any_order_and_answered() {
+    let (mut sender, mut out) = host_with_big_ping();
+    sender.on_timer(T0, Timer::PingSend(0), &mut out);
+    let mut frames = sent(&mut out);
+    frames.reverse();
+    // pc2 (192.168.2.2) receives them last-first, its gateway already known.
+    let mut pc2 = IpNode::new(false);
+    pc2.add_iface(iface("eth0", FAR_MAC, "192.168.2.2/24"));
+    pc2.add_route("0.0.0.0/0".parse().unwrap(), ip("192.168.2.1"))
+        .unwrap();
+    pc2.on_frame(
+        T0,
+        0,
+        arp_frame(
+            ArpOperation::Request,
+            GW_MAC1,
+            "192.168.2.1",
+            MacAddr::BROADCAST,
+            "192.168.2.2",
+        ),
+        &mut out,
+    );
+    sent(&mut out);
+    for (i, (_, mut frame)) in frames.into_iter().enumerate() {
+        // As the gateway would send them on: to pc2's MAC.
+        EthernetFrame::new_checked(&mut frame[..])
+            .unwrap()
+            .set_dst_addr(FAR_MAC);
+        pc2.on_frame(T0, 0, frame, &mut out);
+        let replies = sent(&mut out);
+        if i < 2 {
+            assert!(replies.is_empty(), "nothing before the last fragment");
+            continue;
+        }
+        assert_eq!(replies.len(), 3, "the 4008-byte reply is fragmented too");
+        let whole: Vec<u8> = replies.iter().flat_map(|(_, f)| parse_ip(f).1).collect();
+        assert!(
+            matches!(IcmpRepr::parse(&whole).unwrap(), IcmpRepr::EchoReply { seq_no: 1, data, .. } if data.len() == 4000)
+        );
+    }
+    assert!(out
+        .notes
+        .iter()
+        .any(|n| matches!(n, Note::Reassembled { len: 4008, .. })));
+    assert!(
+        out.timers
+            .iter()
+            .any(|(_, t)| matches!(t, Timer::Reassembly(_))),
+        "a reassembly timer was armed"
+    );
+}
+
+#[test]
+fn incomplete_datagrams_time_out_with_an_icmp_error() {
+    let (mut sender, mut out) = host_with_big_ping();
+    sender.on_timer(T0, Timer::PingSend(0), &mut out);
+    let mut first = sent(&mut out).remove(0).1;
+    EthernetFrame::new_checked(&mut first[..])
+        .unwrap()
+        .set_dst_addr(FAR_MAC);
+    let mut pc2 = IpNode::new(false);
+    pc2.add_iface(iface("eth0", FAR_MAC, "192.168.2.2/24"));
+    pc2.add_route("0.0.0.0/0".parse().unwrap(), ip("192.168.2.1"))
+        .unwrap();
+    pc2.on_frame(
+        T0,
+        0,
+        arp_frame(
+            ArpOperation::Request,
+            GW_MAC1,
+            "192.168.2.1",
+            MacAddr::BROADCAST,
+            "192.168.2.2",
+        ),
+        &mut out,
+    );
+    pc2.on_frame(T0, 0, first, &mut out);
+    sent(&mut out);
+    let (deadline, timer) = *out
+        .timers
+        .iter()
+        .find(|(_, t)| matches!(t, Timer::Reassembly(_)))
+        .unwrap();
+    assert_eq!(deadline, T0 + super::frag::REASSEMBLY_TIMEOUT);
+    pc2.on_timer(deadline, timer, &mut out);
+    let frames = sent(&mut out);
+    assert_eq!(frames.len(), 1);
+    let (repr, payload) = parse_ip(&frames[0].1);
+    assert_eq!(repr.dst, ip("192.168.1.2"));
+    assert!(matches!(
+        IcmpRepr::parse(&payload).unwrap(),
+        IcmpRepr::TimeExceeded {
+            reason: TimeExceeded::FragReassembly,
+            ..
+        }
+    ));
+    assert!(drops(&out).contains(&DropCause::ReassemblyTimeout));
+}
+
+#[test]
+fn a_router_fragments_onto_a_smaller_mtu_unless_df_is_set() {
+    let mut node = IpNode::new(true);
+    node.add_iface(iface("eth0", GW_MAC0, "192.168.1.1/24"));
+    node.add_iface(IpIface {
+        mtu: 576,
+        ..iface("eth1", GW_MAC1, "192.168.2.1/24")
+    });
+    let mut out = Outbox::new(true);
+    node.on_frame(
+        T0,
+        1,
+        arp_frame(
+            ArpOperation::Request,
+            FAR_MAC,
+            "192.168.2.2",
+            MacAddr::BROADCAST,
+            "192.168.2.1",
+        ),
+        &mut out,
+    );
+    node.on_frame(
+        T0,
+        0,
+        arp_frame(
+            ArpOperation::Request,
+            HOST_MAC,
+            "192.168.1.2",
+            MacAddr::BROADCAST,
+            "192.168.1.1",
+        ),
+        &mut out,
+    );
+    sent(&mut out);
+    let data = [7u8; 1000];
+    let big = IcmpRepr::EchoRequest {
+        ident: 1,
+        seq_no: 1,
+        data: &data,
+    };
+    node.on_frame(
+        T0,
+        0,
+        ip_frame(HOST_MAC, GW_MAC0, "192.168.1.2", "192.168.2.2", 64, &big),
+        &mut out,
+    );
+    let frames = sent(&mut out);
+    let layout: Vec<(usize, u16, usize, bool, u8)> = frames
+        .iter()
+        .map(|(i, f)| {
+            let (r, _) = parse_ip(f);
+            (*i, r.frag_offset, r.payload_len, r.more_frags, r.ttl)
+        })
+        .collect();
+    assert_eq!(layout, [(1, 0, 552, true, 63), (1, 552, 456, false, 63)]);
+    // The same packet with DF set: "fragmentation needed", with the MTU.
+    let mut df = ip_frame(HOST_MAC, GW_MAC0, "192.168.1.2", "192.168.2.2", 64, &big);
+    df[HEADER_LEN + 6] |= 0x40; // the DF flag (RFC 791 section 3.1)
+    Ipv4Packet::new_checked(&mut df[HEADER_LEN..])
+        .unwrap()
+        .fill_checksum();
+    node.on_frame(T0, 0, df, &mut out);
+    let frames = sent(&mut out);
+    assert_eq!(frames.len(), 1, "only the ICMP error");
+    assert_eq!(frames[0].0, 0, "back towards the sender");
+    let (_, payload) = parse_ip(&frames[0].1);
+    assert!(matches!(
+        IcmpRepr::parse(&payload).unwrap(),
+        IcmpRepr::DstUnreachable {
+            reason: crate::wire::DstUnreachable::FragRequired,
+            next_hop_mtu: 576,
+            ..
+        }
+    ));
+    assert!(drops(&out).contains(&DropCause::TooBig));
+}

@@ -3,6 +3,7 @@
 
 use std::net::Ipv4Addr;
 
+use super::frag::{fragment_sizes, MAX_PAYLOAD};
 use super::ip_input::note_route;
 use super::ip_node::IpNode;
 use super::ping::PingError;
@@ -25,10 +26,10 @@ pub const DEFAULT_TTL: u8 = 64;
 pub enum SendError {
     /// No route to the destination (`ENETUNREACH`).
     NoRoute,
-    /// Larger than the outgoing interface's MTU (`EMSGSIZE`).
+    /// Larger than an IPv4 datagram can be (`EMSGSIZE`).
     TooBig {
-        /// The MTU.
-        mtu: u16,
+        /// The largest payload that fits.
+        max_payload: usize,
     },
 }
 
@@ -38,7 +39,9 @@ pub(super) struct Datagram {
     pub dst: Ipv4Addr,
     pub protocol: IpProtocol,
     pub ttl: u8,
-    pub dont_frag: bool,
+    /// Set DF when the datagram fits the MTU (Linux's `IP_PMTUDISC_WANT`);
+    /// a larger one is fragmented here, without DF, either way.
+    pub df_when_fits: bool,
     pub payload_len: usize,
 }
 
@@ -59,45 +62,100 @@ impl IpNode {
             });
             return Err(SendError::NoRoute);
         };
+        if dgram.payload_len > MAX_PAYLOAD {
+            return Err(SendError::TooBig {
+                max_payload: MAX_PAYLOAD,
+            });
+        }
         note_route(out, dgram.dst, &route, false);
         let iface = &self.ifaces[route.iface];
-        let total = MIN_HEADER_LEN + dgram.payload_len;
-        if total > usize::from(iface.mtu) {
-            out.note(|| Note::Drop {
-                cause: DropCause::TooBig,
-                iface: Some(route.iface),
-                what: format!("IP to {}: {total} bytes over MTU {}", dgram.dst, iface.mtu),
-            });
-            return Err(SendError::TooBig { mtu: iface.mtu });
-        }
+        let fits = MIN_HEADER_LEN + dgram.payload_len <= usize::from(iface.mtu);
         let repr = Ipv4Repr {
             src: dgram.src.unwrap_or(iface.addr()),
             dst: dgram.dst,
             protocol: dgram.protocol,
             ttl: dgram.ttl,
             ident: self.next_ident,
-            dont_frag: dgram.dont_frag,
+            dont_frag: dgram.df_when_fits && fits,
             more_frags: false,
             frag_offset: 0,
             tos: 0,
             payload_len: dgram.payload_len,
         };
         self.next_ident = self.next_ident.wrapping_add(1);
-        let eth = EthernetRepr {
-            src: iface.mac,
-            dst: MacAddr::ZERO,
-            ethertype: EtherType::IPV4,
-        };
-        let mut frame = out.take_buffer();
-        build_frame(&mut frame, &eth, total, |buf| {
-            repr.emit(&mut buf[..MIN_HEADER_LEN]);
-            fill(&mut buf[MIN_HEADER_LEN..]);
-        });
-        self.resolve_and_send(now, route.iface, route.next_hop(dgram.dst), frame, out);
+        let next_hop = route.next_hop(dgram.dst);
+        if fits {
+            let mut frame = out.take_buffer();
+            build_frame(
+                &mut frame,
+                &self.eth_header(route.iface),
+                repr.total_len(),
+                |buf| {
+                    repr.emit(&mut buf[..MIN_HEADER_LEN]);
+                    fill(&mut buf[MIN_HEADER_LEN..]);
+                },
+            );
+            self.resolve_and_send(now, route.iface, next_hop, frame, out);
+            return Ok(());
+        }
+        // RFC 791 section 3.2: too big for the link, so send it in pieces.
+        let mut payload = std::mem::take(&mut self.scratch);
+        payload.clear();
+        payload.resize(dgram.payload_len, 0);
+        fill(&mut payload);
+        self.send_fragments(now, route.iface, next_hop, repr, &payload, out);
+        self.scratch = payload;
         Ok(())
     }
 
-    /// Sends an ICMP message (no DF: the kernel's own messages may fragment).
+    /// The Ethernet header of a frame leaving `iface`; the destination is
+    /// filled in once ARP has resolved it.
+    pub(super) fn eth_header(&self, iface: usize) -> EthernetRepr {
+        EthernetRepr {
+            src: self.ifaces[iface].mac,
+            dst: MacAddr::ZERO,
+            ethertype: EtherType::IPV4,
+        }
+    }
+
+    /// Sends `payload` as fragments of the datagram `repr` (whose own offset
+    /// and MF flag say where this payload sits, when a router fragments a
+    /// fragment) out of `iface` towards `next_hop`.
+    pub(super) fn send_fragments(
+        &mut self,
+        now: SimTime,
+        iface: usize,
+        next_hop: Ipv4Addr,
+        repr: Ipv4Repr,
+        payload: &[u8],
+        out: &mut Outbox,
+    ) {
+        let mtu = usize::from(self.ifaces[iface].mtu);
+        for (offset, len) in fragment_sizes(payload.len(), mtu, MIN_HEADER_LEN) {
+            let piece = Ipv4Repr {
+                dont_frag: false,
+                more_frags: offset + len < payload.len() || repr.more_frags,
+                // Offsets fit: a payload is at most 65515 bytes.
+                frag_offset: repr.frag_offset + u16::try_from(offset).unwrap_or(u16::MAX),
+                payload_len: len,
+                ..repr
+            };
+            let mut frame = out.take_buffer();
+            build_frame(
+                &mut frame,
+                &self.eth_header(iface),
+                piece.total_len(),
+                |buf| {
+                    piece.emit(&mut buf[..MIN_HEADER_LEN]);
+                    buf[MIN_HEADER_LEN..].copy_from_slice(&payload[offset..offset + len]);
+                },
+            );
+            self.resolve_and_send(now, iface, next_hop, frame, out);
+        }
+    }
+
+    /// Sends an ICMP message (never DF: the kernel's own messages may be
+    /// fragmented on the way, Linux's `IP_PMTUDISC_DONT`).
     pub(super) fn send_icmp(
         &mut self,
         now: SimTime,
@@ -111,14 +169,14 @@ impl IpNode {
             dst,
             protocol: IpProtocol::ICMP,
             ttl: DEFAULT_TTL,
-            dont_frag: false,
+            df_when_fits: false,
             payload_len: icmp.buffer_len(),
         };
         self.send_ip(now, dgram, |buf| icmp.emit(buf), out)
     }
 
     /// Sends a ping's echo request: `size` data bytes in a fixed pattern
-    /// (byte `i` is `i mod 256`), DF set as Linux ping does by default.
+    /// (byte `i` is `i mod 256`), DF set when it fits, as Linux ping does.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn send_echo_request(
         &mut self,
@@ -135,7 +193,7 @@ impl IpNode {
             dst,
             protocol: IpProtocol::ICMP,
             ttl,
-            dont_frag: true,
+            df_when_fits: true,
             payload_len: 8 + size,
         };
         let fill = |buf: &mut [u8]| {

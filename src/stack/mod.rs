@@ -3,6 +3,7 @@
 
 pub mod arp;
 pub mod cidr;
+pub mod frag;
 pub mod iface;
 pub mod ip_input;
 pub mod ip_node;

@@ -3,6 +3,8 @@
 
 use std::net::Ipv4Addr;
 
+use super::frag::FragKey;
+
 /// A timer of an IP node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Timer {
@@ -24,6 +26,8 @@ pub enum Timer {
     PingSend(usize),
     /// Ping number `.0` of this node stops waiting for replies.
     PingWaitOver(usize),
+    /// The fragments of a datagram have waited long enough.
+    Reassembly(FragKey),
 }
 
 impl Timer {

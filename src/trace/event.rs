@@ -58,8 +58,11 @@ pub enum DropCause {
     NotOurAddress,
     /// No protocol handler for the packet.
     Unhandled,
-    /// The packet is larger than the outgoing link's MTU.
+    /// The packet is larger than the outgoing link's MTU and may not be
+    /// fragmented.
     TooBig,
+    /// The fragments of a datagram did not all arrive in time.
+    ReassemblyTimeout,
 }
 
 impl DropCause {
@@ -79,6 +82,7 @@ impl DropCause {
             DropCause::NotOurAddress => "not-our-address",
             DropCause::Unhandled => "unhandled",
             DropCause::TooBig => "too-big",
+            DropCause::ReassemblyTimeout => "reassembly-timeout",
         }
     }
 }
@@ -215,6 +219,13 @@ pub enum Note {
         iface: Option<usize>,
         /// What was dropped, decoded (see [`crate::wire::describe`]).
         what: String,
+    },
+    /// A datagram was put back together from its fragments.
+    Reassembled {
+        /// Its description, header and payload.
+        what: String,
+        /// How many bytes of payload.
+        len: usize,
     },
     /// A line of a ping's output.
     Ping(String),

@@ -59,6 +59,7 @@ fn event_name(note: &Note) -> &'static str {
         | Note::ArpRetry { .. }
         | Note::ArpFailed { .. } => "arp",
         Note::Route { .. } => "route",
+        Note::Reassembled { .. } => "reassembly",
         Note::Drop { .. } => "drop",
         Note::Ping(_) => "ping",
     }

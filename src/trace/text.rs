@@ -138,6 +138,7 @@ fn render_note(record: &Record<'_>, note: &Note, out: &mut String) {
             }
             write!(out, " drop {cause}: {what}")
         }
+        Note::Reassembled { what, len } => write!(out, "{node} reassembled {len} bytes: {what}"),
         Note::Ping(line) => write!(out, "{node} ping: {line}"),
     };
 }

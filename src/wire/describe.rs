@@ -32,6 +32,14 @@ pub fn describe_frame_into(frame: &[u8], out: &mut String) {
     let _ = write_frame(frame, out);
 }
 
+/// The one-line description of an IPv4 packet without its Ethernet header,
+/// as it stands in a frame's description: `IP 10.0.0.1 > 10.0.0.2 ttl 64 …`.
+pub fn describe_ipv4(packet: &[u8]) -> String {
+    let mut out = String::with_capacity(96);
+    let _ = write_ipv4(packet, &mut out);
+    out
+}
+
 fn write_frame(frame: &[u8], out: &mut String) -> fmt::Result {
     match EthernetFrame::new_checked(frame) {
         Err(err) => write!(out, "[{err}]")?,
