@@ -272,14 +272,15 @@ impl IpNode {
         frame: Vec<u8>,
         out: &mut Outbox,
     ) {
-        out.note(|| Note::Drop {
-            cause: DropCause::ArpFailed,
-            iface: Some(iface),
-            what: describe_frame(&frame),
-        });
         let packet = frame
             .get(crate::wire::ethernet::HEADER_LEN..)
             .unwrap_or_default();
+        // The frame never got its destination MAC: describe the packet only.
+        out.note(|| Note::Drop {
+            cause: DropCause::ArpFailed,
+            iface: Some(iface),
+            what: crate::wire::describe::describe_ipv4(packet),
+        });
         self.report_unreachable(now, packet, DstUnreachable::HostUnreachable, 0, out);
         out.recycle(frame);
     }

@@ -108,6 +108,10 @@ pub struct Pinger {
     report: PingReport,
 }
 
+/// Linux ping keeps its send time in the first 16 data bytes (a `struct
+/// timeval`); with less data it prints no round-trip times.
+pub const TIMESTAMP_LEN: usize = 16;
+
 fn millis(d: Duration) -> String {
     format!("{:.3}", d.as_nanos() as f64 / 1e6)
 }
@@ -185,10 +189,12 @@ impl Pinger {
         let rtt = now.saturating_since(self.sent_at[index]);
         let dup = std::mem::replace(&mut self.answered[index], true);
         let mut line = format!(
-            "{} bytes from {from}: icmp_seq={seq} ttl={ttl} time={} ms",
-            data_len + 8,
-            millis(rtt)
+            "{} bytes from {from}: icmp_seq={seq} ttl={ttl}",
+            data_len + 8
         );
+        if self.config.size >= TIMESTAMP_LEN {
+            line.push_str(&format!(" time={} ms", millis(rtt)));
+        }
         if dup {
             line.push_str(" (DUP!)");
         } else {
@@ -245,7 +251,10 @@ impl Pinger {
                 elapsed.as_millis()
             ),
         ];
-        if let (Some(min), Some(avg), Some(max)) = (r.rtt_min(), r.rtt_avg(), r.rtt_max()) {
+        let timed = self.config.size >= TIMESTAMP_LEN;
+        if let (true, Some(min), Some(avg), Some(max)) =
+            (timed, r.rtt_min(), r.rtt_avg(), r.rtt_max())
+        {
             lines.push(format!(
                 "rtt min/avg/max = {}/{}/{} ms",
                 millis(min),
@@ -342,6 +351,30 @@ mod tests {
             "3 packets transmitted, 0 received, +1 errors, 100% packet loss, time 7000ms"
         );
         assert_eq!(summary.len(), 2, "no rtt line without replies");
+    }
+
+    #[test]
+    fn tiny_pings_print_no_times() {
+        let mut p = Pinger::new(
+            PingConfig {
+                size: 8,
+                ..pinger(1).config().clone()
+            },
+            1,
+        );
+        p.on_sent(SimTime::ZERO);
+        let line = p
+            .on_reply(
+                SimTime::from_millis(3),
+                1,
+                Ipv4Addr::new(10, 0, 0, 1),
+                64,
+                8,
+            )
+            .unwrap();
+        assert_eq!(line, "16 bytes from 10.0.0.1: icmp_seq=1 ttl=64");
+        let summary = p.finish(SimTime::from_millis(3));
+        assert_eq!(summary.len(), 2, "no rtt line: {summary:?}");
     }
 
     #[test]
