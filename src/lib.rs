@@ -10,9 +10,12 @@
 #![warn(missing_docs)]
 
 pub mod link;
+pub mod print;
 pub mod scenario;
 pub mod sim;
 pub mod stack;
+pub mod thread;
+pub mod time;
 pub mod topo;
 pub mod trace;
 pub mod wire;

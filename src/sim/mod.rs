@@ -2,11 +2,14 @@
 //! the world that runs nodes and links.
 
 pub mod outbox;
+pub mod process;
 pub mod queue;
 pub mod rng;
+mod scheduler;
 pub mod time;
 pub mod world;
 
 pub use outbox::{FramePool, Outbox};
+pub use process::{Exit, ProcState, Process, ProcessId};
 pub use time::SimTime;
 pub use world::{RunSummary, Sim, StopReason};

@@ -7,6 +7,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use super::process::{Process, ProcessId, DEFAULT_STACK_SIZE};
 use super::queue::EventQueue;
 use super::{Outbox, SimTime};
 use crate::link::Fate;
@@ -17,7 +18,7 @@ use crate::trace::{Trace, TraceSink};
 
 /// Something that happens at an instant.
 #[derive(Debug)]
-enum Event {
+pub(super) enum Event {
     /// A frame reaches interface `iface` of `node`.
     Arrive {
         node: NodeId,
@@ -26,6 +27,10 @@ enum Event {
     },
     /// A timer of `node` fires.
     Timer { node: NodeId, timer: Timer },
+    /// A process gets its first turn.
+    Start { pid: ProcessId },
+    /// A blocked process is woken, if it still waits for `token`.
+    Wake { pid: ProcessId, token: u64 },
 }
 
 impl Event {
@@ -44,6 +49,9 @@ pub enum StopReason {
     TimeLimit,
     /// The cap on events was reached.
     EventLimit,
+    /// Nothing was pending but processes were blocked with nothing that
+    /// could wake them; [`Sim::deadlocked`] names them.
+    Deadlock,
 }
 
 /// How a run went.
@@ -73,6 +81,12 @@ impl fmt::Display for RunSummary {
                 "run stopped at the time limit {} with events still pending ({events} events, {frames} frames)",
                 self.end
             ),
+            StopReason::Deadlock => write!(
+                f,
+                "run stopped at {}: deadlock, every process is blocked and nothing is pending \
+                 ({events} events, {frames} frames)",
+                self.end
+            ),
             StopReason::EventLimit => write!(
                 f,
                 "run stopped at {} after the maximum of {events} events; is something looping? \
@@ -87,16 +101,22 @@ impl fmt::Display for RunSummary {
 pub struct Sim {
     graph: Graph,
     queue: EventQueue<Event>,
-    now: SimTime,
+    pub(super) now: SimTime,
     out: Outbox,
-    trace: Trace,
+    pub(super) trace: Trace,
     pings: Vec<(NodeId, usize)>,
     /// Pending events that are not background timers.
     foreground: usize,
     time_limit: SimTime,
-    max_events: u64,
-    events: u64,
+    pub(super) max_events: u64,
+    pub(super) events: u64,
     frames: u64,
+    /// Every process of the run, indexed by id.
+    pub(super) procs: Vec<Process>,
+    /// Stack size of new processes.
+    pub(super) stack_size: usize,
+    /// Set when a process reached the event cap mid-run.
+    pub(super) halted: bool,
 }
 
 impl fmt::Debug for Sim {
@@ -125,6 +145,9 @@ impl Sim {
             max_events: u64::MAX,
             events: 0,
             frames: 0,
+            procs: Vec::new(),
+            stack_size: DEFAULT_STACK_SIZE,
+            halted: false,
         }
     }
 
@@ -182,7 +205,7 @@ impl Sim {
         self.push(at, Event::Timer { node, timer });
     }
 
-    fn push(&mut self, at: SimTime, event: Event) {
+    pub(super) fn push(&mut self, at: SimTime, event: Event) {
         if !event.is_background() {
             self.foreground += 1;
         }
@@ -209,8 +232,14 @@ impl Sim {
     /// Runs until nothing is left to do, the time limit, or the event cap.
     pub fn run(&mut self) -> RunSummary {
         let reason = loop {
+            if self.halted {
+                break StopReason::EventLimit;
+            }
             let Some(next) = self.queue.peek_time().filter(|_| self.foreground > 0) else {
-                break StopReason::Idle;
+                if self.deadlocked().is_empty() {
+                    break StopReason::Idle;
+                }
+                break StopReason::Deadlock;
             };
             if next > self.time_limit {
                 self.now = self.time_limit;
@@ -266,6 +295,8 @@ impl Sim {
                 }
                 node
             }
+            Event::Start { pid } => return self.start_process(pid),
+            Event::Wake { pid, token } => return self.wake_process(pid, token),
         };
         self.carry_out(node);
     }
@@ -354,7 +385,7 @@ impl Sim {
         }
     }
 
-    fn record(&mut self, node: NodeId, what: What<'_>) {
+    pub(super) fn record(&mut self, node: NodeId, what: What<'_>) {
         if !self.trace.is_enabled() {
             return;
         }

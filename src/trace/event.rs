@@ -229,6 +229,25 @@ pub enum Note {
     },
     /// A line of a ping's output.
     Ping(String),
+    /// A process started.
+    ProcessStart {
+        /// Its name.
+        name: String,
+    },
+    /// A process printed a line.
+    ProcessOutput {
+        /// Its name.
+        name: String,
+        /// What it printed.
+        line: String,
+    },
+    /// A process ended; `panic` holds the message if it panicked.
+    ProcessExit {
+        /// Its name.
+        name: String,
+        /// The panic message and location, if it panicked.
+        panic: Option<String>,
+    },
 }
 
 /// One trace event.

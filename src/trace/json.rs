@@ -62,6 +62,8 @@ fn event_name(note: &Note) -> &'static str {
         Note::Reassembled { .. } => "reassembly",
         Note::Drop { .. } => "drop",
         Note::Ping(_) => "ping",
+        Note::ProcessStart { .. } | Note::ProcessExit { .. } => "process",
+        Note::ProcessOutput { .. } => "output",
     }
 }
 

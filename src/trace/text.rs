@@ -140,6 +140,13 @@ fn render_note(record: &Record<'_>, note: &Note, out: &mut String) {
         }
         Note::Reassembled { what, len } => write!(out, "{node} reassembled {len} bytes: {what}"),
         Note::Ping(line) => write!(out, "{node} ping: {line}"),
+        Note::ProcessStart { name } => write!(out, "{node} {name} [start]"),
+        Note::ProcessOutput { name, line } => write!(out, "{node} {name}: {line}"),
+        Note::ProcessExit { name, panic: None } => write!(out, "{node} {name} [exit]"),
+        Note::ProcessExit {
+            name,
+            panic: Some(message),
+        } => write!(out, "{node} {name} [crash] {message}"),
     };
 }
 

@@ -1,0 +1,274 @@
+//! Processes: programs running on simulated hosts as stackful coroutines.
+//!
+//! A process is a closure run on a [`corosensei`] coroutine on the
+//! simulation's own thread. When it makes a call that needs the simulation
+//! (sleep, a socket call, printing), it *suspends* with a [`Syscall`]; the
+//! scheduler carries the call out with full access to the world and resumes
+//! the process with a [`Reply`]: either at once, or later when what it waits
+//! for has happened. Only one process runs at a time and the scheduler picks
+//! them in event order, so runs are deterministic (DESIGN.md, principle 4).
+//!
+//! A call deep inside user code finds its coroutine's [`Yielder`] through a
+//! thread-local pointer; that is the crate's one `unsafe` block, in
+//! [`syscall`], with its safety argument beside it.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+use std::time::Duration;
+
+use corosensei::stack::DefaultStack;
+use corosensei::{Coroutine, CoroutineResult, Yielder};
+
+use super::SimTime;
+use crate::topo::NodeId;
+
+/// Identifies a process within one run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProcessId(pub usize);
+
+/// The default stack of a process: 1 MiB of reserved address space, touched
+/// lazily, with a guard page below it (learners put 64 KiB buffers on the
+/// stack; recursion needs room too).
+pub const DEFAULT_STACK_SIZE: usize = 1024 * 1024;
+
+/// A request from a process to the simulation.
+pub enum Syscall {
+    /// Suspend for this long in virtual time.
+    Sleep(Duration),
+    /// The current virtual time.
+    Now,
+    /// Text the process printed (lines end at `\n`).
+    Print(String),
+    /// Start another process on the same host.
+    Spawn {
+        /// Its name; empty means `{parent}-{n}` for the parent's n-th child.
+        name: String,
+        /// What it runs.
+        body: Box<dyn FnOnce()>,
+    },
+    /// Wait for a process to end.
+    Join(ProcessId),
+    /// The calling process's own id, host and name.
+    WhoAmI,
+}
+
+impl fmt::Debug for Syscall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Syscall::Sleep(d) => write!(f, "Sleep({d:?})"),
+            Syscall::Now => f.write_str("Now"),
+            Syscall::Print(s) => write!(f, "Print({s:?})"),
+            Syscall::Spawn { name, .. } => write!(f, "Spawn({name:?})"),
+            Syscall::Join(p) => write!(f, "Join({p:?})"),
+            Syscall::WhoAmI => f.write_str("WhoAmI"),
+        }
+    }
+}
+
+/// The simulation's answer to a [`Syscall`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Done; nothing to return.
+    Done,
+    /// The current virtual time.
+    Time(SimTime),
+    /// The new process's id.
+    Spawned(ProcessId),
+    /// The joined process ended: `Ok` if it returned, `Err(message)` if it
+    /// panicked.
+    Joined(Result<(), String>),
+    /// The caller's id, host and name.
+    Me(ProcessId, NodeId, String),
+}
+
+/// How a process ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// It returned.
+    Returned,
+    /// It panicked, with this message (and location, when known).
+    Panicked(String),
+}
+
+/// Where a process is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProcState {
+    /// Created, waiting for its first turn.
+    Starting,
+    /// Suspended in a call, since a time.
+    Blocked {
+        /// The call, as a person would read it: `sleep(1s)`, `join(pc1 worker)`.
+        call: String,
+        /// When it blocked.
+        since: SimTime,
+        /// Whether a timer will wake it (sleep, timeouts): such a process is
+        /// not deadlocked.
+        timed: bool,
+    },
+    /// Ended.
+    Exited(Exit),
+}
+
+/// The coroutine type of a process.
+pub(crate) type ProcCoroutine = Coroutine<Reply, Syscall, Exit, DefaultStack>;
+
+/// One process.
+pub struct Process {
+    /// Its id.
+    pub id: ProcessId,
+    /// The host it runs on.
+    pub host: NodeId,
+    /// Its name, such as `udp-echo-server`.
+    pub name: String,
+    /// Where it is.
+    pub state: ProcState,
+    pub(crate) coroutine: Option<ProcCoroutine>,
+    /// Bumped whenever the process is woken, so that stale wake-ups (a
+    /// timeout after the data came) are ignored.
+    pub(crate) wake_token: u64,
+    /// The reply it gets when next resumed.
+    pub(crate) reply: Reply,
+    /// Processes waiting in `join` for this one.
+    pub(crate) joiners: Vec<ProcessId>,
+    /// Every line it printed, with the time.
+    pub output: Vec<(SimTime, String)>,
+    /// Printed text not yet ended by a newline.
+    pub(crate) partial: String,
+    /// How many processes it has spawned.
+    pub(crate) children: usize,
+}
+
+impl fmt::Debug for Process {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Process")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("state", &self.state)
+            .finish()
+    }
+}
+
+thread_local! {
+    /// The yielder of the coroutine running on this thread, or null when no
+    /// simulated process is running here.
+    static CURRENT: Cell<*const Yielder<Reply, Syscall>> = const { Cell::new(std::ptr::null()) };
+    /// The location and message of the last panic inside a process.
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Whether the calling code runs inside a simulated process.
+pub fn in_simulation() -> bool {
+    CURRENT.with(|c| !c.get().is_null())
+}
+
+/// Makes a call to the simulation from inside a process: suspends until the
+/// scheduler answers. Returns `None` when not inside a simulated process.
+pub fn syscall(call: Syscall) -> Option<Reply> {
+    let ptr = CURRENT.with(Cell::get);
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: `CURRENT` is non-null only while a process's coroutine runs on
+    // this thread: the coroutine's body stores its own `Yielder` there when
+    // it starts and again after every `suspend` returns (below), and the
+    // scheduler sets it back to null as soon as `resume` returns. The
+    // `Yielder` lives on that coroutine's stack for the coroutine's whole
+    // life, and the only code that can read `CURRENT` while it is non-null
+    // is code running on that same coroutine (one thread, one running
+    // coroutine at a time; processes cannot resume coroutines themselves).
+    // So the pointer is valid and points to the running coroutine's own
+    // yielder. `Yielder` is neither `Send` nor `Sync`, and the pointer never
+    // leaves this thread.
+    #[allow(unsafe_code)]
+    let yielder = unsafe { &*ptr };
+    let reply = yielder.suspend(call);
+    // Other coroutines ran meanwhile and pointed CURRENT at themselves.
+    CURRENT.with(|c| c.set(ptr));
+    Some(reply)
+}
+
+/// Marks that no process is running on this thread (the scheduler calls it
+/// after every `resume`).
+pub(crate) fn leave_process() {
+    CURRENT.with(|c| c.set(std::ptr::null()));
+}
+
+/// Installs (once) a panic hook that keeps panics inside simulated processes
+/// quiet and remembers their message and location for the report; other
+/// panics go to the hook that was there before.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if in_simulation() {
+                let message = panic_message(info.payload());
+                let text = match info.location() {
+                    Some(loc) => format!("panicked at {}:{}: {message}", loc.file(), loc.line()),
+                    None => format!("panicked: {message}"),
+                };
+                LAST_PANIC.with(|p| *p.borrow_mut() = Some(text));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
+/// Why a process could not be created.
+#[derive(Debug)]
+pub struct SpawnError(pub std::io::Error);
+
+impl fmt::Display for SpawnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot allocate a process stack: {}", self.0)
+    }
+}
+
+impl std::error::Error for SpawnError {}
+
+/// A coroutine that runs `body`, catching its panic.
+pub(crate) fn make_coroutine(
+    body: Box<dyn FnOnce()>,
+    stack_size: usize,
+) -> Result<ProcCoroutine, SpawnError> {
+    install_panic_hook();
+    let stack = DefaultStack::new(stack_size).map_err(SpawnError)?;
+    Ok(Coroutine::with_stack(
+        stack,
+        move |yielder: &Yielder<Reply, Syscall>, _first: Reply| {
+            CURRENT.with(|c| c.set(yielder as *const _));
+            match panic::catch_unwind(AssertUnwindSafe(body)) {
+                Ok(()) => Exit::Returned,
+                Err(payload) => {
+                    let text = LAST_PANIC
+                        .with(|p| p.borrow_mut().take())
+                        .unwrap_or_else(|| {
+                            format!("panicked: {}", panic_message(payload.as_ref()))
+                        });
+                    Exit::Panicked(text)
+                }
+            }
+        },
+    ))
+}
+
+/// Resumes `co` with `reply`; returns what it yielded or how it ended.
+pub(crate) fn resume(co: &mut ProcCoroutine, reply: Reply) -> CoroutineResult<Syscall, Exit> {
+    let result = co.resume(reply);
+    leave_process();
+    result
+}

@@ -1,0 +1,251 @@
+//! The scheduler: starts processes, carries out their calls, wakes them, and
+//! reports the ones left blocked.
+
+use std::time::Duration;
+
+use corosensei::CoroutineResult;
+
+use super::process::{self, Exit, ProcState, Process, ProcessId, Reply, SpawnError, Syscall};
+use super::world::{Event, Sim};
+use super::SimTime;
+use crate::topo::NodeId;
+use crate::trace::event::{Note, What};
+
+impl Sim {
+    /// Starts `body` as a process called `name` on host `host` at virtual
+    /// time `at`. What it does through `simnet::net`, `simnet::thread` and
+    /// `simnet::println!` acts on this simulation.
+    pub fn spawn(
+        &mut self,
+        host: NodeId,
+        name: &str,
+        at: Duration,
+        body: impl FnOnce() + 'static,
+    ) -> Result<ProcessId, SpawnError> {
+        let pid = self.create_process(host, name, Box::new(body))?;
+        self.push(SimTime::ZERO + at, Event::Start { pid });
+        Ok(pid)
+    }
+
+    /// Every process of the run, by id.
+    pub fn processes(&self) -> &[Process] {
+        &self.procs
+    }
+
+    /// Sets the stack size of processes created from now on.
+    pub fn set_stack_size(&mut self, bytes: usize) {
+        self.stack_size = bytes;
+    }
+
+    fn create_process(
+        &mut self,
+        host: NodeId,
+        name: &str,
+        body: Box<dyn FnOnce()>,
+    ) -> Result<ProcessId, SpawnError> {
+        let coroutine = process::make_coroutine(body, self.stack_size)?;
+        let pid = ProcessId(self.procs.len());
+        self.procs.push(Process {
+            id: pid,
+            host,
+            name: name.to_string(),
+            state: ProcState::Starting,
+            coroutine: Some(coroutine),
+            wake_token: 0,
+            reply: Reply::Done,
+            joiners: Vec::new(),
+            output: Vec::new(),
+            partial: String::new(),
+            children: 0,
+        });
+        Ok(pid)
+    }
+
+    /// A `Start` event: the process's first turn.
+    pub(super) fn start_process(&mut self, pid: ProcessId) {
+        self.note_process(pid, |name| Note::ProcessStart { name });
+        self.run_process(pid, Reply::Done);
+    }
+
+    /// A `Wake` event: resumes the process if it still waits for this token.
+    pub(super) fn wake_process(&mut self, pid: ProcessId, token: u64) {
+        let Some(p) = self.procs.get_mut(pid.0) else {
+            return;
+        };
+        if p.wake_token != token || !matches!(p.state, ProcState::Blocked { .. }) {
+            return;
+        }
+        let reply = std::mem::replace(&mut p.reply, Reply::Done);
+        self.run_process(pid, reply);
+    }
+
+    /// Runs the process until it blocks or ends, answering its calls.
+    fn run_process(&mut self, pid: ProcessId, mut reply: Reply) {
+        loop {
+            let Some(co) = self.procs.get_mut(pid.0).and_then(|p| p.coroutine.as_mut()) else {
+                return;
+            };
+            match process::resume(co, reply) {
+                CoroutineResult::Yield(call) => {
+                    // Each call counts as an event, so that a process that
+                    // spins without blocking still meets the event cap.
+                    self.events += 1;
+                    if self.events >= self.max_events {
+                        self.halted = true;
+                        self.block(pid, "(stopped at the event limit)".to_string(), false);
+                        return;
+                    }
+                    match self.handle_syscall(pid, call) {
+                        Some(next) => reply = next,
+                        None => return,
+                    }
+                }
+                CoroutineResult::Return(exit) => return self.exit_process(pid, exit),
+            }
+        }
+    }
+
+    /// Carries out a call; `Some` answers at once, `None` means the process
+    /// is now blocked and something will wake it.
+    fn handle_syscall(&mut self, pid: ProcessId, call: Syscall) -> Option<Reply> {
+        let now = self.now;
+        match call {
+            Syscall::Now => Some(Reply::Time(now)),
+            Syscall::WhoAmI => {
+                let p = &self.procs[pid.0];
+                Some(Reply::Me(pid, p.host, p.name.clone()))
+            }
+            Syscall::Print(text) => {
+                let partial = &mut self.procs[pid.0].partial;
+                partial.push_str(&text);
+                let mut lines = Vec::new();
+                while let Some(end) = partial.find('\n') {
+                    lines.push(partial.drain(..=end).take(end).collect::<String>());
+                }
+                for line in lines {
+                    self.print_line(pid, line);
+                }
+                Some(Reply::Done)
+            }
+            Syscall::Sleep(duration) => {
+                let token = self.block(pid, format!("sleep({duration:?})"), true);
+                self.push(now + duration, Event::Wake { pid, token });
+                None
+            }
+            Syscall::Spawn { mut name, body } => {
+                let parent = &mut self.procs[pid.0];
+                parent.children += 1;
+                if name.is_empty() {
+                    name = format!("{}-{}", parent.name, parent.children);
+                }
+                let host = parent.host;
+                match self.create_process(host, &name, body) {
+                    Ok(child) => {
+                        self.push(now, Event::Start { pid: child });
+                        Some(Reply::Spawned(child))
+                    }
+                    Err(e) => Some(Reply::Joined(Err(e.to_string()))),
+                }
+            }
+            Syscall::Join(target) => {
+                let Some(t) = self.procs.get_mut(target.0) else {
+                    return Some(Reply::Joined(Err(format!("no process {}", target.0))));
+                };
+                if let ProcState::Exited(exit) = &t.state {
+                    return Some(Reply::Joined(exit_result(exit)));
+                }
+                t.joiners.push(pid);
+                let what = format!("join({})", t.name);
+                self.block(pid, what, false);
+                None
+            }
+        }
+    }
+
+    /// Marks `pid` blocked in `call`; returns the token that wakes it.
+    fn block(&mut self, pid: ProcessId, call: String, timed: bool) -> u64 {
+        let now = self.now;
+        let p = &mut self.procs[pid.0];
+        p.wake_token += 1;
+        p.state = ProcState::Blocked {
+            call,
+            since: now,
+            timed,
+        };
+        p.wake_token
+    }
+
+    /// Wakes `pid` now with `reply`.
+    pub(crate) fn wake_with(&mut self, pid: ProcessId, reply: Reply) {
+        let now = self.now;
+        if let Some(p) = self.procs.get_mut(pid.0) {
+            p.reply = reply;
+            let token = p.wake_token;
+            self.push(now, Event::Wake { pid, token });
+        }
+    }
+
+    fn print_line(&mut self, pid: ProcessId, line: String) {
+        let now = self.now;
+        self.procs[pid.0].output.push((now, line.clone()));
+        self.note_process(pid, |name| Note::ProcessOutput { name, line });
+    }
+
+    fn exit_process(&mut self, pid: ProcessId, exit: Exit) {
+        let rest = std::mem::take(&mut self.procs[pid.0].partial);
+        if !rest.is_empty() {
+            self.print_line(pid, rest);
+        }
+        let p = &mut self.procs[pid.0];
+        p.coroutine = None;
+        p.state = ProcState::Exited(exit.clone());
+        let joiners = std::mem::take(&mut p.joiners);
+        let status = match &exit {
+            Exit::Returned => None,
+            Exit::Panicked(message) => Some(message.clone()),
+        };
+        self.note_process(pid, |name| Note::ProcessExit {
+            name,
+            panic: status,
+        });
+        for joiner in joiners {
+            self.wake_with(joiner, Reply::Joined(exit_result(&exit)));
+        }
+    }
+
+    fn note_process(&mut self, pid: ProcessId, make: impl FnOnce(String) -> Note) {
+        if !self.trace.is_enabled() {
+            return;
+        }
+        let p = &self.procs[pid.0];
+        let (host, note) = (p.host, make(p.name.clone()));
+        self.record(host, What::Note(&note));
+    }
+
+    /// Processes blocked with nothing that could wake them, as lines like
+    /// `pc2 udp-echo-server: blocked in recv_from on 0.0.0.0:7852 since 0.010000`.
+    pub fn deadlocked(&self) -> Vec<String> {
+        self.procs
+            .iter()
+            .filter_map(|p| match &p.state {
+                ProcState::Blocked {
+                    call,
+                    since,
+                    timed: false,
+                } => Some(format!(
+                    "{} {}: blocked in {call} since {since}",
+                    self.graph()[p.host].name,
+                    p.name
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn exit_result(exit: &Exit) -> Result<(), String> {
+    match exit {
+        Exit::Returned => Ok(()),
+        Exit::Panicked(message) => Err(message.clone()),
+    }
+}

@@ -1,0 +1,222 @@
+//! Processes on simulated hosts: coroutines, virtual sleep, spawn and join,
+//! captured output, crashes and deadlocks.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use simnet::println;
+use simnet::sim::{Exit, ProcState, Sim, StopReason};
+use simnet::time::Instant;
+use simnet::topo::TopologyBuilder;
+use simnet::trace::{TextLines, TextSink};
+
+/// Two hosts on a switch, traced.
+fn sim() -> (Sim, TextLines) {
+    let mut net = TopologyBuilder::new(1);
+    let pc1 = net.add_host("pc1").unwrap();
+    let pc2 = net.add_host("pc2").unwrap();
+    net.add_iface(pc1, "eth0", "10.0.0.1/24".parse().unwrap(), None, 1500)
+        .unwrap();
+    net.add_iface(pc2, "eth0", "10.0.0.2/24".parse().unwrap(), None, 1500)
+        .unwrap();
+    let mut sim = net.build();
+    let lines = TextLines::default();
+    sim.add_sink(Box::new(TextSink::new(lines.clone())));
+    (sim, lines)
+}
+
+fn host(sim: &Sim, name: &str) -> simnet::topo::NodeId {
+    sim.node_id(name).unwrap()
+}
+
+#[test]
+fn processes_sleep_in_virtual_time_and_interleave_deterministically() {
+    let run = || {
+        let (mut sim, lines) = sim();
+        for (h, name, step) in [("pc1", "ticker", 300u64), ("pc2", "tocker", 500)] {
+            let node = host(&sim, h);
+            sim.spawn(node, name, Duration::from_millis(100), move || {
+                let start = Instant::now();
+                for i in 0..3 {
+                    simnet::thread::sleep(Duration::from_millis(step));
+                    println!("{i} after {:?}", start.elapsed());
+                }
+            })
+            .unwrap();
+        }
+        let wall = std::time::Instant::now();
+        let summary = sim.run();
+        assert!(
+            wall.elapsed() < Duration::from_secs(1),
+            "sleeps are virtual"
+        );
+        assert_eq!(summary.reason, StopReason::Idle);
+        assert_eq!(summary.end.as_nanos(), 1_600_000_000);
+        let lines = lines.borrow().clone();
+        lines
+    };
+    let lines = run();
+    let expected = [
+        "0.100000 pc1 ticker [start]",
+        "0.100000 pc2 tocker [start]",
+        "0.400000 pc1 ticker: 0 after 300ms",
+        "0.600000 pc2 tocker: 0 after 500ms",
+        "0.700000 pc1 ticker: 1 after 600ms",
+        "1.000000 pc1 ticker: 2 after 900ms",
+        "1.000000 pc1 ticker [exit]",
+        "1.100000 pc2 tocker: 1 after 1s",
+        "1.600000 pc2 tocker: 2 after 1.5s",
+        "1.600000 pc2 tocker [exit]",
+    ];
+    assert_eq!(lines, expected);
+    assert_eq!(run(), lines, "same run, same trace");
+}
+
+#[test]
+fn spawn_and_join_pass_results_in_virtual_time() {
+    let (mut sim, lines) = sim();
+    let pc1 = host(&sim, "pc1");
+    let total = Arc::new(Mutex::new(0));
+    let seen = Arc::clone(&total);
+    sim.spawn(pc1, "server", Duration::ZERO, move || {
+        let workers: Vec<_> = (1..=3u64)
+            .map(|n| {
+                simnet::thread::spawn(move || {
+                    simnet::thread::sleep(Duration::from_secs(n));
+                    n * 10
+                })
+            })
+            .collect();
+        let sum: u64 = workers.into_iter().map(|w| w.join().unwrap()).sum();
+        println!("sum {sum}");
+        *seen.lock().unwrap() = sum;
+    })
+    .unwrap();
+    let summary = sim.run();
+    assert_eq!(*total.lock().unwrap(), 60);
+    assert_eq!(
+        summary.end.as_nanos(),
+        3_000_000_000,
+        "joined when the slowest ended"
+    );
+    let lines = lines.borrow();
+    assert!(
+        lines.contains(&"0.000000 pc1 server-1 [start]".to_string()),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(&"3.000000 pc1 server: sum 60".to_string()),
+        "{lines:#?}"
+    );
+    assert_eq!(sim.processes().len(), 4);
+}
+
+#[test]
+fn a_crash_is_reported_and_the_others_go_on() {
+    let (mut sim, lines) = sim();
+    let (pc1, pc2) = (host(&sim, "pc1"), host(&sim, "pc2"));
+    sim.spawn(pc1, "crasher", Duration::from_millis(5), || {
+        simnet::thread::sleep(Duration::from_millis(5));
+        let v: Vec<u8> = Vec::new();
+        println!("about to fail");
+        let _ = v[3];
+    })
+    .unwrap();
+    sim.spawn(pc2, "survivor", Duration::ZERO, || {
+        simnet::thread::sleep(Duration::from_secs(1));
+        println!("still here");
+    })
+    .unwrap();
+    let child_panic = Arc::new(Mutex::new(String::new()));
+    let out = Arc::clone(&child_panic);
+    sim.spawn(pc2, "parent", Duration::ZERO, move || {
+        let child = simnet::thread::spawn(|| panic!("child gave up"));
+        let err = child.join().unwrap_err();
+        *out.lock().unwrap() = err.downcast_ref::<String>().cloned().unwrap_or_default();
+    })
+    .unwrap();
+    sim.run();
+    let crash = lines
+        .borrow()
+        .iter()
+        .find(|l| l.contains("crasher [crash]"))
+        .cloned()
+        .unwrap();
+    assert!(
+        crash.starts_with("0.010000 pc1 crasher [crash] panicked at tests/processes.rs:"),
+        "{crash}"
+    );
+    assert!(
+        crash.ends_with("index out of bounds: the len is 0 but the index is 3"),
+        "{crash}"
+    );
+    assert!(lines
+        .borrow()
+        .contains(&"1.000000 pc2 survivor: still here".to_string()));
+    let p = &sim.processes()[0];
+    assert!(
+        matches!(&p.state, ProcState::Exited(Exit::Panicked(m)) if m.contains("index out of bounds"))
+    );
+    assert!(
+        child_panic.lock().unwrap().contains("child gave up"),
+        "join returns the child's panic"
+    );
+}
+
+#[test]
+fn a_deadlock_is_reported_with_the_blocked_calls() {
+    let (mut sim, _) = sim();
+    let pc1 = host(&sim, "pc1");
+    sim.spawn(pc1, "waiter", Duration::from_millis(10), || {
+        let slot: Arc<Mutex<Option<simnet::thread::JoinHandle<()>>>> = Arc::default();
+        let own = Arc::clone(&slot);
+        let child = simnet::thread::spawn(move || {
+            // Waits for itself: never ends.
+            let me = own.lock().unwrap().take().unwrap();
+            let _ = me.join();
+        });
+        *slot.lock().unwrap() = Some(child);
+        simnet::thread::sleep(Duration::from_millis(1));
+        loop {
+            simnet::thread::sleep(Duration::from_secs(1));
+            if slot.lock().unwrap().is_none() {
+                break;
+            }
+        }
+    })
+    .unwrap();
+    let summary = sim.run();
+    assert_eq!(summary.reason, StopReason::Deadlock, "{summary}");
+    assert_eq!(
+        sim.deadlocked(),
+        ["pc1 waiter-1: blocked in join(waiter-1) since 0.010000"]
+    );
+}
+
+#[test]
+fn a_process_that_never_blocks_meets_the_event_cap() {
+    let (mut sim, _) = sim();
+    let pc1 = host(&sim, "pc1");
+    sim.set_max_events(10_000);
+    sim.spawn(pc1, "spinner", Duration::ZERO, || loop {
+        let _ = Instant::now();
+    })
+    .unwrap();
+    let summary = sim.run();
+    assert_eq!(summary.reason, StopReason::EventLimit);
+    assert!(
+        summary.to_string().contains("is something looping?"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn outside_a_simulation_the_same_calls_use_the_os() {
+    let start = Instant::now();
+    let handle = simnet::thread::spawn(|| {
+        simnet::thread::sleep(Duration::from_millis(20));
+        7
+    });
+    assert_eq!(handle.join().unwrap(), 7);
+    assert!(start.elapsed() >= Duration::from_millis(20), "a real sleep");
+}
