@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod link;
+pub mod net;
 pub mod print;
 pub mod scenario;
 pub mod sim;

@@ -7,6 +7,7 @@ pub mod queue;
 pub mod rng;
 mod scheduler;
 pub mod time;
+mod udp_calls;
 pub mod world;
 
 pub use outbox::{FramePool, Outbox};

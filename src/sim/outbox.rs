@@ -4,6 +4,7 @@
 
 use crate::sim::SimTime;
 use crate::stack::timer::Timer;
+use crate::stack::udp::SocketId;
 use crate::trace::event::Note;
 use crate::wire::ethernet::MAX_FRAME_LEN;
 
@@ -42,6 +43,8 @@ pub struct Outbox {
     pub timers: Vec<(SimTime, Timer)>,
     /// Timers to cancel: every pending firing of each is removed.
     pub cancels: Vec<Timer>,
+    /// Sockets that became readable (or got an error): wake their readers.
+    pub readable: Vec<SocketId>,
     /// Trace notes, collected only when [`Outbox::tracing`] is true.
     pub notes: Vec<Note>,
     /// Whether anyone reads the trace; layers build notes only if so.

@@ -23,7 +23,9 @@ use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 
 use super::SimTime;
+use crate::stack::udp::SocketId;
 use crate::topo::NodeId;
+use std::net::SocketAddrV4;
 
 /// Identifies a process within one run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -53,6 +55,159 @@ pub enum Syscall {
     Join(ProcessId),
     /// The calling process's own id, host and name.
     WhoAmI,
+    /// The addresses of the simulated host with this name.
+    Resolve(String),
+    /// A UDP socket call.
+    Udp(UdpCall),
+}
+
+/// A socket of a simulated host, as a process holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SockRef {
+    /// The simulation it belongs to (see [`crate::sim::Sim::run_id`]).
+    pub run: u64,
+    /// The host it lives on.
+    pub host: NodeId,
+    /// Its number in that host's socket table.
+    pub id: SocketId,
+}
+
+/// A UDP socket call, as `std::net::UdpSocket`'s methods.
+#[derive(Clone, Debug)]
+pub enum UdpCall {
+    /// Create a socket bound to `addr`.
+    Bind {
+        /// The address (port 0: ephemeral).
+        addr: SocketAddrV4,
+    },
+    /// Set the default peer.
+    Connect {
+        /// The socket.
+        sock: SockRef,
+        /// The peer.
+        peer: SocketAddrV4,
+    },
+    /// Send a datagram (to the peer when `dst` is `None`).
+    Send {
+        /// The socket.
+        sock: SockRef,
+        /// The payload.
+        data: Vec<u8>,
+        /// The destination.
+        dst: Option<SocketAddrV4>,
+    },
+    /// Receive (or peek at) a datagram, blocking as the socket says.
+    Recv {
+        /// The socket.
+        sock: SockRef,
+        /// The caller's buffer size.
+        max: usize,
+        /// Leave the datagram queued.
+        peek: bool,
+    },
+    /// The bound address.
+    LocalAddr {
+        /// The socket.
+        sock: SockRef,
+    },
+    /// The peer's address.
+    PeerAddr {
+        /// The socket.
+        sock: SockRef,
+    },
+    /// Another handle to the socket.
+    Clone {
+        /// The socket.
+        sock: SockRef,
+    },
+    /// `SO_RCVTIMEO`.
+    SetReadTimeout {
+        /// The socket.
+        sock: SockRef,
+        /// The timeout.
+        dur: Option<Duration>,
+    },
+    /// `SO_SNDTIMEO`.
+    SetWriteTimeout {
+        /// The socket.
+        sock: SockRef,
+        /// The timeout.
+        dur: Option<Duration>,
+    },
+    /// The receive timeout.
+    ReadTimeout {
+        /// The socket.
+        sock: SockRef,
+    },
+    /// The send timeout.
+    WriteTimeout {
+        /// The socket.
+        sock: SockRef,
+    },
+    /// `O_NONBLOCK`.
+    SetNonblocking {
+        /// The socket.
+        sock: SockRef,
+        /// On or off.
+        on: bool,
+    },
+    /// `SO_BROADCAST`.
+    SetBroadcast {
+        /// The socket.
+        sock: SockRef,
+        /// On or off.
+        on: bool,
+    },
+    /// Whether `SO_BROADCAST` is set.
+    Broadcast {
+        /// The socket.
+        sock: SockRef,
+    },
+    /// `IP_TTL`.
+    SetTtl {
+        /// The socket.
+        sock: SockRef,
+        /// The TTL.
+        ttl: u32,
+    },
+    /// The TTL.
+    Ttl {
+        /// The socket.
+        sock: SockRef,
+    },
+    /// `SO_ERROR`.
+    TakeError {
+        /// The socket.
+        sock: SockRef,
+    },
+}
+
+/// A successful UDP call's result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UdpOk {
+    /// A new socket.
+    Socket(SockRef),
+    /// Nothing to return.
+    Done,
+    /// Bytes sent.
+    Sent(usize),
+    /// A datagram (already cut to the caller's buffer) and its sender.
+    Received {
+        /// The bytes.
+        data: Vec<u8>,
+        /// Who sent it.
+        from: SocketAddrV4,
+    },
+    /// An address.
+    Addr(SocketAddrV4),
+    /// A timeout setting.
+    Timeout(Option<Duration>),
+    /// A flag.
+    Flag(bool),
+    /// A number.
+    Number(u32),
+    /// A pending error's errno.
+    Error(Option<i32>),
 }
 
 impl fmt::Debug for Syscall {
@@ -64,6 +219,8 @@ impl fmt::Debug for Syscall {
             Syscall::Spawn { name, .. } => write!(f, "Spawn({name:?})"),
             Syscall::Join(p) => write!(f, "Join({p:?})"),
             Syscall::WhoAmI => f.write_str("WhoAmI"),
+            Syscall::Resolve(name) => write!(f, "Resolve({name:?})"),
+            Syscall::Udp(call) => write!(f, "Udp({call:?})"),
         }
     }
 }
@@ -82,6 +239,12 @@ pub enum Reply {
     Joined(Result<(), String>),
     /// The caller's id, host and name.
     Me(ProcessId, NodeId, String),
+    /// A host's addresses.
+    Addrs(Vec<std::net::Ipv4Addr>),
+    /// A UDP call's result, or the errno Linux would give.
+    Udp(Result<UdpOk, i32>),
+    /// What the process waited for may have happened: make the call again.
+    Retry,
 }
 
 /// How a process ended.
@@ -139,6 +302,8 @@ pub struct Process {
     pub(crate) partial: String,
     /// How many processes it has spawned.
     pub(crate) children: usize,
+    /// The socket it is blocked reading, if any.
+    pub(crate) waiting_on: Option<(NodeId, SocketId)>,
 }
 
 impl fmt::Debug for Process {
@@ -157,6 +322,19 @@ thread_local! {
     static CURRENT: Cell<*const Yielder<Reply, Syscall>> = const { Cell::new(std::ptr::null()) };
     /// The location and message of the last panic inside a process.
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Sockets dropped by processes, for the scheduler to close.
+    static CLOSED: RefCell<Vec<SockRef>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Asks the scheduler to close `sock` once the running process yields.
+/// Closing never blocks, so a `Drop` can call this without suspending.
+pub(crate) fn defer_close(sock: SockRef) {
+    CLOSED.with(|c| c.borrow_mut().push(sock));
+}
+
+/// The sockets dropped since the last call.
+pub(crate) fn take_closed() -> Vec<SockRef> {
+    CLOSED.with(|c| std::mem::take(&mut *c.borrow_mut()))
 }
 
 /// Whether the calling code runs inside a simulated process.

@@ -57,6 +57,7 @@ impl Sim {
             output: Vec::new(),
             partial: String::new(),
             children: 0,
+            waiting_on: None,
         });
         Ok(pid)
     }
@@ -76,6 +77,7 @@ impl Sim {
             return;
         }
         let reply = std::mem::replace(&mut p.reply, Reply::Done);
+        self.stop_reading(pid);
         self.run_process(pid, reply);
     }
 
@@ -85,7 +87,9 @@ impl Sim {
             let Some(co) = self.procs.get_mut(pid.0).and_then(|p| p.coroutine.as_mut()) else {
                 return;
             };
-            match process::resume(co, reply) {
+            let result = process::resume(co, reply);
+            self.close_dropped_sockets();
+            match result {
                 CoroutineResult::Yield(call) => {
                     // Each call counts as an event, so that a process that
                     // spins without blocking still meets the event cap.
@@ -111,6 +115,15 @@ impl Sim {
         let now = self.now;
         match call {
             Syscall::Now => Some(Reply::Time(now)),
+            Syscall::Resolve(name) => {
+                let addrs = self
+                    .node_id(&name)
+                    .and_then(|n| self.ip_node(n))
+                    .map(|ip| ip.ifaces().iter().map(|i| i.addr()).collect())
+                    .unwrap_or_default();
+                Some(Reply::Addrs(addrs))
+            }
+            Syscall::Udp(call) => self.udp_call(pid, call),
             Syscall::WhoAmI => {
                 let p = &self.procs[pid.0];
                 Some(Reply::Me(pid, p.host, p.name.clone()))
@@ -163,7 +176,7 @@ impl Sim {
     }
 
     /// Marks `pid` blocked in `call`; returns the token that wakes it.
-    fn block(&mut self, pid: ProcessId, call: String, timed: bool) -> u64 {
+    pub(super) fn block(&mut self, pid: ProcessId, call: String, timed: bool) -> u64 {
         let now = self.now;
         let p = &mut self.procs[pid.0];
         p.wake_token += 1;

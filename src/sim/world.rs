@@ -9,6 +9,11 @@ use std::time::Duration;
 
 use super::process::{Process, ProcessId, DEFAULT_STACK_SIZE};
 use super::queue::EventQueue;
+use super::udp_calls::Sockets;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Numbers simulations, so that sockets know which one they belong to.
+static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
 use super::{Outbox, SimTime};
 use crate::link::Fate;
 use crate::stack::{IpNode, PingReport, Timer};
@@ -117,6 +122,11 @@ pub struct Sim {
     pub(super) stack_size: usize,
     /// Set when a process reached the event cap mid-run.
     pub(super) halted: bool,
+    /// Socket settings and blocked readers.
+    pub(super) sockets: Sockets,
+    /// This simulation's number in the process, so that a socket carried to
+    /// another simulation is recognised as foreign.
+    run_id: u64,
 }
 
 impl fmt::Debug for Sim {
@@ -148,6 +158,8 @@ impl Sim {
             procs: Vec::new(),
             stack_size: DEFAULT_STACK_SIZE,
             halted: false,
+            sockets: Sockets::default(),
+            run_id: NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -179,6 +191,19 @@ impl Sim {
     /// The topology.
     pub fn graph(&self) -> &Graph {
         &self.graph
+    }
+
+    pub(super) fn graph_mut(&mut self) -> &mut Graph {
+        &mut self.graph
+    }
+
+    pub(super) fn outbox(&mut self) -> &mut Outbox {
+        &mut self.out
+    }
+
+    /// This simulation's number among those created by this program.
+    pub fn run_id(&self) -> u64 {
+        self.run_id
     }
 
     /// The current virtual time.
@@ -302,7 +327,10 @@ impl Sim {
     }
 
     /// Carries out what `node` put in the outbox.
-    fn carry_out(&mut self, node: NodeId) {
+    pub(super) fn carry_out(&mut self, node: NodeId) {
+        for id in std::mem::take(&mut self.out.readable) {
+            self.socket_readable(node, id);
+        }
         if !self.out.notes.is_empty() {
             let notes = std::mem::take(&mut self.out.notes);
             for note in &notes {

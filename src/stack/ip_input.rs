@@ -105,8 +105,10 @@ impl IpNode {
         broadcast: bool,
         out: &mut Outbox,
     ) {
-        if Ipv4Packet::new_unchecked(packet).protocol() == IpProtocol::ICMP {
-            return self.on_icmp(now, iface, packet, broadcast, out);
+        match Ipv4Packet::new_unchecked(packet).protocol() {
+            IpProtocol::ICMP => return self.on_icmp(now, iface, packet, broadcast, out),
+            IpProtocol::UDP => return self.on_udp(now, iface, packet, broadcast, out),
+            _ => {}
         }
         if !broadcast {
             // RFC 1122 section 3.2.2.1: no handler for the protocol.
@@ -226,6 +228,12 @@ impl IpNode {
             return;
         }
         let inner = Ipv4Packet::new_unchecked(invoking);
+        if inner.protocol() == IpProtocol::UDP {
+            if let PingError::Unreachable(reason) = error {
+                self.on_udp_unreachable(reason, invoking, out);
+            }
+            return;
+        }
         let quoted = invoking.get(inner.header_len()..).unwrap_or_default();
         // An echo request quoted: type 8, then ident and sequence (RFC 792).
         if inner.protocol() != IpProtocol::ICMP || quoted.len() < 8 || quoted[0] != 8 {

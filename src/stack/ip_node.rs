@@ -13,6 +13,7 @@ use super::iface::IpIface;
 use super::ping::{PingConfig, PingError, PingReport, Pinger};
 use super::route::RoutingTable;
 use super::timer::Timer;
+use super::udp::UdpTable;
 use crate::sim::{Outbox, SimTime};
 use crate::trace::event::{DropCause, Note};
 use crate::wire::{
@@ -29,6 +30,7 @@ pub struct IpNode {
     pub(super) next_ident: u16,
     pub(super) pings: Vec<Pinger>,
     pub(super) reassembler: Reassembler,
+    pub(super) udp: Option<UdpTable>,
     /// A reused buffer for payloads that must be fragmented.
     pub(super) scratch: Vec<u8>,
 }
@@ -60,6 +62,7 @@ impl IpNode {
             next_ident: 1,
             pings: Vec::new(),
             reassembler: Reassembler::new(),
+            udp: None,
             scratch: Vec::new(),
         }
     }

@@ -7,6 +7,7 @@ use super::frag::{fragment_sizes, MAX_PAYLOAD};
 use super::ip_input::note_route;
 use super::ip_node::IpNode;
 use super::ping::PingError;
+use super::route::{Route, RouteKind};
 use crate::sim::{Outbox, SimTime};
 use crate::trace::event::{DropCause, Note};
 use crate::wire::arp::PACKET_LEN as ARP_LEN;
@@ -54,7 +55,7 @@ impl IpNode {
         fill: impl FnOnce(&mut [u8]),
         out: &mut Outbox,
     ) -> Result<(), SendError> {
-        let Some(route) = self.routes.lookup(dgram.dst).copied() else {
+        let Some(route) = self.route_for(dgram.dst) else {
             out.note(|| Note::Drop {
                 cause: DropCause::NoRoute,
                 iface: None,
@@ -83,7 +84,12 @@ impl IpNode {
             payload_len: dgram.payload_len,
         };
         self.next_ident = self.next_ident.wrapping_add(1);
-        let next_hop = route.next_hop(dgram.dst);
+        // A broadcast goes to every station on the link, never to a gateway.
+        let next_hop = if iface.is_broadcast(dgram.dst) {
+            dgram.dst
+        } else {
+            route.next_hop(dgram.dst)
+        };
         if fits {
             let mut frame = out.take_buffer();
             build_frame(
@@ -106,6 +112,20 @@ impl IpNode {
         self.send_fragments(now, route.iface, next_hop, repr, &payload, out);
         self.scratch = payload;
         Ok(())
+    }
+
+    /// The route for a datagram this node sends to `dst`. The limited
+    /// broadcast 255.255.255.255 leaves by the first interface when no route
+    /// covers it.
+    pub(super) fn route_for(&self, dst: Ipv4Addr) -> Option<Route> {
+        self.routes.lookup(dst).copied().or_else(|| {
+            let connected = self
+                .routes
+                .routes()
+                .iter()
+                .find(|r| r.kind == RouteKind::Connected);
+            connected.filter(|_| dst.is_broadcast()).copied()
+        })
     }
 
     /// The Ethernet header of a frame leaving `iface`; the destination is

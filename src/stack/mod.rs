@@ -11,6 +11,8 @@ pub mod ip_output;
 pub mod ping;
 pub mod route;
 pub mod timer;
+pub mod udp;
+pub mod udp_io;
 
 pub use cidr::Ipv4Cidr;
 pub use iface::IpIface;

@@ -43,7 +43,7 @@ impl NodeKind {
 #[derive(Debug)]
 pub enum NodeLogic {
     /// A host's or router's stack.
-    Ip(IpNode),
+    Ip(Box<IpNode>),
     /// A switch.
     Switch(Switch),
 }

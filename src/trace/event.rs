@@ -63,6 +63,10 @@ pub enum DropCause {
     TooBig,
     /// The fragments of a datagram did not all arrive in time.
     ReassemblyTimeout,
+    /// No socket listens on the datagram's port.
+    NoSocket,
+    /// The receiving socket's buffer is full.
+    ReceiveBufferFull,
 }
 
 impl DropCause {
@@ -83,6 +87,8 @@ impl DropCause {
             DropCause::Unhandled => "unhandled",
             DropCause::TooBig => "too-big",
             DropCause::ReassemblyTimeout => "reassembly-timeout",
+            DropCause::NoSocket => "no-socket",
+            DropCause::ReceiveBufferFull => "buffer-full",
         }
     }
 }

@@ -1,0 +1,133 @@
+//! `ToSocketAddrs` as std's, plus the names of simulated hosts.
+//!
+//! std's trait cannot be taught new names, so simnet has its own with the
+//! same shape and the same implementations: a program written against
+//! `std::net` compiles unchanged against `simnet::net`. A string such as
+//! `"pc2:7852"` first parses as an address; failing that, inside a
+//! simulation `pc2` names a simulated host; elsewhere the system resolver
+//! answers, as in std.
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+
+use crate::sim::process::{syscall, Reply, Syscall};
+
+/// Something that names one or more socket addresses, as `std::net::ToSocketAddrs`.
+pub trait ToSocketAddrs {
+    /// The addresses, in order of preference.
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>>;
+}
+
+impl ToSocketAddrs for SocketAddr {
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        Ok(vec![*self])
+    }
+}
+
+impl ToSocketAddrs for SocketAddrV4 {
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        Ok(vec![SocketAddr::V4(*self)])
+    }
+}
+
+impl ToSocketAddrs for SocketAddrV6 {
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        Ok(vec![SocketAddr::V6(*self)])
+    }
+}
+
+impl ToSocketAddrs for (IpAddr, u16) {
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        Ok(vec![SocketAddr::new(self.0, self.1)])
+    }
+}
+
+impl ToSocketAddrs for (Ipv4Addr, u16) {
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        Ok(vec![SocketAddr::from(*self)])
+    }
+}
+
+impl ToSocketAddrs for (&str, u16) {
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        resolve_host(self.0, self.1)
+    }
+}
+
+impl ToSocketAddrs for (String, u16) {
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        resolve_host(&self.0, self.1)
+    }
+}
+
+impl ToSocketAddrs for str {
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        if let Ok(addr) = self.parse::<SocketAddr>() {
+            return Ok(vec![addr]);
+        }
+        let Some((host, port)) = self.rsplit_once(':') else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "invalid socket address",
+            ));
+        };
+        let port: u16 = port
+            .parse()
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "invalid port value"))?;
+        resolve_host(host, port)
+    }
+}
+
+impl ToSocketAddrs for String {
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        self.as_str().to_socket_addrs()
+    }
+}
+
+impl ToSocketAddrs for [SocketAddr] {
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        Ok(self.to_vec())
+    }
+}
+
+impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
+    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        (**self).to_socket_addrs()
+    }
+}
+
+/// `host` (an address or a name) with `port`.
+fn resolve_host(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    match syscall(Syscall::Resolve(host.to_string())) {
+        Some(Reply::Addrs(addrs)) if !addrs.is_empty() => Ok(addrs
+            .into_iter()
+            .map(|ip| SocketAddr::from((ip, port)))
+            .collect()),
+        // Inside a simulation there is no other resolver: as getaddrinfo's
+        // "Name or service not known".
+        Some(_) => Err(io::Error::other(format!(
+            "failed to lookup address information: no simulated host named `{host}`"
+        ))),
+        None => std::net::ToSocketAddrs::to_socket_addrs(&(host, port)).map(Iterator::collect),
+    }
+}
+
+/// The first IPv4 address `addr` names, or the error std gives for none.
+pub(crate) fn first_v4(addr: &(impl ToSocketAddrs + ?Sized)) -> io::Result<SocketAddrV4> {
+    let addrs = addr.to_socket_addrs()?;
+    addrs
+        .into_iter()
+        .find_map(|a| match a {
+            SocketAddr::V4(v4) => Some(v4),
+            SocketAddr::V6(_) => None,
+        })
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "could not resolve to any addresses",
+            )
+        })
+}

@@ -1,0 +1,10 @@
+//! The `std::net` mirror: `UdpSocket` (and `TcpListener`/`TcpStream` to
+//! come) with std's methods and signatures. Inside a simulated process they
+//! act on the simulation; anywhere else they are thin wrappers over real
+//! sockets (DESIGN.md, principle 5).
+
+mod addr;
+mod udp;
+
+pub use addr::ToSocketAddrs;
+pub use udp::UdpSocket;

@@ -1,0 +1,249 @@
+//! The scheduler's side of `simnet::net::UdpSocket`: each call carried out
+//! on the calling process's host, blocking receives parked until a datagram
+//! (or an error) arrives or the read timeout fires.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddrV4;
+use std::time::Duration;
+
+use super::process::{take_closed, ProcessId, Reply, SockRef, UdpCall, UdpOk};
+use super::world::{Event, Sim};
+use crate::stack::udp::{errno, SocketId};
+use crate::stack::IpNode;
+use crate::topo::{NodeId, NodeLogic};
+
+/// Per-socket settings that live with the socket, not with one handle
+/// (`try_clone` shares them, as a `dup`ed descriptor does on Linux).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct SockOpts {
+    handles: u32,
+    read_timeout: Option<Duration>,
+    write_timeout: Option<Duration>,
+    nonblocking: bool,
+}
+
+/// Sockets' settings and the processes blocked reading them.
+#[derive(Debug, Default)]
+pub(crate) struct Sockets {
+    opts: BTreeMap<(NodeId, SocketId), SockOpts>,
+    readers: BTreeMap<(NodeId, SocketId), Vec<ProcessId>>,
+}
+
+type UdpResult = Result<UdpOk, i32>;
+
+impl Sim {
+    fn ip_of(&mut self, host: NodeId) -> Option<&mut IpNode> {
+        match &mut self.graph_mut()[host].logic {
+            NodeLogic::Ip(ip) => Some(ip),
+            NodeLogic::Switch(_) => None,
+        }
+    }
+
+    /// Checks that `sock` belongs to this run and to the caller's host.
+    fn own(&self, host: NodeId, sock: SockRef) -> Result<SocketId, i32> {
+        if sock.run != self.run_id()
+            || sock.host != host
+            || !self.sockets.opts.contains_key(&(host, sock.id))
+        {
+            return Err(errno::EBADF);
+        }
+        Ok(sock.id)
+    }
+
+    /// Carries out a UDP call for `pid`; `None` means it blocked.
+    pub(super) fn udp_call(&mut self, pid: ProcessId, call: UdpCall) -> Option<Reply> {
+        let host = self.procs[pid.0].host;
+        let result = match call {
+            UdpCall::Bind { addr } => self.udp_bind(host, addr),
+            UdpCall::Recv { sock, max, peek } => return self.udp_recv(pid, host, sock, max, peek),
+            other => self.udp_other(host, other),
+        };
+        Some(Reply::Udp(result))
+    }
+
+    fn udp_bind(&mut self, host: NodeId, addr: SocketAddrV4) -> UdpResult {
+        let run = self.run_id();
+        let ip = self.ip_of(host).ok_or(errno::EADDRNOTAVAIL)?;
+        let id = ip.udp().bind(addr, false)?;
+        let opts = SockOpts {
+            handles: 1,
+            ..SockOpts::default()
+        };
+        self.sockets.opts.insert((host, id), opts);
+        Ok(UdpOk::Socket(SockRef { run, host, id }))
+    }
+
+    fn udp_recv(
+        &mut self,
+        pid: ProcessId,
+        host: NodeId,
+        sock: SockRef,
+        max: usize,
+        peek: bool,
+    ) -> Option<Reply> {
+        let id = match self.own(host, sock) {
+            Ok(id) => id,
+            Err(e) => return Some(Reply::Udp(Err(e))),
+        };
+        let opts = self
+            .sockets
+            .opts
+            .get(&(host, id))
+            .copied()
+            .unwrap_or_default();
+        let ip = self.ip_of(host)?;
+        // A pending error (an ICMP port unreachable) comes first, as on Linux.
+        if let Some(e) = ip.udp().take_error(id) {
+            return Some(Reply::Udp(Err(e)));
+        }
+        if let Some(dgram) = ip.udp().recv(id, peek) {
+            let mut data = dgram.data;
+            data.truncate(max);
+            return Some(Reply::Udp(Ok(UdpOk::Received {
+                data,
+                from: dgram.from,
+            })));
+        }
+        if opts.nonblocking {
+            return Some(Reply::Udp(Err(errno::EAGAIN)));
+        }
+        let local = ip
+            .udp()
+            .local_addr(id)
+            .map_or_else(|_| "?".to_string(), |a| a.to_string());
+        let what = if peek { "peek" } else { "recv_from" };
+        let token = self.block_on(
+            pid,
+            format!("{what} on {local}"),
+            opts.read_timeout.is_some(),
+            (host, id),
+        );
+        // The reply if the timeout fires first: EAGAIN, as SO_RCVTIMEO gives.
+        self.procs[pid.0].reply = Reply::Udp(Err(errno::EAGAIN));
+        if let Some(timeout) = opts.read_timeout {
+            let at = self.now + timeout;
+            self.push(at, Event::Wake { pid, token });
+        }
+        None
+    }
+
+    /// Blocks `pid` reading socket `key`.
+    fn block_on(
+        &mut self,
+        pid: ProcessId,
+        call: String,
+        timed: bool,
+        key: (NodeId, SocketId),
+    ) -> u64 {
+        self.sockets.readers.entry(key).or_default().push(pid);
+        self.procs[pid.0].waiting_on = Some(key);
+        self.block(pid, call, timed)
+    }
+
+    /// Forgets that `pid` was reading a socket (it is being woken).
+    pub(super) fn stop_reading(&mut self, pid: ProcessId) {
+        if let Some(key) = self.procs[pid.0].waiting_on.take() {
+            if let Some(readers) = self.sockets.readers.get_mut(&key) {
+                readers.retain(|&p| p != pid);
+            }
+        }
+    }
+
+    /// Socket `id` of `host` became readable: its readers try again.
+    pub(super) fn socket_readable(&mut self, host: NodeId, id: SocketId) {
+        let readers = self.sockets.readers.remove(&(host, id)).unwrap_or_default();
+        for pid in readers {
+            self.procs[pid.0].waiting_on = None;
+            self.wake_with(pid, Reply::Retry);
+        }
+    }
+
+    fn udp_other(&mut self, host: NodeId, call: UdpCall) -> UdpResult {
+        let now = self.now;
+        let sock = match &call {
+            UdpCall::Bind { .. } | UdpCall::Recv { .. } => return Err(errno::EINVAL),
+            UdpCall::Connect { sock, .. }
+            | UdpCall::Send { sock, .. }
+            | UdpCall::LocalAddr { sock }
+            | UdpCall::PeerAddr { sock }
+            | UdpCall::Clone { sock }
+            | UdpCall::SetReadTimeout { sock, .. }
+            | UdpCall::SetWriteTimeout { sock, .. }
+            | UdpCall::ReadTimeout { sock }
+            | UdpCall::WriteTimeout { sock }
+            | UdpCall::SetNonblocking { sock, .. }
+            | UdpCall::SetBroadcast { sock, .. }
+            | UdpCall::Broadcast { sock }
+            | UdpCall::SetTtl { sock, .. }
+            | UdpCall::Ttl { sock }
+            | UdpCall::TakeError { sock } => *sock,
+        };
+        let id = self.own(host, sock)?;
+        let key = (host, id);
+        if let Some(opts) = self.sockets.opts.get_mut(&key) {
+            match call {
+                UdpCall::Clone { .. } => {
+                    opts.handles += 1;
+                    return Ok(UdpOk::Done);
+                }
+                UdpCall::SetReadTimeout { dur, .. } => {
+                    opts.read_timeout = dur;
+                    return Ok(UdpOk::Done);
+                }
+                UdpCall::SetWriteTimeout { dur, .. } => {
+                    opts.write_timeout = dur;
+                    return Ok(UdpOk::Done);
+                }
+                UdpCall::ReadTimeout { .. } => return Ok(UdpOk::Timeout(opts.read_timeout)),
+                UdpCall::WriteTimeout { .. } => return Ok(UdpOk::Timeout(opts.write_timeout)),
+                UdpCall::SetNonblocking { on, .. } => {
+                    opts.nonblocking = on;
+                    return Ok(UdpOk::Done);
+                }
+                _ => {}
+            }
+        }
+        let mut out = std::mem::take(self.outbox());
+        let ip = self.ip_of(host).ok_or(errno::EBADF)?;
+        let result = match call {
+            UdpCall::Connect { peer, .. } => ip.udp().connect(id, peer).map(|()| UdpOk::Done),
+            UdpCall::Send { data, dst, .. } => {
+                ip.udp_send(now, id, dst, &data, &mut out).map(UdpOk::Sent)
+            }
+            UdpCall::LocalAddr { .. } => ip.udp().local_addr(id).map(UdpOk::Addr),
+            UdpCall::PeerAddr { .. } => ip.udp().peer_addr(id).map(UdpOk::Addr),
+            UdpCall::SetBroadcast { on, .. } => {
+                ip.udp().set_broadcast(id, on);
+                Ok(UdpOk::Done)
+            }
+            UdpCall::Broadcast { .. } => Ok(UdpOk::Flag(ip.udp().broadcast(id))),
+            UdpCall::SetTtl { ttl, .. } => ip.udp().set_ttl(id, ttl).map(|()| UdpOk::Done),
+            UdpCall::Ttl { .. } => Ok(UdpOk::Number(ip.udp().ttl(id))),
+            UdpCall::TakeError { .. } => Ok(UdpOk::Error(ip.udp().take_error(id))),
+            _ => Err(errno::EINVAL),
+        };
+        *self.outbox() = out;
+        self.carry_out(host);
+        result
+    }
+
+    /// Closes the sockets processes dropped since the last turn.
+    pub(super) fn close_dropped_sockets(&mut self) {
+        for sock in take_closed() {
+            if sock.run != self.run_id() {
+                continue;
+            }
+            let key = (sock.host, sock.id);
+            let Some(opts) = self.sockets.opts.get_mut(&key) else {
+                continue;
+            };
+            opts.handles = opts.handles.saturating_sub(1);
+            if opts.handles == 0 {
+                self.sockets.opts.remove(&key);
+                if let Some(ip) = self.ip_of(sock.host) {
+                    ip.udp().close(sock.id);
+                }
+            }
+        }
+    }
+}

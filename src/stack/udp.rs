@@ -1,0 +1,1065 @@
+//! The UDP layer of one host (RFC 768, RFC 1122 §4.1): its table of sockets.
+//!
+//! A sans-IO state machine: no I/O, no timers, no processes. The IP node
+//! hands it datagrams that arrived (already checksum-verified and parsed) and
+//! asks it where a send goes; the socket layer binds, connects, receives and
+//! reads errors through it. Every call returns a value, and errors are the
+//! Linux errno values (see [`errno`]) so that the socket layer can build
+//! `io::Error::from_raw_os_error(errno)` and get the very kind and message
+//! std gives on Linux.
+//!
+//! Where RFC 1122 leaves a choice, Linux's behaviour is followed, and was
+//! checked against a Linux 6.18 kernel through Python's `socket` module:
+//! which socket a datagram goes to ([`UdpTable::deliver`]), which errors a
+//! send reports and in what order ([`UdpTable::prepare_send`]), and which
+//! ICMP errors a socket hears of ([`unreachable_errno`]).
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::ops::RangeInclusive;
+
+use crate::wire::DstUnreachable;
+
+/// Linux errno values (`asm-generic/errno-base.h`, `errno.h`), returned as
+/// `Err(errno)` so the socket layer can use `io::Error::from_raw_os_error`.
+pub mod errno {
+    /// Bad file descriptor: the socket was closed.
+    pub const EBADF: i32 = 9;
+    /// Resource temporarily unavailable: nothing to receive yet.
+    pub const EAGAIN: i32 = 11;
+    /// Permission denied: a broadcast without `SO_BROADCAST`.
+    pub const EACCES: i32 = 13;
+    /// Invalid argument: a bad TTL, or sending to port 0.
+    pub const EINVAL: i32 = 22;
+    /// Machine is not on the network (ICMP host isolated).
+    pub const ENONET: i32 = 64;
+    /// Destination address required: `send` on an unconnected socket.
+    pub const EDESTADDRREQ: i32 = 89;
+    /// Message too long: more than [`super::MAX_PAYLOAD`] bytes.
+    pub const EMSGSIZE: i32 = 90;
+    /// Protocol not available (ICMP protocol unreachable).
+    pub const ENOPROTOOPT: i32 = 92;
+    /// Address already in use.
+    pub const EADDRINUSE: i32 = 98;
+    /// Cannot assign requested address: not one of the host's.
+    pub const EADDRNOTAVAIL: i32 = 99;
+    /// Network is unreachable.
+    pub const ENETUNREACH: i32 = 101;
+    /// Transport endpoint is not connected.
+    pub const ENOTCONN: i32 = 107;
+    /// Connection refused (ICMP port unreachable).
+    pub const ECONNREFUSED: i32 = 111;
+    /// Host is down (ICMP host unknown).
+    pub const EHOSTDOWN: i32 = 112;
+    /// No route to host.
+    pub const EHOSTUNREACH: i32 = 113;
+}
+
+use errno::*;
+
+/// The ports handed out for a bind to port 0: IANA's dynamic ports
+/// (RFC 6335 §6), in order from the start, skipping ports that any socket
+/// holds, wrapping at the end. (Linux picks at random from
+/// `net.ipv4.ip_local_port_range`; counting up keeps runs deterministic and
+/// traces easy to read.)
+pub const EPHEMERAL: RangeInclusive<u16> = 49152..=65535;
+
+/// The largest datagram payload: 65535 (IPv4 Total Length) - 20 (IP header)
+/// - 8 (UDP header).
+pub const MAX_PAYLOAD: usize = 65_507;
+
+/// A socket's receive buffer, Linux's `net.core.rmem_default`.
+///
+/// Simplification: this table counts the payload bytes queued (at least one
+/// per datagram, so that empty datagrams are bounded too), where Linux
+/// charges each datagram's `skb->truesize` (payload plus roughly 800 bytes
+/// of bookkeeping). Linux therefore holds 256 empty datagrams where this
+/// table holds 212 992; for payloads of a few kilobytes the two agree well.
+pub const DEFAULT_RECV_BUFFER: usize = 212_992;
+
+/// Linux's `net.ipv4.ip_default_ttl`.
+pub const DEFAULT_TTL: u8 = 64;
+
+/// Spare payload buffers kept by [`UdpTable::recycle`].
+const SPARE_LIMIT: usize = 16;
+
+/// A socket in a [`UdpTable`]. Ids are never reused, so a closed socket's id
+/// stays invalid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SocketId(pub u32);
+
+/// A datagram waiting in a socket's receive queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Datagram {
+    /// Who sent it (`recv_from`'s address).
+    pub from: SocketAddrV4,
+    /// The destination address it was sent to (ours, or a broadcast address).
+    pub to: Ipv4Addr,
+    /// The payload, whole: truncating to the reader's buffer is the socket
+    /// layer's job (it copies `min(data.len(), buf.len())` and drops the
+    /// rest, as Linux does without `MSG_TRUNC`).
+    pub data: Vec<u8>,
+}
+
+/// Where a send goes, from [`UdpTable::prepare_send`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SendPlan {
+    /// The source address: the bound one, or `UNSPECIFIED` for "the address
+    /// of the interface the route goes out of".
+    pub src: Ipv4Addr,
+    /// The source port: the socket's.
+    pub src_port: u16,
+    /// The destination.
+    pub dst: SocketAddrV4,
+    /// Time to Live for the IP header.
+    pub ttl: u8,
+}
+
+/// What [`UdpTable::deliver`] did with a datagram.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// Queued on this socket: wake its reader.
+    Queued(SocketId),
+    /// Dropped: this socket's receive buffer is full (counted in
+    /// [`UdpTable::dropped`]).
+    BufferFull(SocketId),
+    /// A broadcast, copied to every socket that matches, in id order.
+    /// Returned whenever `is_broadcast` is set and at least one socket matches.
+    Broadcast {
+        /// Sockets it was queued on.
+        queued: Vec<SocketId>,
+        /// Sockets whose buffer was full.
+        full: Vec<SocketId>,
+    },
+    /// No socket wants it. Unless it was a broadcast, the caller answers
+    /// with ICMP port unreachable (RFC 1122 §4.1.3.1; §3.2.2 forbids ICMP
+    /// errors about broadcasts).
+    NoSocket,
+}
+
+/// The errno a UDP socket reports for an ICMP destination unreachable with
+/// this reason, or `None` if it ignores it. Linux's `icmp_err_convert`
+/// table: only "hard" errors reach a UDP socket without `IP_RECVERR`; net
+/// and host unreachable (codes 0 and 1) and fragmentation needed are
+/// transient (RFC 1122 §3.2.2.1) and change nothing.
+pub fn unreachable_errno(reason: DstUnreachable) -> Option<i32> {
+    match reason.code() {
+        2 => Some(ENOPROTOOPT),
+        3 => Some(ECONNREFUSED),
+        6 | 9 => Some(ENETUNREACH),
+        7 => Some(EHOSTDOWN),
+        8 => Some(ENONET),
+        10 | 13..=15 => Some(EHOSTUNREACH),
+        _ => None,
+    }
+}
+
+#[derive(Debug)]
+struct Socket {
+    /// The address datagrams must be sent to (`getsockname`); Linux's
+    /// `inet_rcv_saddr`.
+    local: SocketAddrV4,
+    /// The address sent from; differs from `local` for a socket bound to a
+    /// broadcast address, which sends from the interface's (Linux's
+    /// `inet_saddr`).
+    send_ip: Ipv4Addr,
+    reuse_addr: bool,
+    /// The default peer; a port or address of zero matches any.
+    peer: Option<SocketAddrV4>,
+    broadcast: bool,
+    ttl: u8,
+    pending_error: Option<i32>,
+    queue: VecDeque<Datagram>,
+    queued_bytes: usize,
+    dropped: u64,
+}
+
+impl Socket {
+    /// Linux's `compute_score` for a datagram `from` > `to`: `None` if the
+    /// socket does not take it, else higher for a more specific match.
+    fn score(&self, from: SocketAddrV4, to: SocketAddrV4) -> Option<u8> {
+        if self.local.port() != to.port() {
+            return None;
+        }
+        let mut score = 0;
+        if !self.local.ip().is_unspecified() {
+            if self.local.ip() != to.ip() {
+                return None;
+            }
+            score += 4;
+        }
+        if let Some(peer) = self.peer {
+            if !peer.ip().is_unspecified() {
+                if peer.ip() != from.ip() {
+                    return None;
+                }
+                score += 4;
+            }
+            if peer.port() != 0 {
+                if peer.port() != from.port() {
+                    return None;
+                }
+                score += 4;
+            }
+        }
+        Some(score)
+    }
+}
+
+/// The UDP sockets of one host.
+#[derive(Debug)]
+pub struct UdpTable {
+    local_addrs: Vec<Ipv4Addr>,
+    sockets: BTreeMap<SocketId, Socket>,
+    /// The sockets on each port, in id (= bind) order.
+    by_port: BTreeMap<u16, Vec<SocketId>>,
+    next_id: u32,
+    next_ephemeral: u16,
+    spare: Vec<Vec<u8>>,
+}
+
+impl UdpTable {
+    /// An empty table for a host with these addresses (include 127.0.0.1 if
+    /// the host has a loopback interface).
+    pub fn new(local_addrs: Vec<Ipv4Addr>) -> Self {
+        UdpTable {
+            local_addrs,
+            sockets: BTreeMap::new(),
+            by_port: BTreeMap::new(),
+            next_id: 0,
+            next_ephemeral: *EPHEMERAL.start(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Creates a socket bound to `addr`; port 0 takes the next free
+    /// [`EPHEMERAL`] port.
+    ///
+    /// Errors, as Linux: `EADDRNOTAVAIL` unless the address is 0.0.0.0, one
+    /// of the host's, or 255.255.255.255 (Linux accepts broadcast addresses:
+    /// such a socket receives only broadcasts); `EADDRINUSE` if a socket on
+    /// the port has an overlapping address (the same, or either is 0.0.0.0),
+    /// unless both set `SO_REUSEADDR`, or if no ephemeral port is free
+    /// (Linux's implicit bind on a first send gives `EAGAIN` there instead).
+    pub fn bind(&mut self, addr: SocketAddrV4, reuse_addr: bool) -> Result<SocketId, i32> {
+        let ip = *addr.ip();
+        if !ip.is_unspecified() && !ip.is_broadcast() && !self.local_addrs.contains(&ip) {
+            return Err(EADDRNOTAVAIL);
+        }
+        let port = match addr.port() {
+            0 => self.ephemeral_port().ok_or(EADDRINUSE)?,
+            port => {
+                let clash = self.on_port(port).any(|(_, s)| {
+                    let other = *s.local.ip();
+                    let overlap = other == ip || other.is_unspecified() || ip.is_unspecified();
+                    overlap && !(s.reuse_addr && reuse_addr)
+                });
+                if clash {
+                    return Err(EADDRINUSE);
+                }
+                port
+            }
+        };
+        let id = SocketId(self.next_id);
+        self.next_id += 1;
+        let socket = Socket {
+            local: SocketAddrV4::new(ip, port),
+            send_ip: if ip.is_broadcast() {
+                Ipv4Addr::UNSPECIFIED
+            } else {
+                ip
+            },
+            reuse_addr,
+            peer: None,
+            broadcast: false,
+            ttl: DEFAULT_TTL,
+            pending_error: None,
+            queue: VecDeque::new(),
+            queued_bytes: 0,
+            dropped: 0,
+        };
+        self.sockets.insert(id, socket);
+        self.by_port.entry(port).or_default().push(id);
+        Ok(id)
+    }
+
+    /// The next ephemeral port no socket holds, moving the cursor past it.
+    fn ephemeral_port(&mut self) -> Option<u16> {
+        let (first, last) = (*EPHEMERAL.start(), *EPHEMERAL.end());
+        let mut port = self.next_ephemeral;
+        for _ in EPHEMERAL {
+            let next = if port == last { first } else { port + 1 };
+            if !self.by_port.contains_key(&port) {
+                self.next_ephemeral = next;
+                return Some(port);
+            }
+            port = next;
+        }
+        None
+    }
+
+    fn on_port(&self, port: u16) -> impl Iterator<Item = (SocketId, &Socket)> + '_ {
+        self.by_port
+            .get(&port)
+            .into_iter()
+            .flatten()
+            .filter_map(|&id| self.sockets.get(&id).map(|s| (id, s)))
+    }
+
+    /// Closes a socket; datagrams still queued are discarded.
+    pub fn close(&mut self, id: SocketId) {
+        let Some(socket) = self.sockets.remove(&id) else {
+            return;
+        };
+        let port = socket.local.port();
+        if let Some(ids) = self.by_port.get_mut(&port) {
+            ids.retain(|&other| other != id);
+            if ids.is_empty() {
+                self.by_port.remove(&port);
+            }
+        }
+        for datagram in socket.queue {
+            self.recycle(datagram.data);
+        }
+    }
+
+    /// The address the socket is bound to (`getsockname`).
+    pub fn local_addr(&self, id: SocketId) -> Result<SocketAddrV4, i32> {
+        self.sockets.get(&id).map(|s| s.local).ok_or(EBADF)
+    }
+
+    /// Sets the default peer: `send` goes there, and the socket then only
+    /// receives from it (Linux; RFC 1122 §4.1.3.4 leaves the filtering to
+    /// the application). Connecting to port 0 is allowed, as on Linux, and
+    /// the socket then takes datagrams from any port of that address.
+    ///
+    /// Errors: `EBADF`; `EACCES` for 255.255.255.255 without `SO_BROADCAST`.
+    /// A pending error is NOT cleared: Linux keeps it for the next call.
+    /// Linux also fixes a 0.0.0.0-bound socket's address to the route's
+    /// source here; the routing caller does that with [`UdpTable::connect_via`].
+    pub fn connect(&mut self, id: SocketId, peer: SocketAddrV4) -> Result<(), i32> {
+        self.connect_via(id, peer, Ipv4Addr::UNSPECIFIED, &[])
+    }
+
+    /// [`UdpTable::connect`] for a caller that routed `peer`: a socket bound
+    /// to 0.0.0.0 becomes bound to `route_src`, the address of the interface
+    /// the route leaves by (unless that is `UNSPECIFIED`), as Linux's
+    /// `__ip4_datagram_connect` does; and a peer in `broadcast_addrs` also
+    /// needs `SO_BROADCAST`.
+    pub fn connect_via(
+        &mut self,
+        id: SocketId,
+        peer: SocketAddrV4,
+        route_src: Ipv4Addr,
+        broadcast_addrs: &[Ipv4Addr],
+    ) -> Result<(), i32> {
+        let socket = self.sockets.get_mut(&id).ok_or(EBADF)?;
+        let ip = *peer.ip();
+        if (ip.is_broadcast() || broadcast_addrs.contains(&ip)) && !socket.broadcast {
+            return Err(EACCES);
+        }
+        socket.peer = Some(peer);
+        if !route_src.is_unspecified() {
+            if socket.send_ip.is_unspecified() {
+                socket.send_ip = route_src;
+            }
+            if socket.local.ip().is_unspecified() {
+                socket.local.set_ip(route_src);
+            }
+        }
+        Ok(())
+    }
+
+    /// The connected peer (`getpeername`): `ENOTCONN` if not connected, or
+    /// connected to port 0 (Linux's `inet_getname`).
+    pub fn peer_addr(&self, id: SocketId) -> Result<SocketAddrV4, i32> {
+        let socket = self.sockets.get(&id).ok_or(EBADF)?;
+        socket.peer.filter(|p| p.port() != 0).ok_or(ENOTCONN)
+    }
+
+    /// Sets `SO_BROADCAST` (no effect on an unknown socket).
+    pub fn set_broadcast(&mut self, id: SocketId, on: bool) {
+        if let Some(socket) = self.sockets.get_mut(&id) {
+            socket.broadcast = on;
+        }
+    }
+
+    /// Whether `SO_BROADCAST` is set (false for an unknown socket).
+    pub fn broadcast(&self, id: SocketId) -> bool {
+        self.sockets.get(&id).is_some_and(|s| s.broadcast)
+    }
+
+    /// Sets `IP_TTL`: 1..=255, or `u32::MAX` (-1 as the C `int` std passes)
+    /// for the default; anything else is `EINVAL`, as Linux.
+    pub fn set_ttl(&mut self, id: SocketId, ttl: u32) -> Result<(), i32> {
+        let socket = self.sockets.get_mut(&id).ok_or(EBADF)?;
+        socket.ttl = match ttl {
+            u32::MAX => DEFAULT_TTL,
+            _ => u8::try_from(ttl).ok().filter(|&t| t > 0).ok_or(EINVAL)?,
+        };
+        Ok(())
+    }
+
+    /// `IP_TTL` ([`DEFAULT_TTL`] unless set, and for an unknown socket).
+    pub fn ttl(&self, id: SocketId) -> u32 {
+        u32::from(self.sockets.get(&id).map_or(DEFAULT_TTL, |s| s.ttl))
+    }
+
+    /// Takes the pending error (`SO_ERROR`), clearing it. A blocking receive
+    /// on Linux reports it before any queued datagram, so the socket layer
+    /// calls this before [`UdpTable::recv`].
+    pub fn take_error(&mut self, id: SocketId) -> Option<i32> {
+        self.sockets.get_mut(&id)?.pending_error.take()
+    }
+
+    /// Checks a send of `data_len` bytes to `dst` (or to the connected peer)
+    /// and says where it goes. The socket layer binds an unbound socket to
+    /// 0.0.0.0:0 first, as Linux autobinds.
+    ///
+    /// Errors, in Linux's order (`udp_sendmsg`): `EBADF`; `EMSGSIZE` above
+    /// 65535 bytes; `EINVAL` for destination port 0; `EDESTADDRREQ` without
+    /// a destination on an unconnected socket; `EACCES` for 255.255.255.255
+    /// or an address in `broadcast_addrs` without `SO_BROADCAST`; `EMSGSIZE`
+    /// above [`MAX_PAYLOAD`]; then a pending error (such as `ECONNREFUSED`
+    /// from an ICMP port unreachable), which is returned once and cleared.
+    /// Errors before the last leave the pending error in place. (Linux routes
+    /// between the `EDESTADDRREQ` and `EACCES` checks; here the caller routes
+    /// after this call.)
+    pub fn prepare_send(
+        &mut self,
+        id: SocketId,
+        dst: Option<SocketAddrV4>,
+        data_len: usize,
+        broadcast_addrs: &[Ipv4Addr],
+    ) -> Result<SendPlan, i32> {
+        let socket = self.sockets.get_mut(&id).ok_or(EBADF)?;
+        if data_len > usize::from(u16::MAX) {
+            return Err(EMSGSIZE);
+        }
+        let dst = match dst {
+            Some(dst) if dst.port() == 0 => return Err(EINVAL),
+            Some(dst) => dst,
+            None => socket.peer.ok_or(EDESTADDRREQ)?,
+        };
+        let ip = *dst.ip();
+        if (ip.is_broadcast() || broadcast_addrs.contains(&ip)) && !socket.broadcast {
+            return Err(EACCES);
+        }
+        if data_len > MAX_PAYLOAD {
+            return Err(EMSGSIZE);
+        }
+        if let Some(err) = socket.pending_error.take() {
+            return Err(err);
+        }
+        Ok(SendPlan {
+            src: socket.send_ip,
+            src_port: socket.local.port(),
+            dst,
+            ttl: socket.ttl,
+        })
+    }
+
+    /// A datagram `from` > `to` arrived for this host, already verified and
+    /// parsed by the caller; `is_broadcast` says it was sent to a broadcast
+    /// address. Returns where it went.
+    ///
+    /// Unicast goes to the one best socket, by Linux's `compute_score`: a
+    /// connected socket whose peer matches beats one bound to the exact
+    /// address, which beats one bound to 0.0.0.0; a connected socket never
+    /// takes datagrams from another peer; among equals (`SO_REUSEADDR`) the
+    /// last bound wins, as on Linux. A broadcast is copied to every socket
+    /// on the port bound to 0.0.0.0 or to the broadcast address itself (not
+    /// to the host's unicast address), whose peer, if any, matches
+    /// (`__udp4_lib_mcast_deliver`).
+    pub fn deliver(
+        &mut self,
+        from: SocketAddrV4,
+        to: SocketAddrV4,
+        data: &[u8],
+        is_broadcast: bool,
+    ) -> Delivery {
+        if is_broadcast {
+            let matching: Vec<SocketId> = self
+                .on_port(to.port())
+                .filter(|(_, s)| s.score(from, to).is_some())
+                .map(|(id, _)| id)
+                .collect();
+            if matching.is_empty() {
+                return Delivery::NoSocket;
+            }
+            let (mut queued, mut full) = (Vec::new(), Vec::new());
+            for id in matching {
+                if self.enqueue(id, from, *to.ip(), data) {
+                    queued.push(id);
+                } else {
+                    full.push(id);
+                }
+            }
+            return Delivery::Broadcast { queued, full };
+        }
+        match self.lookup(from, to) {
+            None => Delivery::NoSocket,
+            Some(id) if self.enqueue(id, from, *to.ip(), data) => Delivery::Queued(id),
+            Some(id) => Delivery::BufferFull(id),
+        }
+    }
+
+    /// The socket a unicast datagram `from` > `to` goes to: the highest
+    /// score, the last bound among equals (Linux adds sockets at the head of
+    /// its hash chain and keeps the first best).
+    fn lookup(&self, from: SocketAddrV4, to: SocketAddrV4) -> Option<SocketId> {
+        let mut best: Option<(u8, SocketId)> = None;
+        for (id, socket) in self.on_port(to.port()) {
+            if let Some(score) = socket.score(from, to) {
+                if best.is_none_or(|(top, _)| score >= top) {
+                    best = Some((score, id));
+                }
+            }
+        }
+        best.map(|(_, id)| id)
+    }
+
+    /// Copies `data` onto the socket's queue unless its buffer is full;
+    /// Linux's `__udp_enqueue_schedule_skb` refuses a datagram once the bytes
+    /// already queued exceed the buffer, so one datagram may overshoot it.
+    fn enqueue(&mut self, id: SocketId, from: SocketAddrV4, to: Ipv4Addr, data: &[u8]) -> bool {
+        let Some(socket) = self.sockets.get_mut(&id) else {
+            return false;
+        };
+        if socket.queued_bytes > DEFAULT_RECV_BUFFER {
+            socket.dropped += 1;
+            return false;
+        }
+        let mut buf = self.spare.pop().unwrap_or_default();
+        buf.clear();
+        buf.extend_from_slice(data);
+        socket.queued_bytes += charge(data.len());
+        socket.queue.push_back(Datagram {
+            from,
+            to,
+            data: buf,
+        });
+        true
+    }
+
+    /// The oldest queued datagram, removed unless `peek`. `None` when the
+    /// queue is empty (the socket layer blocks or gives `EAGAIN`).
+    pub fn recv(&mut self, id: SocketId, peek: bool) -> Option<Datagram> {
+        let socket = self.sockets.get_mut(&id)?;
+        if peek {
+            return socket.queue.front().cloned();
+        }
+        let datagram = socket.queue.pop_front()?;
+        socket.queued_bytes -= charge(datagram.data.len());
+        Some(datagram)
+    }
+
+    /// Gives back a payload buffer taken from a [`Datagram`], so that later
+    /// deliveries reuse its allocation instead of making a new one.
+    pub fn recycle(&mut self, data: Vec<u8>) {
+        if self.spare.len() < SPARE_LIMIT {
+            self.spare.push(data);
+        }
+    }
+
+    /// Whether a receive would return at once: a datagram is queued or an
+    /// error is pending (Linux's `poll` reports both).
+    pub fn readable(&self, id: SocketId) -> bool {
+        self.sockets
+            .get(&id)
+            .is_some_and(|s| !s.queue.is_empty() || s.pending_error.is_some())
+    }
+
+    /// Datagrams dropped because this socket's receive buffer was full.
+    pub fn dropped(&self, id: SocketId) -> u64 {
+        self.sockets.get(&id).map_or(0, |s| s.dropped)
+    }
+
+    /// An ICMP destination unreachable quoting a datagram we sent from
+    /// `local` to `remote`, with `errno` from [`unreachable_errno`]. The
+    /// socket that would receive a reply from `remote` (Linux's
+    /// `__udp4_lib_err` lookup) gets `errno` as its pending error if it is
+    /// connected; its id is returned so the caller can wake a reader.
+    /// Unconnected sockets ignore it (Linux without `IP_RECVERR`).
+    pub fn on_icmp_unreachable(
+        &mut self,
+        local: SocketAddrV4,
+        remote: SocketAddrV4,
+        errno: i32,
+    ) -> Option<SocketId> {
+        let id = self.lookup(remote, local)?;
+        let socket = self.sockets.get_mut(&id).filter(|s| s.peer.is_some())?;
+        socket.pending_error = Some(errno);
+        Some(id)
+    }
+
+    /// Every socket and its bound address, in id order (for messages such as
+    /// "blocked in recv_from on 0.0.0.0:7852").
+    pub fn sockets(&self) -> impl Iterator<Item = (SocketId, SocketAddrV4)> + '_ {
+        self.sockets.iter().map(|(&id, s)| (id, s.local))
+    }
+}
+
+/// Bytes a queued payload of `len` counts against the receive buffer.
+fn charge(len: usize) -> usize {
+    len.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
+    const A2: Ipv4Addr = Ipv4Addr::new(192, 168, 7, 1);
+    const SUBNET_BCAST: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 255);
+    const ANY: Ipv4Addr = Ipv4Addr::UNSPECIFIED;
+    const BCAST: Ipv4Addr = Ipv4Addr::BROADCAST;
+
+    fn sa(ip: Ipv4Addr, port: u16) -> SocketAddrV4 {
+        SocketAddrV4::new(ip, port)
+    }
+
+    fn peer() -> SocketAddrV4 {
+        sa(Ipv4Addr::new(10, 0, 0, 2), 4000)
+    }
+
+    fn other() -> SocketAddrV4 {
+        sa(Ipv4Addr::new(10, 0, 0, 3), 4000)
+    }
+
+    fn table() -> UdpTable {
+        UdpTable::new(vec![A, A2])
+    }
+
+    #[test]
+    fn overlapping_binds_are_in_use() {
+        let mut t = table();
+        t.bind(sa(ANY, 5000), false).unwrap();
+        assert_eq!(t.bind(sa(ANY, 5000), false), Err(EADDRINUSE));
+        assert_eq!(t.bind(sa(A, 5000), false), Err(EADDRINUSE));
+        t.bind(sa(A, 5001), false).unwrap();
+        assert_eq!(t.bind(sa(A, 5001), false), Err(EADDRINUSE));
+        assert_eq!(t.bind(sa(ANY, 5001), false), Err(EADDRINUSE));
+        // Two different addresses of the host do not overlap.
+        t.bind(sa(A2, 5001), false).unwrap();
+        t.bind(sa(BCAST, 5001), false).unwrap();
+    }
+
+    #[test]
+    fn reuse_addr_shares_only_if_both_set_it() {
+        let mut t = table();
+        t.bind(sa(ANY, 5000), true).unwrap();
+        assert_eq!(t.bind(sa(ANY, 5000), false), Err(EADDRINUSE));
+        t.bind(sa(ANY, 5000), true).unwrap();
+        t.bind(sa(A, 5001), false).unwrap();
+        assert_eq!(t.bind(sa(ANY, 5001), true), Err(EADDRINUSE));
+    }
+
+    #[test]
+    fn only_the_hosts_addresses_can_be_bound() {
+        let mut t = table();
+        let foreign = Ipv4Addr::new(10, 9, 9, 9);
+        assert_eq!(t.bind(sa(foreign, 5000), false), Err(EADDRNOTAVAIL));
+        assert_eq!(t.bind(sa(SUBNET_BCAST, 0), false), Err(EADDRNOTAVAIL));
+        for ip in [ANY, A, A2, BCAST] {
+            let id = t.bind(sa(ip, 0), false).unwrap();
+            assert_eq!(t.local_addr(id).map(|a| *a.ip()), Ok(ip));
+        }
+    }
+
+    #[test]
+    fn ephemeral_ports_count_up_skip_used_and_wrap() {
+        let mut t = table();
+        t.bind(sa(A, 49153), false).unwrap();
+        let port = |t: &mut UdpTable| t.bind(sa(ANY, 0), false).map(|id| t.local_addr(id));
+        assert_eq!(port(&mut t), Ok(Ok(sa(ANY, 49152))));
+        assert_eq!(port(&mut t), Ok(Ok(sa(ANY, 49154))));
+        let first = SocketId(1);
+        t.close(first); // 49152 is free again, but the cursor has moved on
+        assert_eq!(port(&mut t), Ok(Ok(sa(ANY, 49155))));
+        // 49153..=49155 are held and 49152 is free: take 49156..=65535.
+        for _ in 3..EPHEMERAL.len() - 1 {
+            t.bind(sa(ANY, 0), false).unwrap();
+        }
+        let last = t.sockets().last().map(|(_, a)| a.port());
+        assert_eq!(last, Some(65535));
+        assert_eq!(port(&mut t), Ok(Ok(sa(ANY, 49152)))); // wrapped
+        assert_eq!(t.bind(sa(A, 0), false), Err(EADDRINUSE)); // all taken
+        assert_eq!(EPHEMERAL.len(), 16384);
+    }
+
+    #[test]
+    fn port_zero_binds_are_deterministic() {
+        let ports = || {
+            let mut t = table();
+            let mut out = Vec::new();
+            for i in 0..50u16 {
+                if i % 7 == 0 {
+                    t.bind(sa(A, 49152 + 3 * i), false).unwrap();
+                }
+                let id = t.bind(sa(ANY, 0), i % 2 == 0).unwrap();
+                out.push(t.local_addr(id).unwrap().port());
+                if i % 5 == 0 {
+                    t.close(id);
+                }
+            }
+            out
+        };
+        assert_eq!(ports(), ports());
+    }
+
+    #[test]
+    fn connected_beats_exact_beats_wildcard() {
+        let mut t = table();
+        // Bound from most to least specific: the last bound would win a tie.
+        let connected = t.bind(sa(ANY, 7000), true).unwrap();
+        t.connect(connected, peer()).unwrap();
+        let exact = t.bind(sa(A, 7000), true).unwrap();
+        let wildcard = t.bind(sa(ANY, 7000), true).unwrap();
+        assert_eq!(
+            t.deliver(peer(), sa(A, 7000), b"p", false),
+            Delivery::Queued(connected)
+        );
+        assert_eq!(
+            t.deliver(other(), sa(A, 7000), b"o", false),
+            Delivery::Queued(exact)
+        );
+        assert_eq!(
+            t.deliver(other(), sa(A2, 7000), b"w", false),
+            Delivery::Queued(wildcard)
+        );
+        assert_eq!(
+            t.deliver(other(), sa(A, 7001), b"x", false),
+            Delivery::NoSocket
+        );
+        // Among equals, the last bound wins, as on Linux.
+        let later = t.bind(sa(A, 7000), true).unwrap();
+        assert_eq!(
+            t.deliver(other(), sa(A, 7000), b"o", false),
+            Delivery::Queued(later)
+        );
+    }
+
+    #[test]
+    fn a_connected_socket_hears_only_its_peer() {
+        let mut t = table();
+        let id = t.bind(sa(ANY, 7000), false).unwrap();
+        assert_eq!(t.peer_addr(id), Err(ENOTCONN));
+        t.connect(id, peer()).unwrap();
+        assert_eq!(t.peer_addr(id), Ok(peer()));
+        assert_eq!(t.local_addr(id), Ok(sa(ANY, 7000)));
+        assert_eq!(
+            t.deliver(other(), sa(A, 7000), b"x", false),
+            Delivery::NoSocket
+        );
+        let wrong_port = sa(*peer().ip(), 4001);
+        assert_eq!(
+            t.deliver(wrong_port, sa(A, 7000), b"x", false),
+            Delivery::NoSocket
+        );
+        assert_eq!(
+            t.deliver(peer(), sa(A, 7000), b"y", false),
+            Delivery::Queued(id)
+        );
+        // Port 0: allowed, matches any port, and getpeername says ENOTCONN.
+        t.connect(id, sa(*peer().ip(), 0)).unwrap();
+        assert_eq!(t.peer_addr(id), Err(ENOTCONN));
+        assert_eq!(
+            t.deliver(wrong_port, sa(A, 7000), b"z", false),
+            Delivery::Queued(id)
+        );
+        assert_eq!(
+            t.deliver(other(), sa(A, 7000), b"x", false),
+            Delivery::NoSocket
+        );
+        // A routed connect fixes a wildcard address to the route's source.
+        t.connect_via(id, peer(), A, &[]).unwrap();
+        assert_eq!(t.local_addr(id), Ok(sa(A, 7000)));
+        assert_eq!(
+            t.deliver(peer(), sa(A2, 7000), b"x", false),
+            Delivery::NoSocket
+        );
+    }
+
+    #[test]
+    fn full_receive_buffer_drops_and_counts() {
+        let mut t = table();
+        let id = t.bind(sa(ANY, 7000), false).unwrap();
+        // 13 of these fill the buffer exactly; like Linux, one more is taken
+        // because the bytes already queued do not exceed it.
+        let data = vec![7u8; DEFAULT_RECV_BUFFER / 13];
+        for _ in 0..14 {
+            assert_eq!(
+                t.deliver(peer(), sa(A, 7000), &data, false),
+                Delivery::Queued(id)
+            );
+        }
+        for _ in 0..2 {
+            assert_eq!(
+                t.deliver(peer(), sa(A, 7000), b"", false),
+                Delivery::BufferFull(id)
+            );
+        }
+        assert_eq!(t.dropped(id), 2);
+        let taken = t.recv(id, false).unwrap();
+        t.recycle(taken.data);
+        assert_eq!(
+            t.deliver(peer(), sa(A, 7000), &data, false),
+            Delivery::Queued(id)
+        );
+        assert_eq!(t.dropped(id), 2);
+        assert_eq!(
+            t.deliver(peer(), sa(A, 7000), b"", false),
+            Delivery::BufferFull(id)
+        );
+    }
+
+    #[test]
+    fn recv_is_oldest_first_whole_and_peek_leaves_it() {
+        let mut t = table();
+        let id = t.bind(sa(ANY, 7000), false).unwrap();
+        assert!(!t.readable(id));
+        assert_eq!(t.recv(id, false), None);
+        let big = vec![1u8; 2000];
+        t.deliver(peer(), sa(A, 7000), &big, false);
+        t.deliver(other(), sa(A2, 7000), b"second", false);
+        assert!(t.readable(id));
+        let first = Datagram {
+            from: peer(),
+            to: A,
+            data: big,
+        };
+        assert_eq!(t.recv(id, true).as_ref(), Some(&first));
+        // Whole: truncating to the reader's buffer is the socket layer's job.
+        assert_eq!(t.recv(id, false), Some(first));
+        let second = t.recv(id, false).unwrap();
+        assert_eq!(
+            (second.from, second.to, &second.data[..]),
+            (other(), A2, &b"second"[..])
+        );
+        assert!(!t.readable(id));
+    }
+
+    #[test]
+    fn send_errors_in_linux_order() {
+        let mut t = table();
+        let id = t.bind(sa(ANY, 7000), false).unwrap();
+        let to = Some(peer());
+        assert_eq!(t.prepare_send(id, None, 10, &[]), Err(EDESTADDRREQ));
+        assert_eq!(t.prepare_send(id, None, 70_000, &[]), Err(EMSGSIZE));
+        assert_eq!(t.prepare_send(id, None, 65_508, &[]), Err(EDESTADDRREQ));
+        assert_eq!(t.prepare_send(id, to, MAX_PAYLOAD + 1, &[]), Err(EMSGSIZE));
+        assert_eq!(t.prepare_send(id, Some(sa(A, 0)), 1, &[]), Err(EINVAL));
+        let plan = t.prepare_send(id, to, MAX_PAYLOAD, &[]).unwrap();
+        let expected = SendPlan {
+            src: ANY,
+            src_port: 7000,
+            dst: peer(),
+            ttl: 64,
+        };
+        assert_eq!(plan, expected);
+        t.connect(id, other()).unwrap();
+        let plan = t.prepare_send(id, None, 0, &[]).unwrap();
+        assert_eq!(plan.dst, other());
+        // Connected, an explicit destination still wins.
+        assert_eq!(t.prepare_send(id, to, 0, &[]).map(|p| p.dst), Ok(peer()));
+        let bound = t.bind(sa(A, 7001), false).unwrap();
+        assert_eq!(t.prepare_send(bound, to, 0, &[]).map(|p| p.src), Ok(A));
+    }
+
+    #[test]
+    fn broadcast_needs_so_broadcast() {
+        let mut t = table();
+        let id = t.bind(sa(ANY, 7000), false).unwrap();
+        let subnet = [SUBNET_BCAST];
+        for dst in [BCAST, SUBNET_BCAST] {
+            let to = Some(sa(dst, 67));
+            assert_eq!(t.prepare_send(id, to, 1, &subnet), Err(EACCES));
+            // Checked before the payload limit, as Linux.
+            assert_eq!(t.prepare_send(id, to, 65_508, &subnet), Err(EACCES));
+        }
+        assert_eq!(t.connect(id, sa(BCAST, 67)), Err(EACCES));
+        assert_eq!(
+            t.connect_via(id, sa(SUBNET_BCAST, 67), A, &subnet),
+            Err(EACCES)
+        );
+        assert!(!t.broadcast(id));
+        t.set_broadcast(id, true);
+        assert!(t.broadcast(id));
+        for dst in [BCAST, SUBNET_BCAST] {
+            let plan = t.prepare_send(id, Some(sa(dst, 67)), 1, &subnet).unwrap();
+            assert_eq!(plan.dst, sa(dst, 67));
+        }
+        t.connect(id, sa(BCAST, 67)).unwrap();
+        // A socket bound to the broadcast address sends from the interface's.
+        let b = t.bind(sa(BCAST, 68), false).unwrap();
+        assert_eq!(
+            t.prepare_send(b, Some(peer()), 1, &[]).map(|p| p.src),
+            Ok(ANY)
+        );
+    }
+
+    #[test]
+    fn broadcast_reaches_every_matching_socket() {
+        let mut t = table();
+        let w1 = t.bind(sa(ANY, 67), true).unwrap();
+        let w2 = t.bind(sa(ANY, 67), true).unwrap();
+        let on_bcast = t.bind(sa(BCAST, 67), true).unwrap();
+        let on_unicast = t.bind(sa(A, 67), true).unwrap();
+        let elsewhere = t.bind(sa(ANY, 68), false).unwrap();
+        let connected = t.bind(sa(ANY, 67), true).unwrap();
+        t.connect(connected, other()).unwrap();
+        assert_eq!(
+            t.deliver(peer(), sa(BCAST, 67), b"hi", true),
+            Delivery::Broadcast {
+                queued: vec![w1, w2, on_bcast],
+                full: vec![]
+            }
+        );
+        for id in [w1, w2, on_bcast] {
+            assert_eq!(
+                t.recv(id, false).map(|d| (d.to, d.data)),
+                Some((BCAST, b"hi".to_vec()))
+            );
+        }
+        for id in [on_unicast, elsewhere, connected] {
+            assert!(!t.readable(id), "{id:?}");
+        }
+        // A subnet broadcast reaches only the wildcard sockets.
+        match t.deliver(peer(), sa(SUBNET_BCAST, 67), b"", true) {
+            Delivery::Broadcast { queued, .. } => assert_eq!(queued, vec![w1, w2]),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            t.deliver(peer(), sa(BCAST, 69), b"", true),
+            Delivery::NoSocket
+        );
+        // Unicast to the host's address: the exact socket, not the broadcast one.
+        assert_eq!(
+            t.deliver(peer(), sa(A, 67), b"", false),
+            Delivery::Queued(on_unicast)
+        );
+    }
+
+    #[test]
+    fn broadcast_to_a_full_socket_is_reported() {
+        let mut t = table();
+        let full = t.bind(sa(ANY, 67), true).unwrap();
+        let data = vec![0u8; 60_000];
+        while t.deliver(peer(), sa(A, 67), &data, false) == Delivery::Queued(full) {}
+        let fresh = t.bind(sa(ANY, 67), true).unwrap();
+        assert_eq!(
+            t.deliver(peer(), sa(BCAST, 67), b"x", true),
+            Delivery::Broadcast {
+                queued: vec![fresh],
+                full: vec![full]
+            }
+        );
+        assert_eq!(t.dropped(full), 2);
+    }
+
+    #[test]
+    fn port_unreachable_errs_connected_sockets_once() {
+        let mut t = table();
+        let unconnected = t.bind(sa(ANY, 7000), false).unwrap();
+        assert_eq!(
+            t.on_icmp_unreachable(sa(A, 7000), peer(), ECONNREFUSED),
+            None
+        );
+        assert_eq!(t.take_error(unconnected), None);
+        assert!(!t.readable(unconnected));
+
+        let id = t.bind(sa(ANY, 7001), false).unwrap();
+        t.connect(id, peer()).unwrap();
+        assert_eq!(
+            t.on_icmp_unreachable(sa(A, 7001), other(), ECONNREFUSED),
+            None
+        );
+        assert_eq!(
+            t.on_icmp_unreachable(sa(A, 7001), peer(), ECONNREFUSED),
+            Some(id)
+        );
+        assert!(t.readable(id));
+        // Earlier checks leave it pending; reconnecting does not clear it.
+        assert_eq!(t.prepare_send(id, None, 70_000, &[]), Err(EMSGSIZE));
+        assert_eq!(t.prepare_send(id, Some(sa(BCAST, 9)), 1, &[]), Err(EACCES));
+        t.connect(id, peer()).unwrap();
+        assert_eq!(t.prepare_send(id, Some(other()), 1, &[]), Err(ECONNREFUSED));
+        assert!(t.prepare_send(id, None, 1, &[]).is_ok());
+        assert!(!t.readable(id));
+
+        t.on_icmp_unreachable(sa(A, 7001), peer(), ECONNREFUSED);
+        assert_eq!(t.take_error(id), Some(ECONNREFUSED));
+        assert_eq!(t.take_error(id), None);
+        assert!(t.prepare_send(id, None, 1, &[]).is_ok());
+    }
+
+    #[test]
+    fn only_hard_icmp_errors_reach_udp() {
+        let cases = [
+            (DstUnreachable::NetUnreachable, None),
+            (DstUnreachable::HostUnreachable, None),
+            (DstUnreachable::ProtoUnreachable, Some(ENOPROTOOPT)),
+            (DstUnreachable::PortUnreachable, Some(ECONNREFUSED)),
+            (DstUnreachable::FragRequired, None),
+            (DstUnreachable::Other(6), Some(ENETUNREACH)),
+            (DstUnreachable::HostProhibited, Some(EHOSTUNREACH)),
+            (DstUnreachable::AdminProhibited, Some(EHOSTUNREACH)),
+            (DstUnreachable::Other(16), None),
+        ];
+        for (reason, errno) in cases {
+            assert_eq!(unreachable_errno(reason), errno, "{reason:?}");
+        }
+    }
+
+    #[test]
+    fn ttl_limits_and_default() {
+        let mut t = table();
+        let id = t.bind(sa(ANY, 7000), false).unwrap();
+        assert_eq!(t.ttl(id), 64);
+        for bad in [0, 256, 1 << 31] {
+            assert_eq!(t.set_ttl(id, bad), Err(EINVAL));
+        }
+        t.set_ttl(id, 1).unwrap();
+        assert_eq!(
+            t.prepare_send(id, Some(peer()), 0, &[]).map(|p| p.ttl),
+            Ok(1)
+        );
+        t.set_ttl(id, 255).unwrap();
+        assert_eq!(t.ttl(id), 255);
+        t.set_ttl(id, u32::MAX).unwrap();
+        assert_eq!(t.ttl(id), 64);
+    }
+
+    #[test]
+    fn closed_sockets_are_ebadf_and_free_their_port() {
+        let mut t = table();
+        let id = t.bind(sa(ANY, 7000), false).unwrap();
+        let keep = t.bind(sa(A, 7001), false).unwrap();
+        t.deliver(peer(), sa(A, 7000), b"x", false);
+        t.close(id);
+        t.close(id);
+        assert_eq!(t.local_addr(id), Err(EBADF));
+        assert_eq!(t.peer_addr(id), Err(EBADF));
+        assert_eq!(t.connect(id, peer()), Err(EBADF));
+        assert_eq!(t.set_ttl(id, 5), Err(EBADF));
+        assert_eq!(t.prepare_send(id, Some(peer()), 1, &[]), Err(EBADF));
+        assert_eq!(
+            (t.recv(id, false), t.readable(id), t.dropped(id)),
+            (None, false, 0)
+        );
+        assert_eq!(
+            (t.take_error(id), t.broadcast(id), t.ttl(id)),
+            (None, false, 64)
+        );
+        t.set_broadcast(id, true);
+        assert_eq!(
+            t.deliver(peer(), sa(A, 7000), b"x", false),
+            Delivery::NoSocket
+        );
+        let again = t.bind(sa(ANY, 7000), false).unwrap();
+        assert_ne!(again, id);
+        let all: Vec<_> = t.sockets().collect();
+        assert_eq!(all, vec![(keep, sa(A, 7001)), (again, sa(ANY, 7000))]);
+    }
+}
