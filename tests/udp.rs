@@ -127,6 +127,12 @@ fn a_connected_socket_sees_port_unreachable_as_connection_refused() {
     sim.spawn(pc1, "client", Duration::ZERO, move || {
         let sock = UdpSocket::bind("0.0.0.0:0").unwrap();
         sock.connect("192.168.2.2:9").unwrap();
+        assert_eq!(
+            sock.local_addr().unwrap().to_string(),
+            "192.168.1.2:49152",
+            "connect fixes the address"
+        );
+        assert_eq!(sock.peer_addr().unwrap().to_string(), "192.168.2.2:9");
         sock.send(b"anyone?").unwrap();
         *out.lock().unwrap() = Some(sock.recv(&mut [0; 64]).unwrap_err().kind());
     })

@@ -206,7 +206,7 @@ impl Sim {
         let mut out = std::mem::take(self.outbox());
         let ip = self.ip_of(host).ok_or(errno::EBADF)?;
         let result = match call {
-            UdpCall::Connect { peer, .. } => ip.udp().connect(id, peer).map(|()| UdpOk::Done),
+            UdpCall::Connect { peer, .. } => ip.udp_connect(id, peer).map(|()| UdpOk::Done),
             UdpCall::Send { data, dst, .. } => {
                 ip.udp_send(now, id, dst, &data, &mut out).map(UdpOk::Sent)
             }

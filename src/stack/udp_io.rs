@@ -35,6 +35,14 @@ impl IpNode {
         self.ifaces.get(iface).map(|i| i.addr())
     }
 
+    /// Connects socket `id` to `peer`; a socket bound to 0.0.0.0 takes the
+    /// address of the interface the route to `peer` leaves by, as Linux's.
+    pub fn udp_connect(&mut self, id: SocketId, peer: SocketAddrV4) -> Result<(), i32> {
+        let route_src = self.source_for(*peer.ip()).ok_or(errno::ENETUNREACH)?;
+        let broadcasts = self.broadcast_addrs();
+        self.udp().connect_via(id, peer, route_src, &broadcasts)
+    }
+
     /// Sends `data` from socket `id` to `dst` (or its peer). Returns the
     /// bytes sent, or the errno Linux gives.
     pub fn udp_send(

@@ -96,12 +96,20 @@ impl TopologyBuilder {
 
     /// Adds a host (an IP node that does not forward).
     pub fn add_host(&mut self, name: &str) -> Result<NodeId, TopoError> {
-        self.add_node(name, NodeKind::Host, NodeLogic::Ip(Box::new(IpNode::new(false))))
+        self.add_node(
+            name,
+            NodeKind::Host,
+            NodeLogic::Ip(Box::new(IpNode::new(false))),
+        )
     }
 
     /// Adds a router (an IP node that forwards).
     pub fn add_router(&mut self, name: &str) -> Result<NodeId, TopoError> {
-        self.add_node(name, NodeKind::Router, NodeLogic::Ip(Box::new(IpNode::new(true))))
+        self.add_node(
+            name,
+            NodeKind::Router,
+            NodeLogic::Ip(Box::new(IpNode::new(true))),
+        )
     }
 
     /// Adds a learning switch whose entries age out after `aging`.
