@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use simnet::link::LinkParams;
 use simnet::stack::PingConfig;
-use simnet::topo::TopologyBuilder;
+use simnet::topo::presets::two_subnets;
 
 /// One measured run.
 struct Measure {
@@ -27,28 +27,14 @@ struct Measure {
 }
 
 fn ping_flood(count: u16) -> Result<Measure, Box<dyn std::error::Error>> {
-    let mut net = TopologyBuilder::new(1);
-    let pc1 = net.add_host("pc1")?;
-    let pc2 = net.add_host("pc2")?;
-    let gw = net.add_router("gw")?;
-    let sw1 = net.add_switch("sw1", Duration::from_secs(300))?;
-    let sw2 = net.add_switch("sw2", Duration::from_secs(300))?;
-    net.add_iface(pc1, "eth0", "192.168.1.2/24".parse()?, None, 1500)?;
-    net.add_iface(pc2, "eth0", "192.168.2.2/24".parse()?, None, 1500)?;
-    net.add_iface(gw, "eth0", "192.168.1.1/24".parse()?, None, 1500)?;
-    net.add_iface(gw, "eth1", "192.168.2.1/24".parse()?, None, 1500)?;
-    net.set_gateway(pc1, "192.168.1.1".parse()?)?;
-    net.set_gateway(pc2, "192.168.2.1".parse()?)?;
     let link = LinkParams {
         latency: Duration::from_micros(10),
         bandwidth_bps: 1_000_000_000,
         queue_frames: 1000,
         loss: 0.0,
     };
-    net.link((pc1, "eth0"), (sw1, "eth0"), link)?;
-    net.link((gw, "eth0"), (sw1, "eth1"), link)?;
-    net.link((gw, "eth1"), (sw2, "eth0"), link)?;
-    net.link((pc2, "eth0"), (sw2, "eth1"), link)?;
+    let mut net = two_subnets(1, link, link)?;
+    let pc1 = net.node_id("pc1").ok_or("no pc1")?;
     let ping = PingConfig {
         dst: "192.168.2.2".parse()?,
         count,

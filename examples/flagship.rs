@@ -1,29 +1,17 @@
-//! The flagship topology built from Rust: pc1 pings pc2 across gateway gw.
+//! The flagship topology from Rust: pc1 pings pc2 across gateway gw.
 use std::time::Duration;
 
 use simnet::link::LinkParams;
 use simnet::stack::PingConfig;
-use simnet::topo::TopologyBuilder;
+use simnet::topo::presets::two_subnets;
 use simnet::trace::{TextLines, TextSink};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut net = TopologyBuilder::new(1);
-    let pc1 = net.add_host("pc1")?;
-    let pc2 = net.add_host("pc2")?;
-    let gw = net.add_router("gw")?;
-    let sw1 = net.add_switch("sw1", Duration::from_secs(300))?;
-    let sw2 = net.add_switch("sw2", Duration::from_secs(300))?;
-    net.add_iface(pc1, "eth0", "192.168.1.2/24".parse()?, None, 1500)?;
-    net.add_iface(pc2, "eth0", "192.168.2.2/24".parse()?, None, 1500)?;
-    net.add_iface(gw, "eth0", "192.168.1.1/24".parse()?, None, 1500)?;
-    net.add_iface(gw, "eth1", "192.168.2.1/24".parse()?, None, 1500)?;
-    net.set_gateway(pc1, "192.168.1.1".parse()?)?;
-    net.set_gateway(pc2, "192.168.2.1".parse()?)?;
-    let p = LinkParams::default();
-    net.link((pc1, "eth0"), (sw1, "eth0"), p)?;
-    net.link((gw, "eth0"), (sw1, "eth1"), p)?;
-    net.link((gw, "eth1"), (sw2, "eth0"), p)?;
-    net.link((pc2, "eth0"), (sw2, "eth1"), p)?;
+    // The same layout as scenarios/cross_subnet_arp.toml; see
+    // src/topo/presets.rs for how it is built node by node.
+    let link = LinkParams::default();
+    let mut net = two_subnets(1, link, link)?;
+    let pc1 = net.node_id("pc1").ok_or("no pc1")?;
     let ping = PingConfig {
         dst: "192.168.2.2".parse()?,
         count: 2,

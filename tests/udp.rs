@@ -8,35 +8,13 @@ use simnet::link::LinkParams;
 use simnet::net::UdpSocket;
 use simnet::println;
 use simnet::sim::Sim;
-use simnet::topo::TopologyBuilder;
+use simnet::topo::presets;
 use simnet::trace::{TextLines, TextSink};
 
 /// pc1 192.168.1.2 and pc2 192.168.2.2 on two subnets joined by gw.
 fn two_subnets(loss: f64) -> (Sim, TextLines) {
-    let mut net = TopologyBuilder::new(1);
-    let pc1 = net.add_host("pc1").unwrap();
-    let pc2 = net.add_host("pc2").unwrap();
-    let gw = net.add_router("gw").unwrap();
-    let sw1 = net.add_switch("sw1", Duration::from_secs(300)).unwrap();
-    let sw2 = net.add_switch("sw2", Duration::from_secs(300)).unwrap();
-    net.add_iface(pc1, "eth0", "192.168.1.2/24".parse().unwrap(), None, 1500)
-        .unwrap();
-    net.add_iface(pc2, "eth0", "192.168.2.2/24".parse().unwrap(), None, 1500)
-        .unwrap();
-    net.add_iface(gw, "eth0", "192.168.1.1/24".parse().unwrap(), None, 1500)
-        .unwrap();
-    net.add_iface(gw, "eth1", "192.168.2.1/24".parse().unwrap(), None, 1500)
-        .unwrap();
-    net.set_gateway(pc1, "192.168.1.1".parse().unwrap())
-        .unwrap();
-    net.set_gateway(pc2, "192.168.2.1".parse().unwrap())
-        .unwrap();
-    let p = LinkParams::default();
-    net.link((pc1, "eth0"), (sw1, "eth0"), p).unwrap();
-    net.link((gw, "eth0"), (sw1, "eth1"), p).unwrap();
-    net.link((gw, "eth1"), (sw2, "eth0"), LinkParams { loss, ..p })
-        .unwrap();
-    net.link((pc2, "eth0"), (sw2, "eth1"), p).unwrap();
+    let link = LinkParams::default();
+    let net = presets::two_subnets(1, link, LinkParams { loss, ..link }).unwrap();
     let mut sim = net.build();
     let lines = TextLines::default();
     sim.add_sink(Box::new(TextSink::new(lines.clone())));

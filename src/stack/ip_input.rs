@@ -157,18 +157,7 @@ impl IpNode {
         let (src, dst, ttl) = (packet.src_addr(), packet.dst_addr(), packet.ttl());
         let icmp = match IcmpRepr::parse(packet.payload()) {
             Ok(icmp) => icmp,
-            Err(err) => {
-                let cause = match err {
-                    WireError::Checksum { .. } => DropCause::BadChecksum,
-                    _ => DropCause::Malformed,
-                };
-                out.note(|| Note::Drop {
-                    cause,
-                    iface: Some(iface),
-                    what: describe_ipv4(ip),
-                });
-                return;
-            }
+            Err(err) => return note_unparsable(out, &err, iface, ip),
         };
         match icmp {
             // Linux ignores echo requests sent to a broadcast address
@@ -307,6 +296,19 @@ impl IpNode {
         EthernetFrame::new_unchecked(&mut frame[..]).set_src_addr(self.ifaces[route.iface].mac);
         self.resolve_and_send(now, route.iface, route.next_hop(dst), frame, out);
     }
+}
+
+/// Traces the drop of `packet`, whose transport header failed to parse.
+pub(super) fn note_unparsable(out: &mut Outbox, err: &WireError, iface: usize, packet: &[u8]) {
+    let cause = match err {
+        WireError::Checksum { .. } => DropCause::BadChecksum,
+        _ => DropCause::Malformed,
+    };
+    out.note(|| Note::Drop {
+        cause,
+        iface: Some(iface),
+        what: describe_ipv4(packet),
+    });
 }
 
 /// Traces the route chosen for a packet to `dst`.

@@ -3,6 +3,7 @@
 
 use std::net::{Ipv4Addr, SocketAddrV4};
 
+use super::ip_input::note_unparsable;
 use super::ip_node::IpNode;
 use super::ip_output::{Datagram, SendError};
 use super::udp::{errno, unreachable_errno, Delivery, SocketId, UdpTable};
@@ -10,7 +11,7 @@ use crate::sim::{Outbox, SimTime};
 use crate::trace::event::{DropCause, Note};
 use crate::wire::describe::describe_ipv4;
 use crate::wire::udp::HEADER_LEN as UDP_HEADER_LEN;
-use crate::wire::{DstUnreachable, IpProtocol, Ipv4Packet, UdpPacket, UdpRepr, WireError};
+use crate::wire::{DstUnreachable, IpProtocol, Ipv4Packet, UdpPacket, UdpRepr};
 
 impl IpNode {
     /// The node's UDP socket table (made on first use, with its addresses).
@@ -100,18 +101,7 @@ impl IpNode {
             .and_then(|u| Ok((UdpRepr::parse(&u, src, dst)?, u)));
         let (repr, udp) = match parsed {
             Ok(ok) => ok,
-            Err(err) => {
-                let cause = match err {
-                    WireError::Checksum { .. } => DropCause::BadChecksum,
-                    _ => DropCause::Malformed,
-                };
-                out.note(|| Note::Drop {
-                    cause,
-                    iface: Some(iface),
-                    what: describe_ipv4(packet),
-                });
-                return;
-            }
+            Err(err) => return note_unparsable(out, &err, iface, packet),
         };
         let from = SocketAddrV4::new(src, repr.src_port);
         let to = SocketAddrV4::new(dst, repr.dst_port);

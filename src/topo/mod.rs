@@ -3,6 +3,7 @@
 
 pub mod builder;
 pub mod dot;
+pub mod presets;
 
 pub use builder::{TopoError, TopologyBuilder};
 
