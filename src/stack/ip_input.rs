@@ -110,12 +110,38 @@ impl IpNode {
             IpProtocol::UDP => return self.on_udp(now, iface, packet, broadcast, out),
             _ => {}
         }
+        // RFC 1122 section 3.2.2.1: no handler for the protocol.
+        let reason = DstUnreachable::ProtoUnreachable;
+        self.refuse(
+            now,
+            iface,
+            packet,
+            broadcast,
+            reason,
+            DropCause::Unhandled,
+            out,
+        );
+    }
+
+    /// Drops a packet for this node that nothing takes, answering with ICMP
+    /// destination unreachable `reason` unless it was a broadcast (RFC 1122
+    /// section 3.2.2: no ICMP error about a broadcast).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn refuse(
+        &mut self,
+        now: SimTime,
+        iface: usize,
+        packet: &[u8],
+        broadcast: bool,
+        reason: DstUnreachable,
+        cause: DropCause,
+        out: &mut Outbox,
+    ) {
         if !broadcast {
-            // RFC 1122 section 3.2.2.1: no handler for the protocol.
-            self.report_unreachable(now, packet, DstUnreachable::ProtoUnreachable, 0, out);
+            self.report_unreachable(now, packet, reason, 0, out);
         }
         out.note(|| Note::Drop {
-            cause: DropCause::Unhandled,
+            cause,
             iface: Some(iface),
             what: describe_ipv4(packet),
         });

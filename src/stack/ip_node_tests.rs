@@ -545,23 +545,42 @@ fn tracing_off_builds_no_notes() {
     assert_eq!(sent(&mut out).len(), 1);
 }
 
-/// pc1 with pc2's gateway MAC already known, and a 4000-byte ping queued.
-fn host_with_big_ping() -> (IpNode, Outbox) {
+/// pc1 with its gateway's MAC already in the ARP cache.
+fn host_knowing_gateway() -> (IpNode, Outbox) {
     let mut node = host();
     let mut out = Outbox::new(true);
-    node.on_frame(
-        T0,
-        0,
-        arp_frame(
-            ArpOperation::Request,
-            GW_MAC0,
-            "192.168.1.1",
-            MacAddr::BROADCAST,
-            "192.168.1.2",
-        ),
-        &mut out,
+    let request = arp_frame(
+        ArpOperation::Request,
+        GW_MAC0,
+        "192.168.1.1",
+        MacAddr::BROADCAST,
+        "192.168.1.2",
     );
+    node.on_frame(T0, 0, request, &mut out);
     sent(&mut out);
+    (node, out)
+}
+
+/// pc2 (192.168.2.2) with its gateway's MAC already in the ARP cache.
+fn far_host_knowing_gateway(out: &mut Outbox) -> IpNode {
+    let mut pc2 = IpNode::new(false);
+    pc2.add_iface(iface("eth0", FAR_MAC, "192.168.2.2/24"));
+    pc2.add_route("0.0.0.0/0".parse().unwrap(), ip("192.168.2.1"))
+        .unwrap();
+    let request = arp_frame(
+        ArpOperation::Request,
+        GW_MAC1,
+        "192.168.2.1",
+        MacAddr::BROADCAST,
+        "192.168.2.2",
+    );
+    pc2.on_frame(T0, 0, request, out);
+    pc2
+}
+
+/// pc1 with its gateway's MAC known and a 4000-byte ping to pc2 queued.
+fn host_with_big_ping() -> (IpNode, Outbox) {
+    let (mut node, out) = host_knowing_gateway();
     node.add_ping(PingConfig {
         dst: ip("192.168.2.2"),
         count: 1,
@@ -608,22 +627,7 @@ fn fragments_are_reassembled_in_any_order_and_answered() {
     let mut frames = sent(&mut out);
     frames.reverse();
     // pc2 (192.168.2.2) receives them last-first, its gateway already known.
-    let mut pc2 = IpNode::new(false);
-    pc2.add_iface(iface("eth0", FAR_MAC, "192.168.2.2/24"));
-    pc2.add_route("0.0.0.0/0".parse().unwrap(), ip("192.168.2.1"))
-        .unwrap();
-    pc2.on_frame(
-        T0,
-        0,
-        arp_frame(
-            ArpOperation::Request,
-            GW_MAC1,
-            "192.168.2.1",
-            MacAddr::BROADCAST,
-            "192.168.2.2",
-        ),
-        &mut out,
-    );
+    let mut pc2 = far_host_knowing_gateway(&mut out);
     sent(&mut out);
     for (i, (_, mut frame)) in frames.into_iter().enumerate() {
         // As the gateway would send them on: to pc2's MAC.
@@ -662,22 +666,7 @@ fn incomplete_datagrams_time_out_with_an_icmp_error() {
     EthernetFrame::new_checked(&mut first[..])
         .unwrap()
         .set_dst_addr(FAR_MAC);
-    let mut pc2 = IpNode::new(false);
-    pc2.add_iface(iface("eth0", FAR_MAC, "192.168.2.2/24"));
-    pc2.add_route("0.0.0.0/0".parse().unwrap(), ip("192.168.2.1"))
-        .unwrap();
-    pc2.on_frame(
-        T0,
-        0,
-        arp_frame(
-            ArpOperation::Request,
-            GW_MAC1,
-            "192.168.2.1",
-            MacAddr::BROADCAST,
-            "192.168.2.2",
-        ),
-        &mut out,
-    );
+    let mut pc2 = far_host_knowing_gateway(&mut out);
     pc2.on_frame(T0, 0, first, &mut out);
     sent(&mut out);
     let (deadline, timer) = *out

@@ -114,15 +114,17 @@ impl IpNode {
                 full = f;
             }
             Delivery::NoSocket => {
-                if !broadcast {
-                    // RFC 1122 section 4.1.3.1: port unreachable.
-                    self.report_unreachable(now, packet, DstUnreachable::PortUnreachable, 0, out);
-                }
-                out.note(|| Note::Drop {
-                    cause: DropCause::NoSocket,
-                    iface: Some(iface),
-                    what: describe_ipv4(packet),
-                });
+                // RFC 1122 section 4.1.3.1: port unreachable.
+                let reason = DstUnreachable::PortUnreachable;
+                self.refuse(
+                    now,
+                    iface,
+                    packet,
+                    broadcast,
+                    reason,
+                    DropCause::NoSocket,
+                    out,
+                );
             }
         }
         for _ in full {
