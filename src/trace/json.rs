@@ -131,10 +131,8 @@ impl TraceSink for JsonSink {
 
     fn finish(&mut self) -> io::Result<()> {
         self.out.flush()?;
-        match self.error.take() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
+        // The first write error, kept until now so that no event is lost.
+        self.error.take().map_or(Ok(()), Err)
     }
 }
 

@@ -110,10 +110,8 @@ impl TraceSink for PcapSink {
         for w in self.files.values_mut() {
             w.flush()?;
         }
-        match self.error.take() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
+        // The first write error, kept until now so that no event is lost.
+        self.error.take().map_or(Ok(()), Err)
     }
 }
 

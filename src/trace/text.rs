@@ -195,9 +195,7 @@ impl TraceSink for TextSink {
         if let Some(echo) = &mut self.echo {
             echo.flush()?;
         }
-        match self.error.take() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
+        // The first write error, kept until now so that no event is lost.
+        self.error.take().map_or(Ok(()), Err)
     }
 }
