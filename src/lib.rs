@@ -12,6 +12,7 @@
 pub mod link;
 pub mod net;
 pub mod print;
+pub mod programs;
 pub mod scenario;
 pub mod sim;
 pub mod stack;
