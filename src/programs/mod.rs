@@ -6,6 +6,8 @@
 //! Each program is a `main` that takes its arguments as strings, as a
 //! command-line program would; the registry below names them.
 
+mod basics;
+
 /// A program that runs by name.
 #[derive(Clone, Copy, Debug)]
 pub struct Program {
@@ -27,4 +29,8 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 0] = [];
+static PROGRAMS: [Program; 1] = [Program {
+    name: "echo",
+    about: "echo [WORD…]: prints its arguments on one line",
+    main: basics::echo,
+}];
