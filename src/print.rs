@@ -30,6 +30,9 @@ pub fn print_line(args: Arguments<'_>) {
 /// What `print!` expands to.
 pub fn print_text(args: Arguments<'_>) {
     if !crate::sim::process::in_simulation() {
+        if crate::net::loopback::print(&args.to_string()) {
+            return;
+        }
         let mut out = std::io::stdout().lock();
         // As std's print!, but a closed stdout is not worth a panic.
         let _ = out.write_fmt(args);

@@ -8,12 +8,13 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use crate::net::loopback;
 use crate::sim::process::{in_simulation, syscall, Reply, Syscall};
 use crate::sim::ProcessId;
 
 /// Puts the current thread (or simulated process) to sleep for `dur`.
 pub fn sleep(dur: Duration) {
-    if syscall(Syscall::Sleep(dur)).is_none() {
+    if syscall(Syscall::Sleep(dur)).is_none() && !loopback::sleep(dur) {
         std::thread::sleep(dur);
     }
 }
@@ -42,7 +43,7 @@ where
 {
     if !in_simulation() {
         return JoinHandle {
-            inner: Inner::Os(std::thread::spawn(f)),
+            inner: Inner::Os(loopback::spawn_child(f)),
         };
     }
     let result = Arc::new(Mutex::new(None));
@@ -68,7 +69,20 @@ impl<T> JoinHandle<T> {
     /// Waits for the thread (or process) to finish; `Err` carries its panic.
     pub fn join(self) -> std::thread::Result<T> {
         match self.inner {
-            Inner::Os(handle) => handle.join(),
+            Inner::Os(handle) => {
+                // In a loopback run, joining a thread that never ends must
+                // not keep the run from ending.
+                if loopback::current().is_some() {
+                    loopback::wait_untimed(|| {
+                        let done = handle.is_finished();
+                        if !done {
+                            std::thread::sleep(loopback::SLICE);
+                        }
+                        done.then_some(())
+                    });
+                }
+                handle.join()
+            }
             Inner::Sim { pid, result } => match syscall(Syscall::Join(pid)) {
                 Some(Reply::Joined(Ok(()))) => {
                     let value = result.lock().unwrap_or_else(PoisonError::into_inner).take();

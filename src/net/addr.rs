@@ -111,7 +111,14 @@ fn resolve_host(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
         Some(_) => Err(io::Error::other(format!(
             "failed to lookup address information: no simulated host named `{host}`"
         ))),
-        None => std::net::ToSocketAddrs::to_socket_addrs(&(host, port)).map(Iterator::collect),
+        None => match super::loopback::current().and_then(|(net, _)| net.resolve(host)) {
+            // A loopback run knows the scenario's host names.
+            Some(addrs) => Ok(addrs
+                .into_iter()
+                .map(|ip| SocketAddr::from((ip, port)))
+                .collect()),
+            None => std::net::ToSocketAddrs::to_socket_addrs(&(host, port)).map(Iterator::collect),
+        },
     }
 }
 

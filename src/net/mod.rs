@@ -4,7 +4,10 @@
 //! sockets (DESIGN.md, principle 5).
 
 mod addr;
+pub mod loopback;
 mod udp;
+mod udp_os;
 
 pub use addr::ToSocketAddrs;
+pub use loopback::{LoopHost, LoopbackNet};
 pub use udp::UdpSocket;

@@ -10,6 +10,7 @@ use std::net::{SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
 use super::addr::{first_v4, ToSocketAddrs};
+use super::udp_os::OsUdp;
 use crate::sim::process::{
     defer_close, in_simulation, syscall, Reply, SockRef, Syscall, UdpCall, UdpOk,
 };
@@ -22,7 +23,7 @@ pub struct UdpSocket {
 
 #[derive(Debug)]
 enum Backend {
-    Os(std::net::UdpSocket),
+    Os(OsUdp),
     Sim(SockRef),
 }
 
@@ -54,9 +55,8 @@ impl UdpSocket {
     /// Creates a socket bound to `addr` (port 0: an ephemeral port).
     pub fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
         if !in_simulation() {
-            let addrs = addr.to_socket_addrs()?;
             return Ok(UdpSocket {
-                inner: Backend::Os(std::net::UdpSocket::bind(&addrs[..])?),
+                inner: Backend::Os(OsUdp::bind(&addr)?),
             });
         }
         let addr = first_v4(&addr)?;
@@ -76,7 +76,7 @@ impl UdpSocket {
     }
 
     /// The real socket (only reached for one; `sim` answers the others).
-    fn os(&self) -> io::Result<&std::net::UdpSocket> {
+    fn os(&self) -> io::Result<&OsUdp> {
         match &self.inner {
             Backend::Os(s) => Ok(s),
             Backend::Sim(_) => Err(outside_simulation()),
@@ -98,8 +98,7 @@ impl UdpSocket {
             }
             Some(Ok(ok)) => Err(unexpected(ok)),
             Some(Err(e)) => Err(e),
-            None if peek => self.os()?.peek_from(buf),
-            None => self.os()?.recv_from(buf),
+            None => self.os()?.receive(buf, peek),
         }
     }
 
@@ -134,7 +133,7 @@ impl UdpSocket {
             Some(Ok(ok)) => Err(unexpected(ok)),
             Some(Err(e)) => Err(e),
             None => match dst {
-                Some(dst) => self.os()?.send_to(buf, dst),
+                Some(dst) => self.os()?.send_to(buf, &dst),
                 None => self.os()?.send(buf),
             },
         }
@@ -143,11 +142,7 @@ impl UdpSocket {
     /// Sends `buf` to `addr`; returns the bytes sent.
     pub fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], addr: A) -> io::Result<usize> {
         if let Backend::Os(s) = &self.inner {
-            let addrs = addr.to_socket_addrs()?;
-            let first = addrs.first().ok_or_else(|| {
-                io::Error::new(io::ErrorKind::InvalidInput, "no addresses to send data to")
-            })?;
-            return s.send_to(buf, first);
+            return s.send_to(buf, &addr);
         }
         let dst = first_v4(&addr)?;
         self.transmit(buf, Some(dst))
@@ -161,7 +156,7 @@ impl UdpSocket {
     /// Sets the default peer: `send` goes there and only its datagrams are received.
     pub fn connect<A: ToSocketAddrs>(&self, addr: A) -> io::Result<()> {
         if let Backend::Os(s) = &self.inner {
-            return s.connect(&addr.to_socket_addrs()?[..]);
+            return s.connect(&addr);
         }
         let peer = first_v4(&addr)?;
         self.sim(|sock| UdpCall::Connect { sock, peer })
@@ -212,14 +207,14 @@ impl UdpSocket {
     pub fn set_read_timeout(&self, dur: Option<Duration>) -> io::Result<()> {
         check_timeout(dur)?;
         self.set_opt(|sock| UdpCall::SetReadTimeout { sock, dur })
-            .unwrap_or_else(|| self.os()?.set_read_timeout(dur))
+            .unwrap_or_else(|| self.os()?.sock().set_read_timeout(dur))
     }
 
     /// Sets how long a send may block (`None`: forever).
     pub fn set_write_timeout(&self, dur: Option<Duration>) -> io::Result<()> {
         check_timeout(dur)?;
         self.set_opt(|sock| UdpCall::SetWriteTimeout { sock, dur })
-            .unwrap_or_else(|| self.os()?.set_write_timeout(dur))
+            .unwrap_or_else(|| self.os()?.sock().set_write_timeout(dur))
     }
 
     fn timeout_call(
@@ -235,13 +230,13 @@ impl UdpSocket {
     /// The receive timeout.
     pub fn read_timeout(&self) -> io::Result<Option<Duration>> {
         self.timeout_call(|sock| UdpCall::ReadTimeout { sock })
-            .unwrap_or_else(|| self.os()?.read_timeout())
+            .unwrap_or_else(|| self.os()?.sock().read_timeout())
     }
 
     /// The send timeout.
     pub fn write_timeout(&self) -> io::Result<Option<Duration>> {
         self.timeout_call(|sock| UdpCall::WriteTimeout { sock })
-            .unwrap_or_else(|| self.os()?.write_timeout())
+            .unwrap_or_else(|| self.os()?.sock().write_timeout())
     }
 
     /// Makes receives return `WouldBlock` instead of waiting.
@@ -259,7 +254,7 @@ impl UdpSocket {
             sock,
             on: broadcast,
         })
-        .unwrap_or_else(|| self.os()?.set_broadcast(broadcast))
+        .unwrap_or_else(|| self.os()?.sock().set_broadcast(broadcast))
     }
 
     /// Whether `SO_BROADCAST` is set.
@@ -269,14 +264,14 @@ impl UdpSocket {
                 UdpOk::Flag(on) => Ok(on),
                 ok => Err(unexpected(ok)),
             },
-            None => self.os()?.broadcast(),
+            None => self.os()?.sock().broadcast(),
         }
     }
 
     /// Sets the TTL of datagrams sent.
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
         self.set_opt(|sock| UdpCall::SetTtl { sock, ttl })
-            .unwrap_or_else(|| self.os()?.set_ttl(ttl))
+            .unwrap_or_else(|| self.os()?.sock().set_ttl(ttl))
     }
 
     /// The TTL of datagrams sent.
@@ -286,7 +281,7 @@ impl UdpSocket {
                 UdpOk::Number(ttl) => Ok(ttl),
                 ok => Err(unexpected(ok)),
             },
-            None => self.os()?.ttl(),
+            None => self.os()?.sock().ttl(),
         }
     }
 
@@ -298,7 +293,7 @@ impl UdpSocket {
                 UdpOk::Error(e) => Ok(e.map(io::Error::from_raw_os_error)),
                 ok => Err(unexpected(ok)),
             },
-            None => self.os()?.take_error(),
+            None => self.os()?.sock().take_error(),
         }
     }
 }
