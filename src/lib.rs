@@ -9,6 +9,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod lesson;
 pub mod link;
 pub mod net;
 pub mod print;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use simnet::lesson::{self, Backend, LessonOptions};
 use simnet::scenario::{self, RunOptions, Scenario};
 
 /// A deterministic network simulator for learning and testing socket programs.
@@ -51,6 +52,26 @@ enum Command {
         /// The scenario file (TOML).
         file: PathBuf,
     },
+    /// Run a lesson's programs and print what each prints, as `host program: text`.
+    ///
+    /// The same programs run on the simulation or, with `--on loopback`, on
+    /// real sockets, each host on its own 127.X.Y.N; the two transcripts
+    /// compare line for line per program.
+    Lesson {
+        /// A lesson (see `simnet lessons`), or a scenario file with `[[run]]` entries.
+        name: String,
+        /// Where the programs run: `sim` or `loopback`.
+        #[arg(long, default_value = "sim", value_name = "BACKEND")]
+        on: Backend,
+        /// Use this seed instead of the scenario's (simulation only).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Also print the simulation's trace as it happens.
+        #[arg(long)]
+        trace: bool,
+    },
+    /// List the lessons, one a line, name first.
+    Lessons,
 }
 
 /// Exit status for a scenario whose expectations failed.
@@ -70,6 +91,21 @@ fn main() -> ExitCode {
         } => run(&file, seed, pcap, json, quiet),
         Command::Check { files } => check(&files),
         Command::Topo { file } => topo(&file),
+        Command::Lesson {
+            name,
+            on,
+            seed,
+            trace,
+        } => lesson(&name, on, seed, trace),
+        Command::Lessons => {
+            for l in simnet::lesson::all() {
+                println!(
+                    "{:<20} {}  {}  ({})",
+                    l.name, l.seed_lesson, l.about, l.file
+                );
+            }
+            0
+        }
     };
     ExitCode::from(status)
 }
@@ -201,4 +237,56 @@ fn topo(file: &Path) -> u8 {
             BAD_INPUT
         }
     }
+}
+
+fn lesson(name: &str, backend: Backend, seed: Option<u64>, trace: bool) -> u8 {
+    let loaded = match lesson::find(name) {
+        Some(l) => l.scenario(),
+        None if name.ends_with(".toml") => scenario::load_file(Path::new(name)),
+        None => {
+            eprintln!("error: no lesson named `{name}`; `simnet lessons` lists them");
+            return BAD_INPUT;
+        }
+    };
+    let scenario = match loaded {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return BAD_INPUT;
+        }
+    };
+    if trace && backend == Backend::Loopback {
+        eprintln!("note: --trace shows the simulation; a loopback run has no trace");
+    }
+    let options = LessonOptions {
+        backend,
+        seed,
+        trace: (trace && backend == Backend::Sim).then(|| Box::new(io::stdout()) as Box<dyn Write>),
+        // Loopback lines are printed as they come; the simulation's below.
+        echo: backend == Backend::Loopback,
+        ..LessonOptions::default()
+    };
+    let run = match lesson::run_lesson(&scenario, options) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("error: {name}: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let mut out = io::stdout().lock();
+    let _ = (|| -> io::Result<()> {
+        if backend == Backend::Sim {
+            if trace {
+                writeln!(out)?;
+            }
+            for line in &run.lines {
+                writeln!(out, "{line}")?;
+            }
+        }
+        out.flush()
+    })();
+    for remark in &run.ending {
+        eprintln!("({remark})");
+    }
+    0
 }

@@ -220,3 +220,31 @@ fn outside_a_simulation_the_same_calls_use_the_os() {
     assert_eq!(handle.join().unwrap(), 7);
     assert!(start.elapsed() >= Duration::from_millis(20), "a real sleep");
 }
+
+#[test]
+fn output_is_cut_into_lines_whatever_the_characters() {
+    let (mut sim, _) = sim();
+    let pc1 = host(&sim, "pc1");
+    sim.spawn(pc1, "greeter", Duration::ZERO, || {
+        println!("您好，飞秋");
+        simnet::print!("две строки\nв одной");
+        simnet::print!(" записи\n");
+        simnet::print!("no newline at the end");
+    })
+    .unwrap();
+    sim.run();
+    let lines: Vec<&str> = sim.processes()[0]
+        .output
+        .iter()
+        .map(|(_, l)| l.as_str())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "您好，飞秋",
+            "две строки",
+            "в одной записи",
+            "no newline at the end"
+        ]
+    );
+}

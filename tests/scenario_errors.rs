@@ -186,6 +186,26 @@ const CASES: &[Case] = &[
     case("[[ping]]\nfrom = \"a\"\nto = \"b\"\nexpect_received = 4\n", 4, 19, "expect_received is 4 but the ping sends only 3 requests"),
     case("time_limit = \"10s\"\n[[ping]]\nfrom = \"a\"\nto = \"b\"\nat = \"10s\"\n", 5, 6, "not before the time limit (10s)"),
     case("[[ping]]\nfrom = \"a\"\nto = \"b\"\nat = \"2m\"\n", 4, 6, "the ping starts at 120s, not before the time limit (60s)"),
+    // Runs.
+    case(concat_net!("[[run]]\nhost = \"pc9\"\nprogram = \"echo\"\n"), 19, 8, "no host named `pc9` (hosts: pc1, pc2)"),
+    case(concat_net!("[[run]]\nhost = \"gw\"\nprogram = \"echo\"\n"), 19, 8, "`gw` is a router; programs run on hosts (hosts: pc1, pc2)"),
+    case(concat_net!("[[run]]\nhost = \"sw1\"\nprogram = \"echo\"\n"), 19, 8, "`sw1` is a switch; programs run on hosts (hosts: pc1, pc2)"),
+    case("[[run]]\nhost = \"pc1\"\nprogram = \"echo\"\n", 2, 8, "no host named `pc1` (the scenario defines no hosts)"),
+    // The list of programs grows; `unknown_programs_are_listed` checks all of it.
+    case(concat_net!("[[run]]\nhost = \"pc2\"\nprogram = \"ecoh\"\n"), 20, 11, "no program named `ecoh` (known programs: "),
+    case(concat_net!("[[run]]\nhost = \"pc2\"\nprogram = \"ecoh\"\n"), 20, 11, "); did you mean `echo`?"),
+    case("[[run]]\nhost = \"a\"\nprogram = \"echo\"\nat = \"soon\"\n", 4, 6, "invalid at: "),
+    case("time_limit = \"10s\"\n[[run]]\nhost = \"a\"\nprogram = \"echo\"\nat = \"10s\"\n", 5, 6, "`echo` starts at 10s, not before the time limit (10s); it would never run"),
+    case("[[run]]\nhost = \"a\"\nprogram = \"echo\"\nat = \"2m\"\n", 4, 6, "`echo` starts at 120s, not before the time limit (60s)"),
+    case("[[run]]\nhost = \"a\"\nat = \"2m\"\nprogram = \"nope\"\n", 3, 6, "not before the time limit"),
+    case("[[run]]\nhost = \"a\"\nprogram = \"nope\"\nat = \"2m\"\n", 3, 11, "no program named `nope`"),
+    // A wrong program is found before a wrong host, wherever it stands.
+    case(concat_net!("[[run]]\nhost = \"pc9\"\nprogram = \"nope\"\n"), 20, 11, "no program named `nope`"),
+    case("[[run]]\nhost = \"a\"\n", 1, 1, "missing key `program`"),
+    case("[[run]]\nprogram = \"echo\"\n", 1, 1, "missing key `host`"),
+    case("[[run]]\nhost = \"a\"\nprogram = \"echo\"\nargv = [\"x\"]\n", 4, 1, "unknown key `argv`"),
+    case("[[run]]\nhost = \"a\"\nprogram = \"echo\"\nargs = [7852]\n", 4, 9, "invalid type: integer `7852`, expected a string"),
+    case("[[run]]\nhost = \"a\"\nprogram = \"echo\"\nargs = \"x y\"\n", 4, 8, "expected a sequence"),
     // Expectations.
     case("[[expect]]\nsee = \"x\"\nabsent = \"y\"\n", 3, 10, "takes one of"),
     case("[[expect]]\nnever = \"x\"\nsee = \"y\"\n", 3, 7, "takes one of"),
@@ -269,5 +289,35 @@ fn renders_the_brief_example() {
     assert_eq!(
         err.to_string(),
         "error: no node named `pc3` (known nodes: gw, pc1, pc2, sw1)\n  --> scenarios/x.toml:19:5\n   |\n19 | a = \"pc3\"\n   |     ^^^^^"
+    );
+}
+
+#[test]
+fn unknown_programs_are_listed_with_a_suggestion_only_when_one_is_close() {
+    let known: Vec<&str> = simnet::programs::all().iter().map(|p| p.name).collect();
+    assert!(known.contains(&"echo"));
+    let file = |program: &str| {
+        let text = format!("{NET}[[run]]\nhost = \"pc2\"\nprogram = \"{program}\"\n");
+        load_str(&text, "bad.toml").unwrap_err().message
+    };
+    let listed = format!("(known programs: {})", known.join(", "));
+    assert_eq!(
+        file("ecoh"),
+        format!("no program named `ecoh` {listed}; did you mean `echo`?")
+    );
+    assert_eq!(
+        file("Echo"),
+        format!("no program named `Echo` {listed}; did you mean `echo`?")
+    );
+    assert_eq!(file("cat"), format!("no program named `cat` {listed}"));
+}
+
+#[test]
+fn renders_a_bad_run_host() {
+    let text = concat_net!("[[run]]\nhost = \"gw\"\nprogram = \"echo\"\n");
+    let err = load_str(text, "scenarios/x.toml").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error: `gw` is a router; programs run on hosts (hosts: pc1, pc2)\n  --> scenarios/x.toml:19:8\n   |\n19 | host = \"gw\"\n   |        ^^^^"
     );
 }

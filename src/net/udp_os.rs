@@ -85,7 +85,11 @@ impl OsUdp {
     }
 
     /// Sends to `addr`: one host, every host of a broadcast, or nowhere.
-    pub(super) fn send_to(&self, buf: &[u8], addr: &(impl ToSocketAddrs + ?Sized)) -> io::Result<usize> {
+    pub(super) fn send_to(
+        &self,
+        buf: &[u8],
+        addr: &(impl ToSocketAddrs + ?Sized),
+    ) -> io::Result<usize> {
         let Some(map) = &self.map else {
             let addrs = addr.to_socket_addrs()?;
             let first = addrs.first().ok_or_else(|| {

@@ -6,7 +6,12 @@
 //! Each program is a `main` that takes its arguments as strings, as a
 //! command-line program would; the registry below names them.
 
+mod args;
 mod basics;
+mod feiq;
+mod udp_echo;
+mod udp_first_steps;
+mod udp_reply;
 
 /// A program that runs by name.
 #[derive(Clone, Copy, Debug)]
@@ -29,8 +34,69 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 1] = [Program {
-    name: "echo",
-    about: "echo [WORD…]: prints its arguments on one line",
-    main: basics::echo,
-}];
+static PROGRAMS: [Program; 10] = [
+    Program {
+        name: "echo",
+        about: "echo [WORD…]: prints its arguments on one line",
+        main: basics::echo,
+    },
+    // Seed 000: UDP, first steps.
+    Program {
+        name: "udp-server",
+        about: "udp-server [BIND]: receives one datagram on BIND (0.0.0.0:7852), \
+                shows it and replies \"Ich hab keine Hunge\" (seed 000)",
+        main: udp_first_steps::udp_server,
+    },
+    Program {
+        name: "udp-client",
+        about: "udp-client [SERVER] [MESSAGE]: sends MESSAGE (\"I love jingjing\") \
+                to SERVER (pc2:7852) and prints the reply (seed 000)",
+        main: udp_first_steps::udp_client,
+    },
+    Program {
+        name: "udp-server-forever",
+        about: "udp-server-forever [BIND]: udp-server in a loop that never ends \
+                and waits 1 s after an error (seed 000)",
+        main: udp_first_steps::udp_server_forever,
+    },
+    // Seed 002: FeiQ over UDP, and the UDP echo pair.
+    Program {
+        name: "feiq-sender",
+        about: "feiq-sender [--broadcast] [SUBNET] [TEXT]: sends one GBK IPMsg \
+                message to SUBNET.1-254 (192.168.1) port 2425, or once to \
+                255.255.255.255 (seed 002)",
+        main: feiq::feiq_sender,
+    },
+    Program {
+        name: "feiq-receiver",
+        about: "feiq-receiver [COUNT]: receives COUNT (1) IPMsg datagrams on \
+                port 2425 and shows their fields (seed 002)",
+        main: feiq::feiq_receiver,
+    },
+    Program {
+        name: "udp-echo-server",
+        about: "udp-echo-server [BIND]: sends every datagram back to its sender, \
+                forever (BIND 0.0.0.0:8888; seed 002)",
+        main: udp_echo::udp_echo_server,
+    },
+    Program {
+        name: "udp-echo-client",
+        about: "udp-echo-client [--timeout SECS] [SERVER] [LINE…]: sends each LINE \
+                to SERVER (pc2:8888) and prints the echo, waiting SECS (2) at most \
+                (seed 002)",
+        main: udp_echo::udp_echo_client,
+    },
+    // Seed 004: the UDP sender and receiver.
+    Program {
+        name: "udp-receiver",
+        about: "udp-receiver [BIND] [REPLY]: receives one message on BIND \
+                (0.0.0.0:8888) and answers REPLY (seed 004)",
+        main: udp_reply::udp_receiver,
+    },
+    Program {
+        name: "udp-sender",
+        about: "udp-sender [SERVER] [MESSAGE]: sends MESSAGE (\"Welcome to python \
+                world\") to SERVER (pc2:8888) and prints the reply (seed 004)",
+        main: udp_reply::udp_sender,
+    },
+];

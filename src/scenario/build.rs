@@ -1,8 +1,9 @@
 //! From a checked [`Scenario`] to a [`Sim`] ready to run, through the same
 //! [`TopologyBuilder`] the Rust API offers.
 
-use super::model::{Scenario, SwitchSpec};
+use super::model::{RunSpec, Scenario, SwitchSpec};
 use crate::link::LinkParams;
+use crate::programs;
 use crate::sim::Sim;
 use crate::stack::{Ipv4Cidr, PingConfig};
 use crate::topo::{TopoError, TopologyBuilder};
@@ -14,7 +15,8 @@ fn cidr(addr: std::net::Ipv4Addr, prefix_len: u8) -> Result<Ipv4Cidr, TopoError>
 
 /// Builds the topology of `scenario` with the run's `seed` and arms its
 /// actions. Nodes are added hosts first, then routers, then switches, each in
-/// file order, so interface MACs count up in that order.
+/// file order, so interface MACs count up in that order. Each `[[run]]`
+/// becomes a process named after its program, spawned in file order.
 pub fn build(scenario: &Scenario, seed: u64) -> Result<Sim, TopoError> {
     let mut net = TopologyBuilder::new(seed);
     let ip_nodes = scenario.hosts.iter().map(|h| (h, false));
@@ -74,5 +76,26 @@ pub fn build(scenario: &Scenario, seed: u64) -> Result<Sim, TopoError> {
     let mut sim = net.build();
     sim.set_time_limit(scenario.time_limit);
     sim.set_max_events(scenario.max_events);
+    for run in &scenario.runs {
+        spawn(&mut sim, run)?;
+    }
     Ok(sim)
+}
+
+/// Starts the program of `run` on its host at its time.
+fn spawn(sim: &mut Sim, run: &RunSpec) -> Result<(), TopoError> {
+    let host = sim
+        .node_id(&run.host)
+        .ok_or_else(|| TopoError(format!("no node named `{}`", run.host)))?;
+    let program = programs::find(&run.program)
+        .ok_or_else(|| TopoError(format!("no program named `{}`", run.program)))?;
+    let (main, args) = (program.main, run.args.clone());
+    sim.spawn(host, program.name, run.at, move || main(&args))
+        .map_err(|e| {
+            TopoError(format!(
+                "cannot start `{}` on {}: {e}",
+                run.program, run.host
+            ))
+        })?;
+    Ok(())
 }

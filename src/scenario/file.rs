@@ -36,6 +36,9 @@ pub struct FileScenario {
     /// `[[ping]]` tables.
     #[serde(default)]
     pub ping: Vec<FilePing>,
+    /// `[[run]]` tables.
+    #[serde(default)]
+    pub run: Vec<FileRun>,
     /// `[[expect]]` tables.
     #[serde(default)]
     pub expect: Vec<Spanned<FileExpect>>,
@@ -154,6 +157,21 @@ pub struct FilePing {
     pub expect_received: Option<Spanned<i64>>,
     /// ICMP errors expected.
     pub expect_errors: Option<Spanned<i64>>,
+}
+
+/// A `[[run]]`: a program to run on a host.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRun {
+    /// A host name.
+    pub host: Spanned<String>,
+    /// A program name, from `crate::programs`.
+    pub program: Spanned<String>,
+    /// The program's arguments.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// When to start, a duration.
+    pub at: Option<Spanned<String>>,
 }
 
 /// An `[[expect]]`: exactly one of `see`, `absent` and `never`.

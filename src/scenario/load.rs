@@ -3,7 +3,8 @@
 //!
 //! Checking runs in two passes. The first looks at each value on its own
 //! (addresses, durations, ranges) and at duplicates; the second resolves
-//! names (link endpoints, ping sources and targets), so a misspelt node
+//! names (link endpoints, ping sources and targets, the hosts programs run
+//! on), so a misspelt node
 //! definition is reported as itself rather than as every link that uses it.
 //! Within a pass, the problem that comes first in the file wins.
 
@@ -18,9 +19,10 @@ use super::error::{line_col, ScenarioError};
 use super::file::{FileExpect, FilePing, FileScenario};
 use super::links::{builtin_link_defaults, link_params, resolve_links, NodeRef, Nodes};
 use super::model::{
-    ExpectStep, IpNodeSpec, LinkSpec, Pattern, PingExpect, PingSpec, Scenario, SwitchSpec,
+    ExpectStep, IpNodeSpec, LinkSpec, Pattern, PingExpect, PingSpec, RunSpec, Scenario, SwitchSpec,
 };
 use super::nodes::{check_ip_node, check_names, check_switch, check_unique_addresses};
+use super::runs::{check_run_host, run_params};
 use super::units::parse_duration;
 
 /// Reads and loads the scenario file at `path`.
@@ -53,6 +55,16 @@ pub fn load_str(text: &str, file_name: &str) -> Result<Scenario, ScenarioError> 
 pub(super) struct Problem {
     span: Range<usize>,
     message: String,
+}
+
+impl Problem {
+    /// Whichever of `self` and `other` comes first in the file.
+    pub(super) fn first_of(self, other: Problem) -> Problem {
+        match other.span.start < self.span.start {
+            true => other,
+            false => self,
+        }
+    }
 }
 
 /// A problem at `span`.
@@ -137,6 +149,25 @@ pub(super) fn duration_or(
     }
 }
 
+/// A start time (`at`), zero when absent. It must come before the time
+/// limit, or `what` (`the ping`) would never start.
+pub(super) fn start_time(
+    raw: Option<&Spanned<String>>,
+    time_limit: Option<Duration>,
+    what: &str,
+) -> Result<Duration, Problem> {
+    let at = duration_or(raw, "at", Duration::ZERO)?;
+    if let (Some(limit), Some(at_raw)) = (time_limit, raw) {
+        if at >= limit {
+            return Err(problem(
+                at_raw.span(),
+                format!("{what} starts at {at:?}, not before the time limit ({limit:?}); it would never run"),
+            ));
+        }
+    }
+    Ok(at)
+}
+
 fn resolve(raw: &FileScenario, text: &str, file: &str) -> Result<Scenario, Problem> {
     let mut problems = Problems { text, first: None };
 
@@ -178,6 +209,11 @@ fn resolve(raw: &FileScenario, text: &str, file: &str) -> Result<Scenario, Probl
         .iter()
         .filter_map(|p| problems.check(ping_params(p, time_limit)))
         .collect();
+    let runs: Vec<RunSpec> = raw
+        .run
+        .iter()
+        .filter_map(|r| problems.check(run_params(r, time_limit)))
+        .collect();
     let expect: Vec<ExpectStep> = raw
         .expect
         .iter()
@@ -196,6 +232,9 @@ fn resolve(raw: &FileScenario, text: &str, file: &str) -> Result<Scenario, Probl
         .zip(pings)
         .filter_map(|(r, p)| problems.check(resolve_ping(r, p, &nodes)))
         .collect();
+    for r in &raw.run {
+        problems.check(check_run_host(r, &hosts, &routers, &switches));
+    }
     problems.finish()?;
 
     let stem = Path::new(file)
@@ -216,6 +255,7 @@ fn resolve(raw: &FileScenario, text: &str, file: &str) -> Result<Scenario, Probl
         switches,
         links,
         pings,
+        runs,
         expect,
     })
 }
@@ -235,15 +275,7 @@ fn positive(
 
 /// A ping's own values; `from` is copied as written and `to` left unset.
 fn ping_params(raw: &FilePing, time_limit: Option<Duration>) -> Result<PingSpec, Problem> {
-    let at = duration_or(raw.at.as_ref(), "at", Duration::ZERO)?;
-    if let (Some(limit), Some(at_raw)) = (time_limit, &raw.at) {
-        if at >= limit {
-            return Err(problem(
-                at_raw.span(),
-                format!("the ping starts at {at:?}, not before the time limit ({limit:?}); it would never run"),
-            ));
-        }
-    }
+    let at = start_time(raw.at.as_ref(), time_limit, "the ping")?;
     let count = ranged_or(&raw.count, "count", 1, u16::MAX.into(), 3)?;
     let expect_count = |raw: &Option<Spanned<i64>>, key: &str| -> Result<Option<u16>, Problem> {
         let Some(v) = raw else { return Ok(None) };
@@ -426,6 +458,16 @@ expect_received = 2
 see = "pc1.eth0 > * ARP who-has 192.168.1.1"
 [[expect]]
 absent = "ICMP time exceeded"
+
+[[run]]
+host = "pc2"
+program = "echo"
+args = ["hello", "there"]
+at = "1500ms"
+
+[[run]]
+host = "pc1"
+program = "echo"
 "#;
 
     fn ep(node: &str, iface: &str) -> Endpoint {
@@ -536,6 +578,20 @@ absent = "ICMP time exceeded"
                     errors: None,
                 },
             }],
+            runs: vec![
+                RunSpec {
+                    host: "pc2".into(),
+                    program: "echo".into(),
+                    args: vec!["hello".into(), "there".into()],
+                    at: Duration::from_millis(1500),
+                },
+                RunSpec {
+                    host: "pc1".into(),
+                    program: "echo".into(),
+                    args: vec![],
+                    at: Duration::ZERO,
+                },
+            ],
             expect: vec![
                 ExpectStep::See(Pattern {
                     text: "pc1.eth0 > * ARP who-has 192.168.1.1".into(),
@@ -559,6 +615,7 @@ absent = "ICMP time exceeded"
         assert_eq!(got.time_limit, Duration::from_secs(60));
         assert_eq!(got.max_events, 10_000_000);
         assert!(got.hosts.is_empty() && got.links.is_empty() && got.expect.is_empty());
+        assert!(got.runs.is_empty());
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod load;
 mod nodes;
 mod pattern;
 mod run;
+mod runs;
 mod units;
 
 pub use build::build;
@@ -22,5 +23,5 @@ pub use error::{line_col, ScenarioError};
 pub use expect::{check_trace, ExpectFailure};
 pub use load::{load_file, load_str};
 pub use model::*;
-pub use run::{run, Outcome, PingOutcome, RunError, RunOptions};
+pub use run::{run, Outcome, PingOutcome, ProcessOutcome, RunError, RunOptions};
 pub use units::{parse_bandwidth, parse_duration};

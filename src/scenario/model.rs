@@ -30,6 +30,8 @@ pub struct Scenario {
     pub links: Vec<LinkSpec>,
     /// Ping actions, in file order.
     pub pings: Vec<PingSpec>,
+    /// Programs to run on hosts, in file order.
+    pub runs: Vec<RunSpec>,
     /// Trace expectations, checked in order.
     pub expect: Vec<ExpectStep>,
 }
@@ -142,6 +144,21 @@ pub struct PingExpect {
     pub received: Option<u16>,
     /// Exactly this many ICMP errors (unreachable, time exceeded).
     pub errors: Option<u16>,
+}
+
+/// A program from [`crate::programs`] to run on a host: a `[[run]]` entry.
+/// It runs as a process named after the program, so what it prints shows in
+/// the trace as `TIME HOST PROGRAM: LINE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunSpec {
+    /// The host it runs on (a host, not a router or switch).
+    pub host: String,
+    /// The program's name, one that [`crate::programs::find`] knows.
+    pub program: String,
+    /// Its arguments, without the program's name.
+    pub args: Vec<String>,
+    /// When it starts.
+    pub at: Duration,
 }
 
 /// One step of the trace expectations.

@@ -1,5 +1,5 @@
 //! Running a scenario: build it, attach the trace sinks asked for, run it,
-//! and check every expectation.
+//! check every expectation, and note where each process ended up.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::build::build;
 use super::expect::check_trace;
 use super::model::{PingSpec, Scenario};
-use crate::sim::{RunSummary, StopReason};
+use crate::sim::{Exit, ProcState, RunSummary, Sim, StopReason};
 use crate::stack::PingReport;
 use crate::trace::{JsonSink, PcapSink, TextLines, TextSink};
 
@@ -44,6 +44,51 @@ impl PingOutcome {
     }
 }
 
+/// Where one process ended up: a `[[run]]` program, or a thread that one
+/// spawned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessOutcome {
+    /// The host it ran on.
+    pub host: String,
+    /// Its name: the program's, or the one its parent gave it.
+    pub name: String,
+    /// Where it was when the run stopped.
+    pub state: ProcState,
+}
+
+impl ProcessOutcome {
+    /// Whether the summary should show it: it panicked, or it had not
+    /// finished when the run stopped. Neither is a failure by itself: a
+    /// server waiting for the next request is blocked for good.
+    pub fn is_notable(&self) -> bool {
+        !matches!(self.state, ProcState::Exited(Exit::Returned))
+    }
+}
+
+impl std::fmt::Display for ProcessOutcome {
+    /// `pc2 udp-echo-server: blocked in recv_from on 0.0.0.0:7852 since
+    /// 0.010000`, `pc1 echo: exited`, `pc1 crasher: panicked at …`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: ", self.host, self.name)?;
+        match &self.state {
+            ProcState::Starting => write!(f, "not started yet"),
+            ProcState::Blocked {
+                call,
+                since,
+                timed: false,
+            } => write!(f, "blocked in {call} since {since}"),
+            ProcState::Blocked {
+                call,
+                since,
+                timed: true,
+            } => write!(f, "blocked in {call} since {since} (a timer would wake it)"),
+            ProcState::Exited(Exit::Returned) => write!(f, "exited"),
+            // The message starts with `panicked at FILE:LINE:COLUMN:`.
+            ProcState::Exited(Exit::Panicked(message)) => write!(f, "{message}"),
+        }
+    }
+}
+
 /// Everything a run produced.
 #[derive(Debug)]
 pub struct Outcome {
@@ -55,6 +100,9 @@ pub struct Outcome {
     pub lines: Vec<String>,
     /// Each ping, in file order.
     pub pings: Vec<PingOutcome>,
+    /// Every process, in the order they were created (the `[[run]]`
+    /// programs first, in file order).
+    pub processes: Vec<ProcessOutcome>,
     /// Every expectation that did not hold, each a whole message.
     pub failures: Vec<String>,
 }
@@ -63,6 +111,16 @@ impl Outcome {
     /// Whether every expectation held.
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
+    }
+
+    /// A line for each process that panicked or had not finished when the
+    /// run stopped (see [`ProcessOutcome::is_notable`]), for the summary.
+    pub fn process_report(&self) -> Vec<String> {
+        self.processes
+            .iter()
+            .filter(|p| p.is_notable())
+            .map(ToString::to_string)
+            .collect()
     }
 }
 
@@ -118,6 +176,7 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Outcome, RunError
             report,
         })
         .collect();
+    let processes = process_outcomes(&sim);
     let mut failures = Vec::new();
     if summary.reason == StopReason::EventLimit {
         failures.push(format!("{summary}"));
@@ -133,8 +192,21 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Outcome, RunError
         summary,
         lines,
         pings,
+        processes,
         failures,
     })
+}
+
+/// Where each process of `sim` ended up.
+fn process_outcomes(sim: &Sim) -> Vec<ProcessOutcome> {
+    sim.processes()
+        .iter()
+        .map(|p| ProcessOutcome {
+            host: sim.graph()[p.host].name.clone(),
+            name: p.name.clone(),
+            state: p.state.clone(),
+        })
+        .collect()
 }
 
 /// The ping checks that failed, as messages.
@@ -163,4 +235,56 @@ fn check_ping(ping: &PingOutcome) -> Vec<String> {
         }
     }
     failures
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::scenario::load_str;
+
+    #[test]
+    fn process_outcomes_show_crashes_and_processes_left_waiting() {
+        let text = "time_limit = \"5s\"\n[[host]]\nname = \"pc1\"\nip = \"10.0.0.1/24\"\n\
+                    [[run]]\nhost = \"pc1\"\nprogram = \"echo\"\nargs = [\"hi\"]\n";
+        let scenario = load_str(text, "t.toml").unwrap();
+        let mut sim = build(&scenario, 1).unwrap();
+        let pc1 = sim.node_id("pc1").unwrap();
+        let ms = Duration::from_millis;
+        sim.spawn(pc1, "crasher", ms(1), || panic!("boom")).unwrap();
+        let server = || {
+            let sock = crate::net::UdpSocket::bind("0.0.0.0:7852").unwrap();
+            let _ = sock.recv_from(&mut [0u8; 8]);
+        };
+        sim.spawn(pc1, "server", ms(2), server).unwrap();
+        let sleeper = move || crate::thread::sleep(ms(60_000));
+        sim.spawn(pc1, "sleeper", ms(3), sleeper).unwrap();
+        sim.spawn(pc1, "late", ms(9_000), || {}).unwrap();
+        let summary = sim.run();
+        assert_eq!(summary.reason, StopReason::TimeLimit, "{summary}");
+
+        let outcomes = process_outcomes(&sim);
+        let got: Vec<String> = outcomes.iter().map(ToString::to_string).collect();
+        let [echo, crasher, server, sleeper, late] = got.as_slice() else {
+            panic!("five processes expected: {got:?}");
+        };
+        assert_eq!(echo, "pc1 echo: exited");
+        assert!(
+            crasher.starts_with("pc1 crasher: panicked at src/scenario/run.rs:")
+                && crasher.ends_with(": boom"),
+            "{crasher}"
+        );
+        assert_eq!(
+            server,
+            "pc1 server: blocked in recv_from on 0.0.0.0:7852 since 0.002000"
+        );
+        assert_eq!(
+            sleeper,
+            "pc1 sleeper: blocked in sleep(60s) since 0.003000 (a timer would wake it)"
+        );
+        assert_eq!(late, "pc1 late: not started yet");
+        let notable: Vec<bool> = outcomes.iter().map(ProcessOutcome::is_notable).collect();
+        assert_eq!(notable, [false, true, true, true, true]);
+    }
 }

@@ -133,7 +133,9 @@ impl Sim {
                 partial.push_str(&text);
                 let mut lines = Vec::new();
                 while let Some(end) = partial.find('\n') {
-                    lines.push(partial.drain(..=end).take(end).collect::<String>());
+                    let mut line: String = partial.drain(..=end).collect();
+                    line.pop(); // the '\n' (`end` is a byte index, not a char count)
+                    lines.push(line);
                 }
                 for line in lines {
                     self.print_line(pid, line);

@@ -34,3 +34,19 @@ pub fn two_subnets(
     net.link((pc2, "eth0"), (sw2, "eth1"), link)?;
     Ok(net)
 }
+
+/// The smallest layout: pc1 (192.168.1.2/24) and pc2 (192.168.1.3/24) on one
+/// switch sw1, with no gateway. Every link gets `link`. MACs: pc1 `…:01`,
+/// pc2 `…:02`.
+pub fn one_lan(seed: u64, link: LinkParams) -> Result<TopologyBuilder, TopoError> {
+    let mut net = TopologyBuilder::new(seed);
+    let ip = |s: &str| s.parse().map_err(|_| TopoError(format!("bad address {s}")));
+    let pc1 = net.add_host("pc1")?;
+    let pc2 = net.add_host("pc2")?;
+    let sw1 = net.add_switch("sw1", DEFAULT_AGING)?;
+    net.add_iface(pc1, "eth0", ip("192.168.1.2/24")?, None, 1500)?;
+    net.add_iface(pc2, "eth0", ip("192.168.1.3/24")?, None, 1500)?;
+    net.link((pc1, "eth0"), (sw1, "eth0"), link)?;
+    net.link((pc2, "eth0"), (sw1, "eth1"), link)?;
+    Ok(net)
+}

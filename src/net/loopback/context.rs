@@ -21,6 +21,18 @@ use super::{Line, LoopbackNet};
 /// How often a waiting call looks at the stop flag.
 pub(crate) const SLICE: Duration = Duration::from_millis(10);
 
+/// How a loopback run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// Every thread returned (or panicked).
+    AllEnded,
+    /// This many threads were left waiting with nothing to wait for (a
+    /// server after its clients left), and were stopped.
+    Quiet(usize),
+    /// The time limit passed first.
+    TimeLimit,
+}
+
 /// The payload a thread unwinds with when its run is stopped.
 #[derive(Debug)]
 pub struct Stopped;
@@ -165,24 +177,24 @@ impl LoopbackNet {
         self.stop.store(true, Ordering::Relaxed);
     }
 
-    /// Waits until the run is over: every thread has ended (`true`), or
-    /// every live thread has waited with no time limit for `grace` with
-    /// nothing changing, or `limit` has passed (`false` for both). Then
-    /// stops the run and waits for the threads to unwind.
-    pub fn wait_until_quiet(&self, grace: Duration, limit: Duration) -> bool {
+    /// Waits until the run is over: every thread has ended, or every live
+    /// thread has waited with no time limit for `grace` with nothing
+    /// changing, or `limit` has passed. Then stops the run and waits for
+    /// the threads to unwind.
+    pub fn wait_until_quiet(&self, grace: Duration, limit: Duration) -> Ending {
         let start = Instant::now();
         let mut quiet_since: Option<(Instant, u64)> = None;
-        let all_ended = loop {
+        let ending = loop {
             let (live, waiting, changes) = {
                 let a = self.activity.lock().unwrap_or_else(PoisonError::into_inner);
                 (a.live, a.waiting, a.changes)
             };
             if live == 0 {
-                break true;
+                break Ending::AllEnded;
             }
             let now = Instant::now();
             if now.duration_since(start) >= limit {
-                break false;
+                break Ending::TimeLimit;
             }
             if waiting < live {
                 quiet_since = None;
@@ -190,7 +202,7 @@ impl LoopbackNet {
                 match quiet_since {
                     Some((since, seen)) if seen == changes => {
                         if now.duration_since(since) >= grace {
-                            break false;
+                            break Ending::Quiet(live);
                         }
                     }
                     _ => quiet_since = Some((now, changes)),
@@ -209,7 +221,7 @@ impl LoopbackNet {
             }
             std::thread::sleep(SLICE);
         }
-        all_ended
+        ending
     }
 }
 

@@ -25,10 +25,8 @@
 
 mod context;
 
-pub(crate) use context::{
-    check_stop, current, print, sleep, spawn_child, wait_untimed, SLICE,
-};
-pub use context::{run_thread, Stopped};
+pub(crate) use context::{check_stop, current, print, sleep, spawn_child, wait_untimed, SLICE};
+pub use context::{run_thread, Ending, Stopped};
 
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -58,6 +56,12 @@ pub struct Line {
     pub program: String,
     /// The text, without its newline.
     pub text: String,
+}
+
+impl std::fmt::Display for Line {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.host, self.program, self.text)
+    }
 }
 
 /// Where a datagram for a scenario address goes on loopback.
@@ -172,7 +176,10 @@ impl LoopbackNet {
         let subnets: Vec<Ipv4Cidr> = if ip.is_broadcast() {
             own.to_vec()
         } else {
-            own.iter().filter(|c| c.broadcast() == ip).copied().collect()
+            own.iter()
+                .filter(|c| c.broadcast() == ip)
+                .copied()
+                .collect()
         };
         if subnets.is_empty() {
             return Target::One(SocketAddrV4::new(self.nowhere(), port));
@@ -217,7 +224,7 @@ impl LoopbackNet {
 
     fn push_line(&self, line: Line) {
         if self.echo {
-            std::println!("{} {}: {}", line.host, line.program, line.text);
+            std::println!("{line}");
         }
         self.lines
             .lock()
@@ -225,7 +232,6 @@ impl LoopbackNet {
             .push(line);
     }
 }
-
 
 #[cfg(test)]
 mod tests;

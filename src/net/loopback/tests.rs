@@ -72,10 +72,17 @@ fn a_broadcast_reaches_the_other_hosts_of_the_subnet() {
     let net = net();
     let pc3 = SocketAddrV4::new(net.lo_addr(2), 2425);
     for dst in ["255.255.255.255:2425", "192.168.1.255:2425"] {
-        assert_eq!(net.target(0, v4(dst)), Target::Broadcast(vec![pc3]), "{dst}");
+        assert_eq!(
+            net.target(0, v4(dst)),
+            Target::Broadcast(vec![pc3]),
+            "{dst}"
+        );
     }
     // pc2's subnet has nobody else; pc1 cannot direct a broadcast there.
-    assert_eq!(net.target(1, v4("255.255.255.255:1")), Target::Broadcast(vec![]));
+    assert_eq!(
+        net.target(1, v4("255.255.255.255:1")),
+        Target::Broadcast(vec![])
+    );
     let elsewhere = net.target(0, v4("192.168.2.255:1"));
     assert_eq!(elsewhere, Target::One(SocketAddrV4::new(net.nowhere(), 1)));
 }
@@ -83,6 +90,9 @@ fn a_broadcast_reaches_the_other_hosts_of_the_subnet() {
 #[test]
 fn names_resolve_to_scenario_addresses() {
     let net = net();
-    assert_eq!(net.resolve("pc3"), Some(vec!["192.168.1.3".parse().unwrap()]));
+    assert_eq!(
+        net.resolve("pc3"),
+        Some(vec!["192.168.1.3".parse().unwrap()])
+    );
     assert_eq!(net.resolve("pc9"), None);
 }

@@ -1,0 +1,95 @@
+//! Lessons: the seed tutorials' programs, runnable by name on a small
+//! network, on the simulation or on real loopback sockets.
+//!
+//! A lesson is a scenario file with `[[run]]` entries (the server and its
+//! clients, from [`crate::programs`]) on a topology chosen to show what the
+//! lesson teaches. `simnet lesson NAME` runs those programs and prints what
+//! each printed, as `host program: text`; `--on loopback` runs the very same
+//! programs as threads on real sockets (see [`crate::net::loopback`]), and
+//! the two transcripts compare line for line per program.
+//! `simnet run scenarios/FILE` runs the same file with its full trace and
+//! checks its expectations.
+
+mod runner;
+pub mod transcript;
+
+pub use runner::{run_lesson, Backend, LessonOptions, LessonRun};
+pub use transcript::{normalise, per_program, Line};
+
+use crate::scenario::{load_str, Scenario, ScenarioError};
+
+/// A lesson that runs by name.
+#[derive(Clone, Copy, Debug)]
+pub struct Lesson {
+    /// Its name, as `simnet lesson NAME` takes it.
+    pub name: &'static str,
+    /// The seed tutorial it comes from (`000` to `004`).
+    pub seed_lesson: &'static str,
+    /// One line on what it shows.
+    pub about: &'static str,
+    /// Its scenario file, relative to the repository.
+    pub file: &'static str,
+    text: &'static str,
+}
+
+impl Lesson {
+    /// The lesson's scenario, loaded from the copy built into simnet.
+    pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
+        load_str(self.text, self.file)
+    }
+}
+
+macro_rules! lesson {
+    ($name:literal, $seed:literal, $file:literal, $about:literal) => {
+        Lesson {
+            name: $name,
+            seed_lesson: $seed,
+            about: $about,
+            file: concat!("scenarios/", $file),
+            text: include_str!(concat!("../../scenarios/", $file)),
+        }
+    };
+}
+
+static LESSONS: [Lesson; 5] = [
+    lesson!(
+        "udp-first-steps",
+        "000",
+        "udp_first_steps.toml",
+        "a UDP server on port 7852 answers one datagram, then stops"
+    ),
+    lesson!(
+        "udp-server-forever",
+        "000",
+        "udp_server_forever.toml",
+        "the same server in a loop: it answers client after client"
+    ),
+    lesson!(
+        "udp-broadcast-feiq",
+        "002",
+        "udp_broadcast_feiq.toml",
+        "a FeiQ/IPMsg message in GBK to every address .1-.254 of the subnet"
+    ),
+    lesson!(
+        "udp-echo",
+        "002",
+        "udp_echo.toml",
+        "a UDP echo server and its client on different subnets"
+    ),
+    lesson!(
+        "udp-reply",
+        "004",
+        "udp_reply.toml",
+        "a UDP sender and a receiver that replies"
+    ),
+];
+
+/// Every lesson, in seed order.
+pub fn all() -> &'static [Lesson] {
+    &LESSONS
+}
+
+/// The lesson called `name`.
+pub fn find(name: &str) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| l.name == name)
+}

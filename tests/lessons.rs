@@ -1,0 +1,101 @@
+//! Every lesson on both backends: the same programs on the simulation and
+//! on real loopback sockets print the same lines, program by program, once
+//! ephemeral ports are normalised (DESIGN.md, principle 5).
+
+use simnet::lesson::{self, per_program, run_lesson, Backend, LessonOptions, LessonRun};
+
+fn run(name: &str, backend: Backend) -> LessonRun {
+    let lesson = lesson::find(name).expect("a lesson of the registry");
+    let scenario = lesson.scenario().expect("the lesson's scenario loads");
+    let options = LessonOptions {
+        backend,
+        ..LessonOptions::default()
+    };
+    run_lesson(&scenario, options).expect("the lesson runs")
+}
+
+/// Runs lesson `name` on both backends and checks that each program
+/// printed the same lines; returns the simulation's transcript.
+fn same_on_both(name: &str) -> Vec<String> {
+    let sim = run(name, Backend::Sim);
+    let real = run(name, Backend::Loopback);
+    assert!(!sim.lines.is_empty(), "{name} printed nothing");
+    assert_eq!(
+        per_program(&sim.lines),
+        per_program(&real.lines),
+        "{name}: the simulation and loopback differ"
+    );
+    sim.lines.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn every_lesson_is_listed_with_a_loadable_scenario() {
+    assert!(lesson::all().len() >= 5);
+    for l in lesson::all() {
+        let scenario = l.scenario().unwrap_or_else(|e| panic!("{}: {e}", l.name));
+        assert!(!scenario.runs.is_empty(), "{} runs nothing", l.name);
+    }
+}
+
+#[test]
+fn udp_first_steps() {
+    assert_eq!(
+        same_on_both("udp-first-steps"),
+        [
+            "pc1 udp-client: sent 15 bytes to pc2:7852",
+            "pc2 udp-server: received 15 bytes from 192.168.1.2:49152: b'I love jingjing'",
+            "pc2 udp-server: text: I love jingjing",
+            "pc2 udp-server: replied to 192.168.1.2:49152",
+            "pc1 udp-client: reply from 192.168.1.3:7852: Ich hab keine Hunge",
+        ]
+    );
+}
+
+#[test]
+fn udp_server_forever() {
+    let lines = same_on_both("udp-server-forever");
+    let replies = lines.iter().filter(|l| l.contains("replied to")).count();
+    assert_eq!(replies, 2, "{lines:#?}");
+}
+
+#[test]
+fn udp_broadcast_feiq() {
+    let lines = same_on_both("udp-broadcast-feiq");
+    for host in ["pc3", "pc4"] {
+        let got = lines
+            .iter()
+            .filter(|l| l.starts_with(&format!("{host} feiq-receiver: from 192.168.1.2:")))
+            .count();
+        assert_eq!(got, 2, "{host}: {lines:#?}");
+    }
+}
+
+#[test]
+fn udp_echo() {
+    let lines = same_on_both("udp-echo");
+    assert!(lines.contains(&"pc1 udp-echo-client: echo: how are you".to_string()));
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("pc1 udp-echo-client: done")
+    );
+}
+
+#[test]
+fn udp_reply() {
+    assert_eq!(
+        same_on_both("udp-reply"),
+        [
+            "pc1 udp-sender: sent: Welcome to python world",
+            "pc2 udp-receiver: from 192.168.1.2:49152: Welcome to python world",
+            "pc2 udp-receiver: replied: Thanks, got it",
+            "pc1 udp-sender: reply: Thanks, got it",
+        ]
+    );
+}
+
+#[test]
+fn a_lesson_run_on_the_simulation_is_deterministic() {
+    let a = run("udp-echo", Backend::Sim);
+    let b = run("udp-echo", Backend::Sim);
+    assert_eq!(a, b);
+}

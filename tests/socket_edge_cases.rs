@@ -1,0 +1,228 @@
+//! The socket edge cases a learner meets, each run as the same program on
+//! the simulation and on real loopback sockets: both must give the same
+//! `io::ErrorKind` and OS error (or the same success). What Linux does is
+//! the reference; the simulation copies it (DESIGN.md, principle 5).
+
+mod common {
+    pub mod both_backends;
+}
+
+use std::io;
+use std::time::Duration;
+
+use common::both_backends::{on_loopback, on_sim, Part};
+use simnet::net::UdpSocket;
+use simnet::println;
+
+/// A result as the programs print it: the value, or the error's kind and
+/// OS error number.
+fn show<T: std::fmt::Debug>(what: &str, result: io::Result<T>) {
+    match result {
+        Ok(value) => println!("{what}: Ok({value:?})"),
+        Err(e) => println!(
+            "{what}: Err({:?}, os error {:?})",
+            e.kind(),
+            e.raw_os_error()
+        ),
+    }
+}
+
+/// Runs `parts` on both backends and checks that they printed `expected`.
+fn same_on_both(parts: &[Part], expected: &[&str]) {
+    let sim = on_sim(parts);
+    let real = on_loopback(parts);
+    assert_eq!(sim, expected, "on the simulation");
+    assert_eq!(real, expected, "on loopback");
+}
+
+fn alone(body: fn()) -> [Part; 1] {
+    [Part {
+        host: "pc1",
+        at: Duration::ZERO,
+        body,
+    }]
+}
+
+#[test]
+fn binding_a_port_twice_is_address_in_use() {
+    same_on_both(
+        &alone(|| {
+            let first = UdpSocket::bind("0.0.0.0:7852");
+            println!("first: {}", if first.is_ok() { "Ok(())" } else { "Err" });
+            show("second", UdpSocket::bind("0.0.0.0:7852").map(|_| ()));
+            show(
+                "same address",
+                UdpSocket::bind("192.168.1.2:7852").map(|_| ()),
+            );
+        }),
+        &[
+            "first: Ok(())",
+            "second: Err(AddrInUse, os error Some(98))",
+            "same address: Err(AddrInUse, os error Some(98))",
+        ],
+    );
+}
+
+#[test]
+fn binding_an_address_the_host_lacks_is_address_not_available() {
+    same_on_both(
+        &alone(|| {
+            // pc2's address, and one nobody has.
+            show("pc2's", UdpSocket::bind("192.168.1.3:0").map(|_| ()));
+            show("nobody's", UdpSocket::bind("10.9.9.9:0").map(|_| ()));
+            show(
+                "own",
+                UdpSocket::bind("192.168.1.2:0").map(|s| s.local_addr().is_ok()),
+            );
+        }),
+        &[
+            "pc2's: Err(AddrNotAvailable, os error Some(99))",
+            "nobody's: Err(AddrNotAvailable, os error Some(99))",
+            "own: Ok(true)",
+        ],
+    );
+}
+
+#[test]
+fn a_read_timeout_fires_as_would_block() {
+    same_on_both(
+        &alone(|| {
+            let sock = UdpSocket::bind("0.0.0.0:0").expect("bind");
+            show(
+                "set",
+                sock.set_read_timeout(Some(Duration::from_millis(200))),
+            );
+            show("timeout", sock.read_timeout());
+            let start = simnet::time::Instant::now();
+            show("recv", sock.recv_from(&mut [0; 16]));
+            let waited = start.elapsed();
+            println!(
+                "waited at least 200 ms: {}",
+                waited >= Duration::from_millis(200)
+            );
+        }),
+        &[
+            "set: Ok(())",
+            "timeout: Ok(Some(200ms))",
+            "recv: Err(WouldBlock, os error Some(11))",
+            "waited at least 200 ms: true",
+        ],
+    );
+}
+
+#[test]
+fn a_non_blocking_read_with_nothing_there_would_block() {
+    same_on_both(
+        &alone(|| {
+            let sock = UdpSocket::bind("0.0.0.0:0").expect("bind");
+            show("set", sock.set_nonblocking(true));
+            show("recv", sock.recv_from(&mut [0; 16]));
+            show("peek", sock.peek(&mut [0; 16]));
+        }),
+        &[
+            "set: Ok(())",
+            "recv: Err(WouldBlock, os error Some(11))",
+            "peek: Err(WouldBlock, os error Some(11))",
+        ],
+    );
+}
+
+#[test]
+fn a_connected_socket_to_a_closed_port_is_refused() {
+    same_on_both(
+        &alone(|| {
+            let sock = UdpSocket::bind("0.0.0.0:0").expect("bind");
+            sock.set_read_timeout(Some(Duration::from_secs(2)))
+                .expect("timeout");
+            // Nothing listens on pc2's port 9: pc2 answers with an ICMP port
+            // unreachable, which the connected socket reports on its next call.
+            show("connect", sock.connect("pc2:9"));
+            show("send", sock.send(b"anyone?"));
+            show("recv", sock.recv(&mut [0; 16]));
+            show("after", sock.take_error().map(|e| e.is_some()));
+        }),
+        &[
+            "connect: Ok(())",
+            "send: Ok(7)",
+            "recv: Err(ConnectionRefused, os error Some(111))",
+            "after: Ok(false)",
+        ],
+    );
+}
+
+#[test]
+fn a_datagram_over_65507_bytes_is_too_big() {
+    same_on_both(
+        &alone(|| {
+            let sock = UdpSocket::bind("0.0.0.0:0").expect("bind");
+            let big = vec![0u8; 65_508];
+            show("65508", sock.send_to(&big, "pc2:9"));
+            show("65507", sock.send_to(&big[..65_507], "pc2:9"));
+        }),
+        &[
+            "65508: Err(Uncategorized, os error Some(90))",
+            "65507: Ok(65507)",
+        ],
+    );
+}
+
+#[test]
+fn broadcast_needs_the_flag() {
+    same_on_both(
+        &alone(|| {
+            let sock = UdpSocket::bind("0.0.0.0:0").expect("bind");
+            show("flag", sock.broadcast());
+            show("without", sock.send_to(b"hi", "255.255.255.255:2425"));
+            show("subnet", sock.send_to(b"hi", "192.168.1.255:2425"));
+            show("set", sock.set_broadcast(true));
+            show("with", sock.send_to(b"hi", "255.255.255.255:2425"));
+        }),
+        &[
+            "flag: Ok(false)",
+            "without: Err(PermissionDenied, os error Some(13))",
+            "subnet: Err(PermissionDenied, os error Some(13))",
+            "set: Ok(())",
+            "with: Ok(2)",
+        ],
+    );
+}
+
+#[test]
+fn a_short_buffer_truncates_the_datagram() {
+    same_on_both(
+        &[
+            Part {
+                host: "pc2",
+                at: Duration::ZERO,
+                body: || {
+                    let sock = UdpSocket::bind("0.0.0.0:7852").expect("bind");
+                    let mut buf = [0u8; 4];
+                    match sock.recv_from(&mut buf) {
+                        Ok((n, from)) => println!(
+                            "got {n}: {:?} from {}",
+                            String::from_utf8_lossy(&buf[..n]),
+                            from.ip()
+                        ),
+                        Err(e) => println!("error: {e}"),
+                    }
+                    // The rest of the datagram is gone, not left for later.
+                    sock.set_nonblocking(true).expect("nonblocking");
+                    show("next", sock.recv_from(&mut buf).map(|(n, _)| n));
+                },
+            },
+            Part {
+                host: "pc1",
+                at: Duration::from_millis(100),
+                body: || {
+                    let sock = UdpSocket::bind("0.0.0.0:0").expect("bind");
+                    show("send", sock.send_to(b"0123456789", "192.168.1.3:7852"));
+                },
+            },
+        ],
+        &[
+            "got 4: \"0123\" from 192.168.1.2",
+            "next: Err(WouldBlock, os error Some(11))",
+            "send: Ok(10)",
+        ],
+    );
+}
