@@ -35,9 +35,12 @@ fn outside_simulation() -> io::Error {
 /// Makes a UDP call to the simulation, again each time the process is
 /// woken to retry (a blocked receive whose socket became readable).
 fn call(call: UdpCall) -> io::Result<UdpOk> {
-    let mut reply = syscall(Syscall::Udp(call.clone()));
-    while reply == Some(Reply::Retry) {
-        reply = syscall(Syscall::Udp(call.clone()));
+    // Only a blocked receive is woken to retry, and it carries no payload:
+    // keeping a copy of it is cheap, where copying a send's data is not.
+    let again = matches!(call, UdpCall::Recv { .. }).then(|| call.clone());
+    let mut reply = syscall(Syscall::Udp(call));
+    while let (Some(Reply::Retry), Some(again)) = (&reply, &again) {
+        reply = syscall(Syscall::Udp(again.clone()));
     }
     match reply {
         Some(Reply::Udp(Ok(ok))) => Ok(ok),

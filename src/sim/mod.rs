@@ -11,6 +11,6 @@ mod udp_calls;
 pub mod world;
 
 pub use outbox::{FramePool, Outbox};
-pub use process::{Exit, ProcState, Process, ProcessId};
+pub use process::{BlockedCall, Exit, ProcState, Process, ProcessId};
 pub use time::SimTime;
 pub use world::{RunSummary, Sim, StopReason};

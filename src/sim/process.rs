@@ -256,6 +256,42 @@ pub enum Exit {
     Panicked(String),
 }
 
+/// The call a process is blocked in. Kept as data and only formatted when
+/// shown: a busy server blocks in `recv_from` hundreds of thousands of times.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BlockedCall {
+    /// `thread::sleep`.
+    Sleep(Duration),
+    /// `JoinHandle::join` of the named process.
+    Join(String),
+    /// A receive (or peek) on a UDP socket bound to this address.
+    Recv {
+        /// `peek`/`peek_from` rather than `recv`/`recv_from`.
+        peek: bool,
+        /// The socket's address, if it still has one.
+        local: Option<SocketAddrV4>,
+    },
+    /// Stopped at the run's event limit.
+    EventLimit,
+}
+
+impl fmt::Display for BlockedCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BlockedCall::Sleep(d) => write!(f, "sleep({d:?})"),
+            BlockedCall::Join(name) => write!(f, "join({name})"),
+            BlockedCall::Recv { peek, local } => {
+                f.write_str(if *peek { "peek" } else { "recv_from" })?;
+                match local {
+                    Some(addr) => write!(f, " on {addr}"),
+                    None => f.write_str(" on ?"),
+                }
+            }
+            BlockedCall::EventLimit => f.write_str("(stopped at the event limit)"),
+        }
+    }
+}
+
 /// Where a process is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProcState {
@@ -263,8 +299,9 @@ pub enum ProcState {
     Starting,
     /// Suspended in a call, since a time.
     Blocked {
-        /// The call, as a person would read it: `sleep(1s)`, `join(pc1 worker)`.
-        call: String,
+        /// The call (shown as a person would read it: `sleep(1s)`,
+        /// `recv_from on 0.0.0.0:7852`).
+        call: BlockedCall,
         /// When it blocked.
         since: SimTime,
         /// Whether a timer will wake it (sleep, timeouts): such a process is

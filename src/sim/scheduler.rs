@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use corosensei::CoroutineResult;
 
-use super::process::{self, Exit, ProcState, Process, ProcessId, Reply, SpawnError, Syscall};
+use super::process::{
+    self, BlockedCall, Exit, ProcState, Process, ProcessId, Reply, SpawnError, Syscall,
+};
 use super::world::{Event, Sim};
 use super::SimTime;
 use crate::topo::NodeId;
@@ -96,7 +98,7 @@ impl Sim {
                     self.events += 1;
                     if self.events >= self.max_events {
                         self.halted = true;
-                        self.block(pid, "(stopped at the event limit)".to_string(), false);
+                        self.block(pid, BlockedCall::EventLimit, false);
                         return;
                     }
                     match self.handle_syscall(pid, call) {
@@ -143,7 +145,7 @@ impl Sim {
                 Some(Reply::Done)
             }
             Syscall::Sleep(duration) => {
-                let token = self.block(pid, format!("sleep({duration:?})"), true);
+                let token = self.block(pid, BlockedCall::Sleep(duration), true);
                 self.push(now + duration, Event::Wake { pid, token });
                 None
             }
@@ -170,7 +172,7 @@ impl Sim {
                     return Some(Reply::Joined(exit_result(exit)));
                 }
                 t.joiners.push(pid);
-                let what = format!("join({})", t.name);
+                let what = BlockedCall::Join(t.name.clone());
                 self.block(pid, what, false);
                 None
             }
@@ -178,7 +180,7 @@ impl Sim {
     }
 
     /// Marks `pid` blocked in `call`; returns the token that wakes it.
-    pub(super) fn block(&mut self, pid: ProcessId, call: String, timed: bool) -> u64 {
+    pub(super) fn block(&mut self, pid: ProcessId, call: BlockedCall, timed: bool) -> u64 {
         let now = self.now;
         let p = &mut self.procs[pid.0];
         p.wake_token += 1;

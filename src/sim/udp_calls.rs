@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddrV4;
 use std::time::Duration;
 
-use super::process::{take_closed, ProcessId, Reply, SockRef, UdpCall, UdpOk};
+use super::process::{take_closed, BlockedCall, ProcessId, Reply, SockRef, UdpCall, UdpOk};
 use super::world::{Event, Sim};
 use crate::stack::udp::{errno, SocketId};
 use crate::stack::IpNode;
@@ -107,14 +107,10 @@ impl Sim {
         if opts.nonblocking {
             return Some(Reply::Udp(Err(errno::EAGAIN)));
         }
-        let local = ip
-            .udp()
-            .local_addr(id)
-            .map_or_else(|_| "?".to_string(), |a| a.to_string());
-        let what = if peek { "peek" } else { "recv_from" };
+        let local = ip.udp().local_addr(id).ok();
         let token = self.block_on(
             pid,
-            format!("{what} on {local}"),
+            BlockedCall::Recv { peek, local },
             opts.read_timeout.is_some(),
             (host, id),
         );
@@ -131,7 +127,7 @@ impl Sim {
     fn block_on(
         &mut self,
         pid: ProcessId,
-        call: String,
+        call: BlockedCall,
         timed: bool,
         key: (NodeId, SocketId),
     ) -> u64 {
