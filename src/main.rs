@@ -137,6 +137,8 @@ fn run(
     };
     let outcome = match scenario::run(&scenario, options) {
         Ok(outcome) => outcome,
+        // `simnet run … | head`: the reader has seen all it wanted.
+        Err(scenario::RunError::Io(_, e)) if e.kind() == io::ErrorKind::BrokenPipe => return 0,
         Err(e) => {
             eprintln!("error: {}: {e}", file.display());
             return BAD_INPUT;
@@ -151,6 +153,13 @@ fn run(
         for ping in &outcome.pings {
             writeln!(out, "{} at {:?}:", ping.name(), ping.spec.at)?;
             for line in &ping.report.lines {
+                writeln!(out, "  {line}")?;
+            }
+        }
+        let processes = outcome.process_report();
+        if !processes.is_empty() {
+            writeln!(out, "processes when the run stopped:")?;
+            for line in &processes {
                 writeln!(out, "  {line}")?;
             }
         }

@@ -30,7 +30,7 @@ fn same_on_both(name: &str) -> Vec<String> {
 
 #[test]
 fn every_lesson_is_listed_with_a_loadable_scenario() {
-    assert!(lesson::all().len() >= 5);
+    assert!(lesson::all().len() >= 6);
     for l in lesson::all() {
         let scenario = l.scenario().unwrap_or_else(|e| panic!("{}: {e}", l.name));
         assert!(!scenario.runs.is_empty(), "{} runs nothing", l.name);
@@ -56,6 +56,18 @@ fn udp_server_forever() {
     let lines = same_on_both("udp-server-forever");
     let replies = lines.iter().filter(|l| l.contains("replied to")).count();
     assert_eq!(replies, 2, "{lines:#?}");
+}
+
+#[test]
+fn udp_fragmentation() {
+    assert_eq!(
+        same_on_both("udp-fragmentation"),
+        [
+            "pc1 udp-big-sender: sent 4000 bytes to pc2:9000",
+            "pc2 udp-size-server: received 4000 bytes from 192.168.1.2:49152: intact",
+            "pc1 udp-big-sender: reply from 192.168.2.2:9000: got 4000 bytes",
+        ]
+    );
 }
 
 #[test]

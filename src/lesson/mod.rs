@@ -51,7 +51,7 @@ macro_rules! lesson {
     };
 }
 
-static LESSONS: [Lesson; 5] = [
+static LESSONS: [Lesson; 6] = [
     lesson!(
         "udp-first-steps",
         "000",
@@ -63,6 +63,12 @@ static LESSONS: [Lesson; 5] = [
         "000",
         "udp_server_forever.toml",
         "the same server in a loop: it answers client after client"
+    ),
+    lesson!(
+        "udp-fragmentation",
+        "000",
+        "udp_fragmentation.toml",
+        "a 4000-byte datagram crosses the gateway in three IP fragments"
     ),
     lesson!(
         "udp-broadcast-feiq",

@@ -9,6 +9,7 @@
 mod args;
 mod basics;
 mod feiq;
+mod udp_big;
 mod udp_echo;
 mod udp_first_steps;
 mod udp_reply;
@@ -34,7 +35,7 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 10] = [
+static PROGRAMS: [Program; 12] = [
     Program {
         name: "echo",
         about: "echo [WORD…]: prints its arguments on one line",
@@ -98,5 +99,17 @@ static PROGRAMS: [Program; 10] = [
         about: "udp-sender [SERVER] [MESSAGE]: sends MESSAGE (\"Welcome to python \
                 world\") to SERVER (pc2:8888) and prints the reply (seed 004)",
         main: udp_reply::udp_sender,
+    },
+    Program {
+        name: "udp-big-sender",
+        about: "udp-big-sender [SERVER] [SIZE]: sends one SIZE-byte (4000) datagram \
+                to SERVER (pc2:9000), bigger than a frame, and prints the answer",
+        main: udp_big::udp_big_sender,
+    },
+    Program {
+        name: "udp-size-server",
+        about: "udp-size-server [BIND]: receives one datagram of any size on BIND \
+                (0.0.0.0:9000), checks it arrived intact, answers `got N bytes`",
+        main: udp_big::udp_size_server,
     },
 ];
