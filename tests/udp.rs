@@ -160,3 +160,55 @@ fn binding_a_port_twice_and_a_foreign_address_fail_as_on_linux() {
         ]
     );
 }
+
+#[test]
+fn a_server_and_client_on_one_host_talk_over_127_0_0_1() {
+    let (mut sim, lines) = two_subnets(0.0);
+    let pc1 = sim.node_id("pc1").unwrap();
+    sim.spawn(pc1, "server", Duration::ZERO, || {
+        let sock = UdpSocket::bind("127.0.0.1:7852").unwrap();
+        let mut buf = [0u8; 64];
+        let (n, from) = sock.recv_from(&mut buf).unwrap();
+        println!("{} from {from}", String::from_utf8_lossy(&buf[..n]));
+        sock.send_to(b"hi yourself", from).unwrap();
+    })
+    .unwrap();
+    sim.spawn(pc1, "client", Duration::from_millis(1), || {
+        let sock = UdpSocket::bind("0.0.0.0:0").unwrap();
+        sock.connect("127.0.0.1:7852").unwrap();
+        println!("local {}", sock.local_addr().unwrap());
+        sock.send(b"hello").unwrap();
+        let mut buf = [0u8; 64];
+        let n = sock.recv(&mut buf).unwrap();
+        println!("{}", String::from_utf8_lossy(&buf[..n]));
+        // Nobody on port 9: refused, through an ICMP error that stays in pc1.
+        sock.connect("127.0.0.1:9").unwrap();
+        sock.send(b"anyone?").unwrap();
+        println!("{:?}", sock.recv(&mut buf).unwrap_err().kind());
+    })
+    .unwrap();
+    let summary = sim.run();
+    let trace = lines.borrow().join("\n");
+    assert!(sim.deadlocked().is_empty(), "{:?}", sim.deadlocked());
+    assert_eq!(
+        output(&sim),
+        [
+            "server: hello from 127.0.0.1:49152",
+            "client: local 127.0.0.1:49152",
+            "client: hi yourself",
+            "client: ConnectionRefused",
+        ],
+        "{trace}"
+    );
+    assert_eq!(summary.frames, 0, "nothing on a link:\n{trace}");
+    assert!(
+        trace.contains(
+            "0.001000 pc1.lo > IP 127.0.0.1 > 127.0.0.1 ttl 64 id 1 DF: UDP 49152 > 7852 len 5, length 33"
+        ),
+        "{trace}"
+    );
+    assert!(
+        trace.contains("pc1.lo > IP 127.0.0.1 > 127.0.0.1 ttl 64 id 4: ICMP port unreachable for 127.0.0.1 > 127.0.0.1 UDP port 9"),
+        "{trace}"
+    );
+}

@@ -5,6 +5,15 @@ use std::net::Ipv4Addr;
 use super::cidr::Ipv4Cidr;
 use crate::wire::MacAddr;
 
+/// The interface index that stands for the loopback interface `lo`, which
+/// every node has (as every Linux host does) and which no link attaches to:
+/// trace notes about packets on it name it `lo`. No real interface has this
+/// index, so it never indexes [`super::IpNode::ifaces`].
+pub const LOOPBACK_IFACE: usize = usize::MAX;
+
+/// The name of the loopback interface in the trace.
+pub const LOOPBACK_NAME: &str = "lo";
+
 /// One configured interface of an IP node.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IpIface {

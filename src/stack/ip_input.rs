@@ -4,6 +4,7 @@
 use std::net::Ipv4Addr;
 
 use super::frag::{FragKey, Reassembled};
+use super::iface::LOOPBACK_IFACE;
 use super::ip_node::IpNode;
 use super::ping::PingError;
 use super::route::Route;
@@ -30,6 +31,12 @@ impl IpNode {
             return self.drop_frame(DropCause::BadChecksum, iface, frame, out);
         }
         let dst = packet.dst_addr();
+        // RFC 1122 section 3.2.1.3 (g): 127.0.0.0/8 must never appear
+        // outside a host, so such a packet on a link is bogus (Linux drops
+        // it as martian; RFC 1812 section 5.3.7 has routers not forward it).
+        if dst.is_loopback() || packet.src_addr().is_loopback() {
+            return self.drop_frame(DropCause::Martian, iface, frame, out);
+        }
         // The weak host model (RFC 1122 section 3.3.4.2), as Linux: any of
         // our addresses is ours, whichever interface it came in on.
         if self.is_own_addr(dst) || self.ifaces[iface].is_broadcast(dst) {
@@ -97,7 +104,9 @@ impl IpNode {
     }
 
     /// A whole datagram addressed to this node: hand it to its protocol.
-    fn deliver_packet(
+    /// `iface` is [`super::iface::LOOPBACK_IFACE`] for one the node sent to
+    /// itself.
+    pub(super) fn deliver_packet(
         &mut self,
         now: SimTime,
         iface: usize,
@@ -125,7 +134,8 @@ impl IpNode {
 
     /// Drops a packet for this node that nothing takes, answering with ICMP
     /// destination unreachable `reason` unless it was a broadcast (RFC 1122
-    /// section 3.2.2: no ICMP error about a broadcast).
+    /// section 3.2.2: no ICMP error about a broadcast). The answer to a
+    /// packet that came over `lo` goes back over `lo`, as on Linux.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn refuse(
         &mut self,
@@ -137,14 +147,27 @@ impl IpNode {
         cause: DropCause,
         out: &mut Outbox,
     ) {
-        if !broadcast {
-            self.report_unreachable(now, packet, reason, 0, out);
-        }
-        out.note(|| Note::Drop {
+        let note = || Note::Drop {
             cause,
             iface: Some(iface),
             what: describe_ipv4(packet),
-        });
+        };
+        if iface == LOOPBACK_IFACE {
+            // The drop first: the answer's own `lo` line follows it, as an
+            // answer's frame follows the drop on a real interface.
+            out.note(note);
+            let unreachable = |invoking| IcmpRepr::DstUnreachable {
+                reason,
+                next_hop_mtu: 0,
+                invoking,
+            };
+            self.send_icmp_error(now, packet, unreachable, true, out);
+            return;
+        }
+        if !broadcast {
+            self.report_unreachable(now, packet, reason, 0, out);
+        }
+        out.note(note);
     }
 
     /// The timer of a datagram still being reassembled fired.
@@ -166,7 +189,7 @@ impl IpNode {
                 reason: TimeExceeded::FragReassembly,
                 invoking,
             };
-            self.send_icmp_error(now, &first, reassembly, out);
+            self.send_icmp_error(now, &first, reassembly, false, out);
         }
     }
 
@@ -280,6 +303,7 @@ impl IpNode {
                     reason: TimeExceeded::TtlExceeded,
                     invoking,
                 },
+                false,
                 out,
             );
             return self.drop_frame(DropCause::TtlExpired, in_iface, frame, out);

@@ -10,6 +10,7 @@ use super::arp::{Learned, Neighbors, Retry, MAX_REQUESTS};
 use super::cidr::Ipv4Cidr;
 use super::frag::Reassembler;
 use super::iface::IpIface;
+use super::loopback::LoopbackQueue;
 use super::ping::{PingConfig, PingError, PingReport, Pinger};
 use super::route::RoutingTable;
 use super::timer::Timer;
@@ -31,6 +32,9 @@ pub struct IpNode {
     pub(super) pings: Vec<Pinger>,
     pub(super) reassembler: Reassembler,
     pub(super) udp: Option<UdpTable>,
+    /// Packets sent to this node itself, waiting on `lo` (see
+    /// [`super::loopback`]).
+    pub(super) loopback: LoopbackQueue,
     /// A reused buffer for payloads that must be fragmented.
     pub(super) scratch: Vec<u8>,
 }
@@ -63,6 +67,7 @@ impl IpNode {
             pings: Vec::new(),
             reassembler: Reassembler::new(),
             udp: None,
+            loopback: LoopbackQueue::new(),
             scratch: Vec::new(),
         }
     }
@@ -103,7 +108,8 @@ impl IpNode {
         &self.neighbors
     }
 
-    /// Whether `ip` is one of this node's own addresses.
+    /// Whether `ip` is one of this node's own addresses (those of its
+    /// interfaces; see also [`IpNode::is_local`]).
     pub fn is_own_addr(&self, ip: Ipv4Addr) -> bool {
         self.ifaces.iter().any(|i| i.addr() == ip)
     }
@@ -263,6 +269,7 @@ impl IpNode {
             Timer::PingSend(index) => self.ping_send(now, index, out),
             Timer::PingWaitOver(index) => self.ping_finish(now, index, out),
             Timer::Reassembly(key) => self.on_reassembly_timeout(now, key, out),
+            Timer::Loopback => self.on_loopback(now, out),
         }
     }
 

@@ -766,3 +766,7 @@ fn a_router_fragments_onto_a_smaller_mtu_unless_df_is_set() {
     ));
     assert!(drops(&out).contains(&DropCause::TooBig));
 }
+
+/// Local delivery over `lo`, with this file's setups.
+#[path = "loopback_tests.rs"]
+mod loopback;

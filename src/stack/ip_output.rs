@@ -1,5 +1,6 @@
 //! The output path of an IP node: route, build the datagram, resolve the next
 //! hop with ARP, and the ICMP errors a node sends about others' packets.
+//! Datagrams to the node itself take `lo` instead (see [`super::loopback`]).
 
 use std::net::Ipv4Addr;
 
@@ -32,6 +33,10 @@ pub enum SendError {
         /// The largest payload that fits.
         max_payload: usize,
     },
+    /// A source in 127.0.0.0/8 to a destination outside the node, which
+    /// RFC 1122 section 3.2.1.3 forbids (`EINVAL`, as Linux's
+    /// `__mkroute_output` gives).
+    LoopbackSource,
 }
 
 /// One IPv4 datagram to originate.
@@ -47,7 +52,8 @@ pub(super) struct Datagram {
 }
 
 impl IpNode {
-    /// Sends a datagram; `fill` writes its `payload_len` payload bytes.
+    /// Sends a datagram; `fill` writes its `payload_len` payload bytes. A
+    /// datagram to the node itself goes over `lo` (see [`super::loopback`]).
     pub(super) fn send_ip(
         &mut self,
         now: SimTime,
@@ -55,6 +61,20 @@ impl IpNode {
         fill: impl FnOnce(&mut [u8]),
         out: &mut Outbox,
     ) -> Result<(), SendError> {
+        if let Some(route) = self.local_route(dgram.dst) {
+            if dgram.payload_len > MAX_PAYLOAD {
+                return Err(SendError::TooBig {
+                    max_payload: MAX_PAYLOAD,
+                });
+            }
+            note_route(out, dgram.dst, &route, false);
+            self.send_local(now, dgram, fill, out);
+            return Ok(());
+        }
+        // RFC 1122 section 3.2.1.3 (g): 127.0.0.0/8 never leaves the host.
+        if dgram.src.is_some_and(|src| src.is_loopback()) {
+            return Err(SendError::LoopbackSource);
+        }
         let Some(route) = self.route_for(dgram.dst) else {
             out.note(|| Note::Drop {
                 cause: DropCause::NoRoute,
@@ -294,7 +314,8 @@ impl IpNode {
     }
 
     /// Reports that `packet` could not reach its destination: to the ping
-    /// that sent it when it is ours, else with an ICMP error to its source.
+    /// or socket that sent it when it is ours and never left the node, else
+    /// with an ICMP error to its source.
     pub(super) fn report_unreachable(
         &mut self,
         now: SimTime,
@@ -320,17 +341,25 @@ impl IpNode {
                 next_hop_mtu: mtu,
                 invoking,
             },
+            false,
             out,
         );
     }
 
     /// Sends the ICMP error `make` builds about `packet` to its source,
     /// unless RFC 1812 section 4.3.2.7 (RFC 1122 section 3.2.2) forbids one.
+    ///
+    /// `from_lo` says `packet` came over `lo`: the node sent it to itself.
+    /// Then, as Linux does, the error goes back over `lo` from the address
+    /// `packet` was sent to, even from 127.0.0.0/8: section 3.2.2's ban on
+    /// errors about loopback sources is about datagrams from a network,
+    /// where such a source cannot be answered.
     pub(super) fn send_icmp_error<'a>(
         &mut self,
         now: SimTime,
         packet: &'a [u8],
         make: impl FnOnce(&'a [u8]) -> IcmpRepr<'a>,
+        from_lo: bool,
         out: &mut Outbox,
     ) {
         if packet.len() < MIN_HEADER_LEN {
@@ -346,13 +375,13 @@ impl IpNode {
         let bad_src = src.is_unspecified()
             || src.is_broadcast()
             || src.is_multicast()
-            || src.is_loopback()
+            || (src.is_loopback() && !from_lo)
             || self.ifaces.iter().any(|i| i.is_broadcast(src));
         let bad_dst = dst.is_multicast() || self.ifaces.iter().any(|i| i.is_broadcast(dst));
         if is_icmp_error || bad_src || bad_dst || ip.frag_offset() > 0 {
             return;
         }
         let icmp = make(&packet[..invoking_len(packet)]);
-        let _ = self.send_icmp(now, None, src, &icmp, out);
+        let _ = self.send_icmp(now, from_lo.then_some(dst), src, &icmp, out);
     }
 }

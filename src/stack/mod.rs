@@ -8,6 +8,7 @@ pub mod iface;
 pub mod ip_input;
 pub mod ip_node;
 pub mod ip_output;
+pub mod loopback;
 pub mod ping;
 pub mod route;
 pub mod timer;

@@ -15,6 +15,11 @@ pub enum RouteKind {
     Static,
     /// The default gateway (`0.0.0.0/0`).
     Default,
+    /// One of the node's own addresses, or 127.0.0.0/8: delivered to the
+    /// node itself over `lo`, as Linux's `local` routing table does. Such
+    /// routes are not in the [`RoutingTable`]; the output path checks for
+    /// local destinations before it looks there.
+    Local,
 }
 
 impl fmt::Display for RouteKind {
@@ -23,6 +28,7 @@ impl fmt::Display for RouteKind {
             RouteKind::Connected => "connected",
             RouteKind::Static => "static",
             RouteKind::Default => "default",
+            RouteKind::Local => "local",
         })
     }
 }

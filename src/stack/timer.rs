@@ -28,6 +28,11 @@ pub enum Timer {
     PingWaitOver(usize),
     /// The fragments of a datagram have waited long enough.
     Reassembly(FragKey),
+    /// The oldest packet waiting on the loopback interface `lo` is due: the
+    /// node delivers it to itself. Armed with no delay for each packet the
+    /// node sends to itself, so that delivery is a separate event rather
+    /// than a call back into the node in the middle of a send.
+    Loopback,
 }
 
 impl Timer {

@@ -220,7 +220,8 @@ pub struct UdpTable {
 
 impl UdpTable {
     /// An empty table for a host with these addresses (include 127.0.0.1 if
-    /// the host has a loopback interface).
+    /// the host has a loopback interface: then any address in 127.0.0.0/8
+    /// can be bound, as on Linux, whose `lo` holds 127.0.0.1/8).
     pub fn new(local_addrs: Vec<Ipv4Addr>) -> Self {
         UdpTable {
             local_addrs,
@@ -236,14 +237,16 @@ impl UdpTable {
     /// [`EPHEMERAL`] port.
     ///
     /// Errors, as Linux: `EADDRNOTAVAIL` unless the address is 0.0.0.0, one
-    /// of the host's, or 255.255.255.255 (Linux accepts broadcast addresses:
-    /// such a socket receives only broadcasts); `EADDRINUSE` if a socket on
+    /// of the host's (127.0.0.0/8 with 127.0.0.1), or 255.255.255.255 (Linux
+    /// accepts broadcast addresses: such a socket receives only broadcasts); `EADDRINUSE` if a socket on
     /// the port has an overlapping address (the same, or either is 0.0.0.0),
     /// unless both set `SO_REUSEADDR`, or if no ephemeral port is free
     /// (Linux's implicit bind on a first send gives `EAGAIN` there instead).
     pub fn bind(&mut self, addr: SocketAddrV4, reuse_addr: bool) -> Result<SocketId, i32> {
         let ip = *addr.ip();
-        if !ip.is_unspecified() && !ip.is_broadcast() && !self.local_addrs.contains(&ip) {
+        let local = self.local_addrs.contains(&ip)
+            || (ip.is_loopback() && self.local_addrs.contains(&Ipv4Addr::LOCALHOST));
+        if !ip.is_unspecified() && !ip.is_broadcast() && !local {
             return Err(EADDRNOTAVAIL);
         }
         let port = match addr.port() {

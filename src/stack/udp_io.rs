@@ -6,6 +6,7 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use super::ip_input::note_unparsable;
 use super::ip_node::IpNode;
 use super::ip_output::{Datagram, SendError};
+use super::loopback::LOOPBACK_ADDR;
 use super::udp::{errno, unreachable_errno, Delivery, SocketId, UdpTable};
 use crate::sim::{Outbox, SimTime};
 use crate::trace::event::{DropCause, Note};
@@ -14,9 +15,16 @@ use crate::wire::udp::HEADER_LEN as UDP_HEADER_LEN;
 use crate::wire::{DstUnreachable, IpProtocol, Ipv4Packet, UdpPacket, UdpRepr};
 
 impl IpNode {
-    /// The node's UDP socket table (made on first use, with its addresses).
+    /// The node's UDP socket table (made on first use, with its addresses
+    /// and 127.0.0.1: every node has a loopback interface, as every Linux
+    /// host has `lo`).
     pub fn udp(&mut self) -> &mut UdpTable {
-        let addrs: Vec<Ipv4Addr> = self.ifaces.iter().map(|i| i.addr()).collect();
+        let addrs: Vec<Ipv4Addr> = self
+            .ifaces
+            .iter()
+            .map(|i| i.addr())
+            .chain([LOOPBACK_ADDR])
+            .collect();
         self.udp.get_or_insert_with(|| UdpTable::new(addrs))
     }
 
@@ -30,16 +38,25 @@ impl IpNode {
     }
 
     /// The source address for a datagram to `dst`: the address of the
-    /// interface its route leaves by.
+    /// interface its route leaves by, or for a local `dst` the address of
+    /// its local route (see [`IpNode::local_source`]).
     fn source_for(&self, dst: Ipv4Addr) -> Option<Ipv4Addr> {
+        if self.is_local(dst) {
+            return Some(self.local_source(dst));
+        }
         let iface = self.route_for(dst)?.iface;
         self.ifaces.get(iface).map(|i| i.addr())
     }
 
     /// Connects socket `id` to `peer`; a socket bound to 0.0.0.0 takes the
     /// address of the interface the route to `peer` leaves by, as Linux's.
+    /// A socket bound in 127.0.0.0/8 can only connect to the node itself:
+    /// `EINVAL` otherwise, as Linux (RFC 1122 section 3.2.1.3).
     pub fn udp_connect(&mut self, id: SocketId, peer: SocketAddrV4) -> Result<(), i32> {
         let route_src = self.source_for(*peer.ip()).ok_or(errno::ENETUNREACH)?;
+        if self.udp().local_addr(id)?.ip().is_loopback() && !self.is_local(*peer.ip()) {
+            return Err(errno::EINVAL);
+        }
         let broadcasts = self.broadcast_addrs();
         self.udp().connect_via(id, peer, route_src, &broadcasts)
     }
@@ -83,6 +100,7 @@ impl IpNode {
             Ok(()) => Ok(data.len()),
             Err(SendError::NoRoute) => Err(errno::ENETUNREACH),
             Err(SendError::TooBig { .. }) => Err(errno::EMSGSIZE),
+            Err(SendError::LoopbackSource) => Err(errno::EINVAL),
         }
     }
 

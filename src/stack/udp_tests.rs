@@ -61,6 +61,32 @@ fn only_the_hosts_addresses_can_be_bound() {
 }
 
 #[test]
+fn a_host_with_lo_binds_all_of_127_slash_8() {
+    let lo = Ipv4Addr::LOCALHOST;
+    let other_lo = Ipv4Addr::new(127, 1, 2, 3);
+    assert_eq!(table().bind(sa(lo, 0), false), Err(EADDRNOTAVAIL));
+    let mut t = UdpTable::new(vec![A, lo]);
+    let exact = t.bind(sa(lo, 5000), false).unwrap();
+    t.bind(sa(other_lo, 5000), false).unwrap();
+    assert_eq!(t.bind(sa(ANY, 5000), false), Err(EADDRINUSE));
+    let wildcard = t.bind(sa(ANY, 5001), false).unwrap();
+    // What is sent to 127.0.0.1 reaches its socket, or one on 0.0.0.0.
+    let from = sa(lo, 49152);
+    assert_eq!(
+        t.deliver(from, sa(lo, 5000), b"x", false),
+        Delivery::Queued(exact)
+    );
+    assert_eq!(
+        t.deliver(from, sa(lo, 5001), b"x", false),
+        Delivery::Queued(wildcard)
+    );
+    assert_eq!(
+        t.deliver(from, sa(A, 5000), b"x", false),
+        Delivery::NoSocket
+    );
+}
+
+#[test]
 fn ephemeral_ports_count_up_skip_used_and_wrap() {
     let mut t = table();
     t.bind(sa(A, 49153), false).unwrap();

@@ -9,6 +9,7 @@ use std::net::Ipv4Addr;
 
 use crate::sim::SimTime;
 use crate::stack::cidr::Ipv4Cidr;
+use crate::stack::iface::{LOOPBACK_IFACE, LOOPBACK_NAME};
 use crate::stack::route::RouteKind;
 use crate::wire::MacAddr;
 
@@ -67,6 +68,10 @@ pub enum DropCause {
     NoSocket,
     /// The receiving socket's buffer is full.
     ReceiveBufferFull,
+    /// A packet from a link with a source or destination in 127.0.0.0/8,
+    /// which must never appear outside a host (RFC 1122 section 3.2.1.3;
+    /// Linux calls such addresses martian).
+    Martian,
 }
 
 impl DropCause {
@@ -89,6 +94,7 @@ impl DropCause {
             DropCause::ReassemblyTimeout => "reassembly-timeout",
             DropCause::NoSocket => "no-socket",
             DropCause::ReceiveBufferFull => "buffer-full",
+            DropCause::Martian => "martian",
         }
     }
 }
@@ -233,6 +239,10 @@ pub enum Note {
         /// How many bytes of payload.
         len: usize,
     },
+    /// A packet the node sent to itself, on its loopback interface `lo`: it
+    /// never reaches a link, so this note is its only trace line (the
+    /// counterpart of an outgoing frame line). The whole IPv4 packet.
+    Loopback(Vec<u8>),
     /// A line of a ping's output.
     Ping(String),
     /// A process started.
@@ -270,8 +280,12 @@ pub struct Record<'a> {
 }
 
 impl Record<'_> {
-    /// The name of interface `index` of this record's node (`?` if unknown).
+    /// The name of interface `index` of this record's node: `lo` for
+    /// [`LOOPBACK_IFACE`], `?` if unknown.
     pub fn iface_name(&self, index: usize) -> &str {
+        if index == LOOPBACK_IFACE {
+            return LOOPBACK_NAME;
+        }
         self.ifaces.get(index).map_or("?", String::as_str)
     }
 }

@@ -3,13 +3,16 @@
 //! Every object has `t` (seconds, as in the text trace), `ns` (virtual
 //! nanoseconds), `node`, `event` and `text` (the text trace's line without
 //! its time); frame events add `iface`, `dir` or `cause`, `len` and `hex`
-//! (the frame's bytes).
+//! (the frame's bytes). A `loopback` event (a packet a node sent to itself)
+//! has `iface` `lo`, `dir` `out`, and `len` and `hex` of the IPv4 packet,
+//! which has no Ethernet header.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::event::{Note, Record, TraceSink, What};
 use super::text::render;
+use crate::stack::iface::LOOPBACK_IFACE;
 
 /// Writes one JSON object a line to a writer.
 pub struct JsonSink {
@@ -61,6 +64,7 @@ fn event_name(note: &Note) -> &'static str {
         Note::Route { .. } => "route",
         Note::Reassembled { .. } => "reassembly",
         Note::Drop { .. } => "drop",
+        Note::Loopback(_) => "loopback",
         Note::Ping(_) => "ping",
         Note::ProcessStart { .. } | Note::ProcessExit { .. } => "process",
         Note::ProcessOutput { .. } => "output",
@@ -110,8 +114,15 @@ pub fn to_json(record: &Record<'_>) -> String {
         }
         What::Note(note) => {
             let _ = write!(o, ",\"event\":\"{}\"", event_name(note));
-            if let Note::Drop { cause, .. } = note {
-                let _ = write!(o, ",\"cause\":\"{cause}\"");
+            match note {
+                Note::Drop { cause, .. } => {
+                    let _ = write!(o, ",\"cause\":\"{cause}\"");
+                }
+                Note::Loopback(packet) => {
+                    let _ = write!(o, ",\"dir\":\"out\"");
+                    frame(&mut o, LOOPBACK_IFACE, packet);
+                }
+                _ => {}
             }
         }
     }
@@ -139,6 +150,24 @@ impl TraceSink for JsonSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_loopback_packet_has_lo_its_length_and_bytes() {
+        let note = Note::Loopback(vec![0xab, 0xcd]);
+        let record = Record {
+            time: crate::sim::SimTime::ZERO,
+            node: "pc1",
+            ifaces: &[],
+            what: What::Note(&note),
+        };
+        let json = to_json(&record);
+        assert!(
+            json.contains(
+                "\"event\":\"loopback\",\"dir\":\"out\",\"iface\":\"lo\",\"len\":2,\"hex\":\"abcd\""
+            ),
+            "{json}"
+        );
+    }
 
     #[test]
     fn escapes_strings() {

@@ -6,6 +6,13 @@
 //! 1.001006 sw1 learn 02:00:00:00:00:01 on eth0
 //! 1.003018 gw route 192.168.2.2: forward on eth1 (connected 192.168.2.0/24)
 //! ```
+//!
+//! A packet a node sends to itself never reaches a link; its line names the
+//! loopback interface and gives the IP packet's length:
+//!
+//! ```text
+//! 0.000000 pc1.lo > IP 127.0.0.1 > 127.0.0.1 ttl 64 id 1 DF: UDP 49152 > 7852 len 5, length 33
+//! ```
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
@@ -13,7 +20,8 @@ use std::io::Write;
 use std::rc::Rc;
 
 use super::event::{Note, Record, TraceSink, What};
-use crate::wire::describe::describe_frame_into;
+use crate::stack::iface::LOOPBACK_IFACE;
+use crate::wire::describe::{describe_frame_into, describe_ipv4};
 
 /// Writes the text of `record` (without a newline) to `out`.
 pub fn render(record: &Record<'_>, out: &mut String) {
@@ -139,6 +147,13 @@ fn render_note(record: &Record<'_>, note: &Note, out: &mut String) {
             write!(out, " drop {cause}: {what}")
         }
         Note::Reassembled { what, len } => write!(out, "{node} reassembled {len} bytes: {what}"),
+        Note::Loopback(packet) => {
+            // As a frame line, with the IP packet's own length: lo carries
+            // no Ethernet header worth showing.
+            let lo = name(LOOPBACK_IFACE);
+            let _ = write!(out, "{node}.{lo} > {}", describe_ipv4(packet));
+            write!(out, ", length {}", packet.len())
+        }
         Note::Ping(line) => write!(out, "{node} ping: {line}"),
         Note::ProcessStart { name } => write!(out, "{node} {name} [start]"),
         Note::ProcessOutput { name, line } => write!(out, "{node} {name}: {line}"),
