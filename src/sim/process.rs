@@ -341,6 +341,9 @@ pub struct Process {
     pub(crate) children: usize,
     /// The socket it is blocked reading, if any.
     pub(crate) waiting_on: Option<(NodeId, SocketId)>,
+    /// When the timeout of the call it is blocked in fires, if it has one
+    /// (so that an early wake can cancel it).
+    pub(crate) timeout_at: Option<SimTime>,
 }
 
 impl fmt::Debug for Process {

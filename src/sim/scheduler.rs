@@ -60,6 +60,7 @@ impl Sim {
             partial: String::new(),
             children: 0,
             waiting_on: None,
+            timeout_at: None,
         });
         Ok(pid)
     }
@@ -79,6 +80,15 @@ impl Sim {
             return;
         }
         let reply = std::mem::replace(&mut p.reply, Reply::Done);
+        // Woken before its timeout (data came): the timeout's wake-up is
+        // void, and must not keep the run going until it would have fired.
+        if let Some(at) = p.timeout_at.take() {
+            if at > self.now {
+                self.cancel_events(
+                    |e| matches!(e, Event::Wake { pid: p, token: t } if *p == pid && *t == token),
+                );
+            }
+        }
         self.stop_reading(pid);
         self.run_process(pid, reply);
     }

@@ -119,6 +119,7 @@ impl Sim {
         if let Some(timeout) = opts.read_timeout {
             let at = self.now + timeout;
             self.push(at, Event::Wake { pid, token });
+            self.procs[pid.0].timeout_at = Some(at);
         }
         None
     }

@@ -237,6 +237,13 @@ impl Sim {
         self.queue.push(at, event);
     }
 
+    /// Cancels the pending events `pred` picks (a linear scan: for rare
+    /// cases such as a timer made moot).
+    pub(super) fn cancel_events(&mut self, pred: impl FnMut(&Event) -> bool) {
+        let cancelled = self.queue.cancel_where(pred);
+        self.foreground -= cancelled.iter().filter(|e| !e.is_background()).count();
+    }
+
     pub(crate) fn register_ping(&mut self, node: NodeId, local: usize) {
         self.pings.push((node, local));
     }
@@ -340,10 +347,9 @@ impl Sim {
             self.out.notes.clear();
         }
         for timer in std::mem::take(&mut self.out.cancels) {
-            let cancelled = self.queue.cancel_where(
+            self.cancel_events(
                 |e| matches!(e, Event::Timer { node: n, timer: t } if *n == node && *t == timer),
             );
-            self.foreground -= cancelled.iter().filter(|e| !e.is_background()).count();
         }
         let mut timers = std::mem::take(&mut self.out.timers);
         for (at, timer) in timers.drain(..) {

@@ -92,6 +92,8 @@ impl IpNode {
                     what: describe_ipv4(&datagram),
                     len: payload.len(),
                 });
+                // Whole again: the timeout has nothing left to drop.
+                out.cancel(Timer::Reassembly(key));
                 self.deliver_packet(now, iface, &datagram, broadcast, out);
             }
             Reassembled::Waiting(Some(deadline)) => out.arm(deadline, Timer::Reassembly(key)),

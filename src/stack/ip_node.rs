@@ -227,6 +227,11 @@ impl IpNode {
             Learned::Refreshed => {}
         }
         out.arm(expires, Timer::ArpExpire { iface, ip });
+        if !waiting.is_empty() {
+            // Resolved: no more requests, so the retry timer has nothing
+            // left to do (and must not keep the run going).
+            out.cancel(Timer::ArpRetry { iface, ip });
+        }
         for mut frame in waiting {
             if let Ok(mut eth) = EthernetFrame::new_checked(&mut frame[..]) {
                 eth.set_dst_addr(mac);
