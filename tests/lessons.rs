@@ -111,3 +111,21 @@ fn a_lesson_run_on_the_simulation_is_deterministic() {
     let b = run("udp-echo", Backend::Sim);
     assert_eq!(a, b);
 }
+
+/// Timers made moot (the ARP retry after the reply, the read timeout after
+/// the data, the reassembly timeout once whole) do not keep a run going.
+#[test]
+fn a_run_ends_when_its_last_thing_happens() {
+    for (file, end) in [
+        ("udp_first_steps.toml", "0.108053"),
+        ("udp_fragmentation.toml", "0.116784"),
+        ("udp_echo.toml", "0.124161"),
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(file);
+        let scenario = simnet::scenario::load_file(&path).expect("loads");
+        let outcome = simnet::scenario::run(&scenario, Default::default()).expect("runs");
+        assert_eq!(outcome.summary.end.to_string(), end, "{file}");
+    }
+}
