@@ -895,3 +895,37 @@ fn cli_run_writes_pcap_files_and_json_lines() {
         );
     }
 }
+
+#[test]
+fn wireshark_reassembles_the_fragmented_datagram() {
+    if !tshark_available() {
+        return;
+    }
+    let tmp = TempDir::new("tshark-frag");
+    let (_, s) = shipped()
+        .into_iter()
+        .find(|(name, _)| name == "udp_fragmentation")
+        .expect("the fragmentation scenario ships");
+    let options = RunOptions {
+        pcap_dir: Some(tmp.join("pcap")),
+        ..RunOptions::default()
+    };
+    run(&s, options);
+    // pc2 receives three fragments; tshark puts them together into one
+    // 4008-byte IP payload holding a 4000-byte UDP datagram to port 9000.
+    let pcap = tmp.join("pcap").join("pc2.eth0.pcap");
+    let fields = tshark(
+        &pcap,
+        &[
+            "-Y",
+            "udp.dstport == 9000",
+            "-T",
+            "fields",
+            "-e",
+            "ip.reassembled.length",
+            "-e",
+            "udp.length",
+        ],
+    );
+    assert_eq!(fields.trim(), "4008\t4008", "{fields}");
+}
