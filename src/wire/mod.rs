@@ -14,6 +14,7 @@ pub mod ethernet;
 pub mod icmp;
 pub mod ipv4;
 mod mac;
+pub mod tcp;
 pub mod udp;
 
 pub use arp::{ArpOperation, ArpPacket, ArpRepr};
@@ -22,6 +23,7 @@ pub use ethernet::{EtherType, EthernetFrame, EthernetRepr};
 pub use icmp::{DstUnreachable, IcmpPacket, IcmpRepr, TimeExceeded};
 pub use ipv4::{IpProtocol, Ipv4Packet, Ipv4Repr};
 pub use mac::{MacAddr, ParseMacError};
+pub use tcp::{TcpFlags, TcpRepr};
 pub use udp::{UdpPacket, UdpRepr};
 
 use std::fmt;
