@@ -6,15 +6,13 @@ use std::io;
 use std::net::{SocketAddr, SocketAddrV4};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use super::addr::{first_v4, ToSocketAddrs};
 use super::loopback::{self, LoopbackNet, Target};
 
-/// `EADDRNOTAVAIL`, `EACCES` and `EAGAIN` on Linux.
+/// `EADDRNOTAVAIL` and `EACCES` on Linux.
 const EADDRNOTAVAIL: i32 = 99;
 const EACCES: i32 = 13;
-const EAGAIN: i32 = 11;
 
 /// A real UDP socket, with the map of the loopback run it was made in.
 #[derive(Debug)]
@@ -156,42 +154,14 @@ impl OsUdp {
         Ok((n, map.net.unmap(from)))
     }
 
-    /// A blocking receive cut into short waits, so that the run can stop it
-    /// and can tell a wait with no time limit from one with.
+    /// A blocking receive cut into short waits (see [`loopback::sliced`]).
     fn wait_for_datagram(
         &self,
         buf: &mut [u8],
         mut once: impl FnMut(&mut [u8]) -> io::Result<(usize, SocketAddr)>,
     ) -> io::Result<(usize, SocketAddr)> {
         let user = self.sock.read_timeout()?;
-        let mut attempt = |slice: Duration| -> Option<io::Result<(usize, SocketAddr)>> {
-            if let Err(e) = self.sock.set_read_timeout(Some(slice)) {
-                return Some(Err(e));
-            }
-            match once(buf) {
-                Err(e) if is_timeout(&e) => None,
-                result => Some(result),
-            }
-        };
-        let result = match user {
-            None => loopback::wait_untimed(|| attempt(loopback::SLICE)),
-            Some(limit) => {
-                let end = Instant::now() + limit;
-                loop {
-                    loopback::check_stop();
-                    let left = end.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        // What SO_RCVTIMEO gives on Linux.
-                        break Err(io::Error::from_raw_os_error(EAGAIN));
-                    }
-                    if let Some(result) = attempt(left.min(loopback::SLICE)) {
-                        break result;
-                    }
-                }
-            }
-        };
-        self.sock.set_read_timeout(user)?;
-        result
+        loopback::sliced(user, &|t| self.sock.set_read_timeout(t), &mut || once(buf))
     }
 
     /// The bound address, in the program's terms.
@@ -220,11 +190,4 @@ impl OsUdp {
         }
         Ok(())
     }
-}
-
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
 }

@@ -6,6 +6,8 @@ pub mod process;
 pub mod queue;
 pub mod rng;
 mod scheduler;
+pub mod tcp_call;
+mod tcp_calls;
 pub mod time;
 mod udp_calls;
 pub mod world;

@@ -22,6 +22,7 @@ use std::time::Duration;
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 
+use super::tcp_call::{TcpCall, TcpOk};
 use super::SimTime;
 use crate::stack::udp::SocketId;
 use crate::topo::NodeId;
@@ -59,6 +60,8 @@ pub enum Syscall {
     Resolve(String),
     /// A UDP socket call.
     Udp(UdpCall),
+    /// A TCP socket call.
+    Tcp(TcpCall),
 }
 
 /// A socket of a simulated host, as a process holds it.
@@ -221,6 +224,7 @@ impl fmt::Debug for Syscall {
             Syscall::WhoAmI => f.write_str("WhoAmI"),
             Syscall::Resolve(name) => write!(f, "Resolve({name:?})"),
             Syscall::Udp(call) => write!(f, "Udp({call:?})"),
+            Syscall::Tcp(call) => write!(f, "Tcp({call:?})"),
         }
     }
 }
@@ -243,6 +247,8 @@ pub enum Reply {
     Addrs(Vec<std::net::Ipv4Addr>),
     /// A UDP call's result, or the errno Linux would give.
     Udp(Result<UdpOk, i32>),
+    /// The answer to a TCP call: its result or a Linux errno.
+    Tcp(Result<TcpOk, i32>),
     /// What the process waited for may have happened: make the call again.
     Retry,
 }

@@ -136,6 +136,7 @@ impl Sim {
                 Some(Reply::Addrs(addrs))
             }
             Syscall::Udp(call) => self.udp_call(pid, call),
+            Syscall::Tcp(call) => self.tcp_call(pid, call),
             Syscall::WhoAmI => {
                 let p = &self.procs[pid.0];
                 Some(Reply::Me(pid, p.host, p.name.clone()))

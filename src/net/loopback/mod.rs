@@ -24,9 +24,11 @@
 //! the whole of 127.0.0.0/8 is local; other systems only have 127.0.0.1.
 
 mod context;
+mod wait;
 
 pub(crate) use context::{check_stop, current, print, sleep, spawn_child, wait_untimed, SLICE};
 pub use context::{run_thread, Ending, Stopped};
+pub(crate) use wait::{polled, sliced};
 
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};

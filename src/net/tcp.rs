@@ -1,0 +1,469 @@
+//! `TcpListener` and `TcpStream`: std's methods and signatures, on both
+//! backends.
+//!
+//! Inside a simulated process every call goes to the simulated host's TCP
+//! and returns what Linux would (errors are built from the errno Linux
+//! gives, so kind and message both match std). Anywhere else they are real
+//! `std::net` sockets, mapped onto loopback in a loopback run.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr};
+use std::time::Duration;
+
+use super::addr::{first_v4, ToSocketAddrs};
+use super::tcp_os::{OsListener, OsStream};
+use crate::sim::process::{defer_close, in_simulation, syscall, Reply, SockRef, Syscall};
+use crate::sim::tcp_call::{TcpCall, TcpOk, TcpOpt};
+
+/// Makes a TCP call to the simulation, again each time the process is
+/// woken to retry (a blocked call whose socket became ready).
+fn call(call: TcpCall) -> io::Result<TcpOk> {
+    // Only the waiting calls are retried; a write's data is copied for it
+    // only then.
+    let again = matches!(
+        call,
+        TcpCall::Accept { .. } | TcpCall::Read { .. } | TcpCall::Write { .. }
+    )
+    .then(|| call.clone());
+    let mut reply = syscall(Syscall::Tcp(call));
+    while let (Some(Reply::Retry), Some(again)) = (&reply, &again) {
+        reply = syscall(Syscall::Tcp(again.clone()));
+    }
+    match reply {
+        Some(Reply::Tcp(Ok(ok))) => Ok(ok),
+        Some(Reply::Tcp(Err(errno))) => Err(io::Error::from_raw_os_error(errno)),
+        Some(other) => Err(io::Error::other(format!("unexpected reply {other:?}"))),
+        None => Err(outside_simulation()),
+    }
+}
+
+/// The error for a simulated socket used where its simulation is not.
+fn outside_simulation() -> io::Error {
+    io::Error::other("a simulated socket can only be used inside its simulation's processes")
+}
+
+fn unexpected(ok: TcpOk) -> io::Error {
+    io::Error::other(format!("unexpected reply {ok:?}"))
+}
+
+fn check_timeout(dur: Option<Duration>) -> io::Result<()> {
+    if dur == Some(Duration::ZERO) {
+        // std's own message for this case.
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "cannot set a 0 duration timeout",
+        ));
+    }
+    Ok(())
+}
+
+/// Sets an option of a simulated socket.
+fn set(sock: SockRef, opt: TcpOpt) -> io::Result<()> {
+    call(TcpCall::Set { sock, opt }).map(|_| ())
+}
+
+/// Reads an option of a simulated socket.
+fn get(sock: SockRef, opt: TcpOpt) -> io::Result<TcpOpt> {
+    match call(TcpCall::Get { sock, opt })? {
+        TcpOk::Opt(value) => Ok(value),
+        ok => Err(unexpected(ok)),
+    }
+}
+
+fn addr(call_: TcpCall) -> io::Result<SocketAddr> {
+    match call(call_)? {
+        TcpOk::Addr(a) => Ok(SocketAddr::V4(a)),
+        ok => Err(unexpected(ok)),
+    }
+}
+
+fn take_error(sock: SockRef) -> io::Result<Option<io::Error>> {
+    match call(TcpCall::TakeError { sock })? {
+        TcpOk::Error(e) => Ok(e.map(io::Error::from_raw_os_error)),
+        ok => Err(unexpected(ok)),
+    }
+}
+
+/// A TCP listener, as `std::net::TcpListener`.
+#[derive(Debug)]
+pub struct TcpListener {
+    inner: ListenerBackend,
+}
+
+#[derive(Debug)]
+enum ListenerBackend {
+    Os(OsListener),
+    Sim(SockRef),
+}
+
+impl TcpListener {
+    /// Creates a listener bound to `addr` (port 0: an ephemeral port).
+    /// Linux's backlog is fixed here at 128 (`SOMAXCONN`'s default), as std
+    /// calls `listen(128)`.
+    pub fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
+        let inner = if in_simulation() {
+            match call(TcpCall::Listen {
+                addr: first_v4(&addr)?,
+            })? {
+                TcpOk::Socket(sock) => ListenerBackend::Sim(sock),
+                ok => return Err(unexpected(ok)),
+            }
+        } else {
+            ListenerBackend::Os(OsListener::bind(&addr)?)
+        };
+        Ok(TcpListener { inner })
+    }
+
+    /// Waits for a connection and returns it with the peer's address.
+    pub fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
+        match &self.inner {
+            ListenerBackend::Os(l) => {
+                let (stream, peer) = l.accept()?;
+                Ok((TcpStream::os(stream), peer))
+            }
+            ListenerBackend::Sim(sock) => match call(TcpCall::Accept { sock: *sock })? {
+                TcpOk::Accepted(conn, peer) => Ok((TcpStream::sim(conn), SocketAddr::V4(peer))),
+                ok => Err(unexpected(ok)),
+            },
+        }
+    }
+
+    /// An endless iterator over incoming connections, as `accept` in a loop.
+    pub fn incoming(&self) -> Incoming<'_> {
+        Incoming { listener: self }
+    }
+
+    /// The address this listener is bound to.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        match &self.inner {
+            ListenerBackend::Os(l) => l.local_addr(),
+            ListenerBackend::Sim(sock) => addr(TcpCall::LocalAddr { sock: *sock }),
+        }
+    }
+
+    /// Another handle to the same listener.
+    pub fn try_clone(&self) -> io::Result<TcpListener> {
+        let inner = match &self.inner {
+            ListenerBackend::Os(l) => ListenerBackend::Os(l.try_clone()?),
+            ListenerBackend::Sim(sock) => {
+                call(TcpCall::Clone { sock: *sock })?;
+                ListenerBackend::Sim(*sock)
+            }
+        };
+        Ok(TcpListener { inner })
+    }
+
+    /// Makes `accept` return `WouldBlock` instead of waiting.
+    pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
+        match &self.inner {
+            ListenerBackend::Os(l) => l.set_nonblocking(nonblocking),
+            ListenerBackend::Sim(sock) => set(*sock, TcpOpt::Nonblocking(nonblocking)),
+        }
+    }
+
+    /// Sets the TTL of packets sent by accepted connections.
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        match &self.inner {
+            ListenerBackend::Os(l) => l.sock().set_ttl(ttl),
+            ListenerBackend::Sim(sock) => set(*sock, TcpOpt::Ttl(ttl)),
+        }
+    }
+
+    /// The TTL of packets sent by accepted connections.
+    pub fn ttl(&self) -> io::Result<u32> {
+        match &self.inner {
+            ListenerBackend::Os(l) => l.sock().ttl(),
+            ListenerBackend::Sim(sock) => match get(*sock, TcpOpt::Ttl(0))? {
+                TcpOpt::Ttl(ttl) => Ok(ttl),
+                other => Err(io::Error::other(format!("unexpected option {other:?}"))),
+            },
+        }
+    }
+
+    /// Takes the pending error (`SO_ERROR`).
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        match &self.inner {
+            ListenerBackend::Os(l) => l.sock().take_error(),
+            ListenerBackend::Sim(sock) => take_error(*sock),
+        }
+    }
+}
+
+impl Drop for TcpListener {
+    fn drop(&mut self) {
+        if let ListenerBackend::Sim(sock) = self.inner {
+            defer_close(sock);
+        }
+    }
+}
+
+/// The iterator [`TcpListener::incoming`] returns.
+#[derive(Debug)]
+pub struct Incoming<'a> {
+    listener: &'a TcpListener,
+}
+
+impl Iterator for Incoming<'_> {
+    type Item = io::Result<TcpStream>;
+    fn next(&mut self) -> Option<io::Result<TcpStream>> {
+        Some(self.listener.accept().map(|(stream, _)| stream))
+    }
+}
+
+/// A TCP connection, as `std::net::TcpStream`.
+#[derive(Debug)]
+pub struct TcpStream {
+    inner: StreamBackend,
+}
+
+#[derive(Debug)]
+enum StreamBackend {
+    Os(OsStream),
+    Sim(SockRef),
+}
+
+impl TcpStream {
+    fn os(stream: OsStream) -> TcpStream {
+        TcpStream {
+            inner: StreamBackend::Os(stream),
+        }
+    }
+
+    fn sim(sock: SockRef) -> TcpStream {
+        TcpStream {
+            inner: StreamBackend::Sim(sock),
+        }
+    }
+
+    fn open(
+        addr: &(impl ToSocketAddrs + ?Sized),
+        timeout: Option<Duration>,
+    ) -> io::Result<TcpStream> {
+        if !in_simulation() {
+            return Ok(TcpStream::os(OsStream::connect(addr, timeout)?));
+        }
+        match call(TcpCall::Connect {
+            addr: first_v4(addr)?,
+            timeout,
+        })? {
+            TcpOk::Socket(sock) => Ok(TcpStream::sim(sock)),
+            ok => Err(unexpected(ok)),
+        }
+    }
+
+    /// Opens a connection to `addr`, waiting for the handshake.
+    pub fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
+        TcpStream::open(&addr, None)
+    }
+
+    /// Opens a connection to `addr`, giving up after `timeout` (which must
+    /// not be zero, as in std).
+    pub fn connect_timeout(addr: &SocketAddr, timeout: Duration) -> io::Result<TcpStream> {
+        check_timeout(Some(timeout))?;
+        TcpStream::open(addr, Some(timeout))
+    }
+
+    /// The peer's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        match &self.inner {
+            StreamBackend::Os(s) => s.peer_addr(),
+            StreamBackend::Sim(sock) => addr(TcpCall::PeerAddr { sock: *sock }),
+        }
+    }
+
+    /// This end's address.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        match &self.inner {
+            StreamBackend::Os(s) => s.local_addr(),
+            StreamBackend::Sim(sock) => addr(TcpCall::LocalAddr { sock: *sock }),
+        }
+    }
+
+    /// Shuts down reading, writing (a FIN: the peer reads end of stream) or both.
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        match &self.inner {
+            StreamBackend::Os(s) => s.shutdown(how),
+            StreamBackend::Sim(sock) => call(TcpCall::Shutdown { sock: *sock, how }).map(|_| ()),
+        }
+    }
+
+    /// Another handle to the same connection.
+    pub fn try_clone(&self) -> io::Result<TcpStream> {
+        match &self.inner {
+            StreamBackend::Os(s) => Ok(TcpStream::os(s.try_clone()?)),
+            StreamBackend::Sim(sock) => {
+                call(TcpCall::Clone { sock: *sock })?;
+                Ok(TcpStream::sim(*sock))
+            }
+        }
+    }
+
+    fn set_opt(&self, opt: TcpOpt, os: impl FnOnce(&OsStream) -> io::Result<()>) -> io::Result<()> {
+        match &self.inner {
+            StreamBackend::Os(s) => os(s),
+            StreamBackend::Sim(sock) => set(*sock, opt),
+        }
+    }
+
+    fn get_opt(&self, opt: TcpOpt) -> io::Result<TcpOpt> {
+        match &self.inner {
+            StreamBackend::Os(s) => {
+                let sock = s.sock();
+                Ok(match opt {
+                    TcpOpt::ReadTimeout(_) => TcpOpt::ReadTimeout(sock.read_timeout()?),
+                    TcpOpt::WriteTimeout(_) => TcpOpt::WriteTimeout(sock.write_timeout()?),
+                    TcpOpt::Nodelay(_) => TcpOpt::Nodelay(sock.nodelay()?),
+                    TcpOpt::Ttl(_) => TcpOpt::Ttl(sock.ttl()?),
+                    // std cannot read O_NONBLOCK back; nothing asks for it.
+                    TcpOpt::Nonblocking(_) => opt,
+                })
+            }
+            StreamBackend::Sim(sock) => get(*sock, opt),
+        }
+    }
+
+    /// Sets how long a read may wait (`None`: forever; zero is an error).
+    pub fn set_read_timeout(&self, dur: Option<Duration>) -> io::Result<()> {
+        check_timeout(dur)?;
+        self.set_opt(TcpOpt::ReadTimeout(dur), |s| s.sock().set_read_timeout(dur))
+    }
+
+    /// The read timeout.
+    pub fn read_timeout(&self) -> io::Result<Option<Duration>> {
+        match self.get_opt(TcpOpt::ReadTimeout(None))? {
+            TcpOpt::ReadTimeout(t) => Ok(t),
+            other => Err(io::Error::other(format!("unexpected option {other:?}"))),
+        }
+    }
+
+    /// Sets how long a write may wait (`None`: forever; zero is an error).
+    pub fn set_write_timeout(&self, dur: Option<Duration>) -> io::Result<()> {
+        check_timeout(dur)?;
+        self.set_opt(TcpOpt::WriteTimeout(dur), |s| {
+            s.sock().set_write_timeout(dur)
+        })
+    }
+
+    /// The write timeout.
+    pub fn write_timeout(&self) -> io::Result<Option<Duration>> {
+        match self.get_opt(TcpOpt::WriteTimeout(None))? {
+            TcpOpt::WriteTimeout(t) => Ok(t),
+            other => Err(io::Error::other(format!("unexpected option {other:?}"))),
+        }
+    }
+
+    /// Reads without taking: the next read returns the same bytes.
+    pub fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.receive(buf, true)
+    }
+
+    /// Turns Nagle's algorithm off (`true`) or on.
+    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
+        self.set_opt(TcpOpt::Nodelay(nodelay), |s| s.sock().set_nodelay(nodelay))
+    }
+
+    /// Whether Nagle's algorithm is off.
+    pub fn nodelay(&self) -> io::Result<bool> {
+        match self.get_opt(TcpOpt::Nodelay(false))? {
+            TcpOpt::Nodelay(on) => Ok(on),
+            other => Err(io::Error::other(format!("unexpected option {other:?}"))),
+        }
+    }
+
+    /// Sets the TTL of packets sent.
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.set_opt(TcpOpt::Ttl(ttl), |s| s.sock().set_ttl(ttl))
+    }
+
+    /// The TTL of packets sent.
+    pub fn ttl(&self) -> io::Result<u32> {
+        match self.get_opt(TcpOpt::Ttl(0))? {
+            TcpOpt::Ttl(ttl) => Ok(ttl),
+            other => Err(io::Error::other(format!("unexpected option {other:?}"))),
+        }
+    }
+
+    /// Makes reads and writes return `WouldBlock` instead of waiting.
+    pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
+        self.set_opt(TcpOpt::Nonblocking(nonblocking), |s| {
+            s.set_nonblocking(nonblocking)
+        })
+    }
+
+    /// Takes the pending error (`SO_ERROR`).
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        match &self.inner {
+            StreamBackend::Os(s) => s.sock().take_error(),
+            StreamBackend::Sim(sock) => take_error(*sock),
+        }
+    }
+
+    fn receive(&self, buf: &mut [u8], peek: bool) -> io::Result<usize> {
+        match &self.inner {
+            StreamBackend::Os(s) => s.read(buf, peek),
+            StreamBackend::Sim(sock) => match call(TcpCall::Read {
+                sock: *sock,
+                max: buf.len(),
+                peek,
+            })? {
+                TcpOk::Data(data) => {
+                    let n = data.len().min(buf.len());
+                    buf[..n].copy_from_slice(&data[..n]);
+                    Ok(n)
+                }
+                ok => Err(unexpected(ok)),
+            },
+        }
+    }
+
+    fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        match &self.inner {
+            StreamBackend::Os(s) => s.write(buf),
+            StreamBackend::Sim(sock) => match call(TcpCall::Write {
+                sock: *sock,
+                data: buf.to_vec(),
+            })? {
+                TcpOk::Written(n) => Ok(n),
+                ok => Err(unexpected(ok)),
+            },
+        }
+    }
+}
+
+impl Read for TcpStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.receive(buf, false)
+    }
+}
+
+impl Read for &TcpStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.receive(buf, false)
+    }
+}
+
+impl Write for TcpStream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.send(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Write for &TcpStream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.send(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for TcpStream {
+    fn drop(&mut self) {
+        if let StreamBackend::Sim(sock) = self.inner {
+            defer_close(sock);
+        }
+    }
+}

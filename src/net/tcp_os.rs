@@ -1,0 +1,264 @@
+//! The real-socket side of `TcpListener` and `TcpStream`: std's types,
+//! translated through the loopback map when the program runs in a loopback
+//! run (see [`super::loopback`]), and used as they are otherwise.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, SocketAddrV4};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::addr::{first_v4, ToSocketAddrs};
+use super::loopback::{self, LoopbackNet, Target};
+
+/// `EADDRNOTAVAIL` and `ENETUNREACH` on Linux.
+const EADDRNOTAVAIL: i32 = 99;
+const ENETUNREACH: i32 = 101;
+
+/// The loopback run a socket was made in, and its host there.
+#[derive(Clone, Debug)]
+struct Mapping {
+    net: Arc<LoopbackNet>,
+    host: usize,
+    /// Bound to 0.0.0.0 in the program's eyes (a listener).
+    any: bool,
+    /// `O_NONBLOCK`, shared by every handle as the kernel's flag is.
+    nonblocking: Arc<AtomicBool>,
+}
+
+impl Mapping {
+    fn new(net: Arc<LoopbackNet>, host: usize, any: bool) -> Mapping {
+        Mapping {
+            net,
+            host,
+            any,
+            nonblocking: Arc::default(),
+        }
+    }
+
+    fn blocking(&self) -> bool {
+        !self.nonblocking.load(Ordering::Relaxed)
+    }
+}
+
+/// A real listener.
+#[derive(Debug)]
+pub(super) struct OsListener {
+    sock: std::net::TcpListener,
+    map: Option<Mapping>,
+}
+
+impl OsListener {
+    /// Binds `addr` (std sets `SO_REUSEADDR`, so a port whose old
+    /// connections sit in TIME-WAIT can be bound again, as on Linux).
+    pub(super) fn bind(addr: &(impl ToSocketAddrs + ?Sized)) -> io::Result<OsListener> {
+        let Some((net, host)) = loopback::current() else {
+            let addrs = addr.to_socket_addrs()?;
+            return Ok(OsListener {
+                sock: std::net::TcpListener::bind(&addrs[..])?,
+                map: None,
+            });
+        };
+        loopback::check_stop();
+        let wanted = first_v4(addr)?;
+        let lo = net
+            .bind_addr(host, *wanted.ip())
+            .ok_or_else(|| io::Error::from_raw_os_error(EADDRNOTAVAIL))?;
+        let sock = std::net::TcpListener::bind(SocketAddrV4::new(lo, wanted.port()))?;
+        let any = wanted.ip().is_unspecified();
+        Ok(OsListener {
+            sock,
+            map: Some(Mapping::new(net, host, any)),
+        })
+    }
+
+    /// The listener itself, for calls that need no translation.
+    pub(super) fn sock(&self) -> &std::net::TcpListener {
+        &self.sock
+    }
+
+    /// Accepts a connection, waiting as a loopback run can stop.
+    pub(super) fn accept(&self) -> io::Result<(OsStream, SocketAddr)> {
+        let Some(map) = &self.map else {
+            let (sock, peer) = self.sock.accept()?;
+            return Ok((OsStream { sock, map: None }, peer));
+        };
+        loopback::check_stop();
+        let (sock, peer) = if map.blocking() {
+            // Poll a non-blocking listener, so the wait can be stopped.
+            self.sock.set_nonblocking(true)?;
+            let got = loopback::polled(&mut || self.sock.accept());
+            self.sock.set_nonblocking(false)?;
+            let (sock, peer) = got?;
+            // Linux's accepted sockets do not inherit O_NONBLOCK.
+            sock.set_nonblocking(false)?;
+            (sock, peer)
+        } else {
+            self.sock.accept()?
+        };
+        let stream = OsStream {
+            sock,
+            map: Some(Mapping::new(Arc::clone(&map.net), map.host, false)),
+        };
+        Ok((stream, map.net.unmap(peer)))
+    }
+
+    /// The bound address, in the program's terms.
+    pub(super) fn local_addr(&self) -> io::Result<SocketAddr> {
+        let real = self.sock.local_addr()?;
+        Ok(match &self.map {
+            None => real,
+            Some(m) if m.any => SocketAddr::from(([0, 0, 0, 0], real.port())),
+            Some(m) => m.net.unmap(real),
+        })
+    }
+
+    /// Another handle to the listener.
+    pub(super) fn try_clone(&self) -> io::Result<OsListener> {
+        Ok(OsListener {
+            sock: self.sock.try_clone()?,
+            map: self.map.clone(),
+        })
+    }
+
+    /// Sets non-blocking mode (remembered: a blocking accept is polled).
+    pub(super) fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        self.sock.set_nonblocking(on)?;
+        if let Some(m) = &self.map {
+            m.nonblocking.store(on, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+/// A real connection.
+#[derive(Debug)]
+pub(super) struct OsStream {
+    sock: std::net::TcpStream,
+    map: Option<Mapping>,
+}
+
+impl OsStream {
+    /// Connects to `addr`, through the map in a loopback run (within
+    /// `timeout` when given).
+    pub(super) fn connect(
+        addr: &(impl ToSocketAddrs + ?Sized),
+        timeout: Option<Duration>,
+    ) -> io::Result<OsStream> {
+        let Some((net, host)) = loopback::current() else {
+            let sock = match timeout {
+                Some(t) => {
+                    let addrs = addr.to_socket_addrs()?;
+                    let first = addrs.first().ok_or_else(|| {
+                        io::Error::new(io::ErrorKind::InvalidInput, "no addresses to connect to")
+                    })?;
+                    std::net::TcpStream::connect_timeout(first, t)?
+                }
+                None => std::net::TcpStream::connect(&addr.to_socket_addrs()?[..])?,
+            };
+            return Ok(OsStream { sock, map: None });
+        };
+        loopback::check_stop();
+        let to = match net.target(host, first_v4(addr)?) {
+            Target::One(to) => SocketAddr::V4(to),
+            // TCP cannot connect to a broadcast address.
+            Target::Broadcast(_) => return Err(io::Error::from_raw_os_error(ENETUNREACH)),
+        };
+        // Bind the host's own loopback address first, so the peer sees
+        // where the connection comes from.
+        let sock = connect_from(net.lo_addr(host), to, timeout)?;
+        Ok(OsStream {
+            sock,
+            map: Some(Mapping::new(net, host, false)),
+        })
+    }
+
+    /// The stream itself, for calls that need no translation.
+    pub(super) fn sock(&self) -> &std::net::TcpStream {
+        &self.sock
+    }
+
+    /// Reads (or peeks), waiting as a loopback run can stop.
+    pub(super) fn read(&self, buf: &mut [u8], peek: bool) -> io::Result<usize> {
+        let mut once = || {
+            if peek {
+                self.sock.peek(buf)
+            } else {
+                (&self.sock).read(buf)
+            }
+        };
+        match &self.map {
+            Some(m) if m.blocking() => {
+                loopback::check_stop();
+                let user = self.sock.read_timeout()?;
+                loopback::sliced(user, &|t| self.sock.set_read_timeout(t), &mut once)
+            }
+            _ => once(),
+        }
+    }
+
+    /// Writes what fits, waiting as a loopback run can stop.
+    pub(super) fn write(&self, buf: &[u8]) -> io::Result<usize> {
+        let mut once = || (&self.sock).write(buf);
+        match &self.map {
+            Some(m) if m.blocking() => {
+                loopback::check_stop();
+                let user = self.sock.write_timeout()?;
+                loopback::sliced(user, &|t| self.sock.set_write_timeout(t), &mut once)
+            }
+            _ => once(),
+        }
+    }
+
+    /// The local address, in the program's terms.
+    pub(super) fn local_addr(&self) -> io::Result<SocketAddr> {
+        let real = self.sock.local_addr()?;
+        Ok(self.map.as_ref().map_or(real, |m| m.net.unmap(real)))
+    }
+
+    /// The peer's address, in the program's terms.
+    pub(super) fn peer_addr(&self) -> io::Result<SocketAddr> {
+        let real = self.sock.peer_addr()?;
+        Ok(self.map.as_ref().map_or(real, |m| m.net.unmap(real)))
+    }
+
+    /// Shuts down one or both directions.
+    pub(super) fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.sock.shutdown(how)
+    }
+
+    /// Another handle to the stream.
+    pub(super) fn try_clone(&self) -> io::Result<OsStream> {
+        Ok(OsStream {
+            sock: self.sock.try_clone()?,
+            map: self.map.clone(),
+        })
+    }
+
+    /// Sets non-blocking mode (remembered: a blocking read is sliced).
+    pub(super) fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        self.sock.set_nonblocking(on)?;
+        if let Some(m) = &self.map {
+            m.nonblocking.store(on, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+/// A connection from `local` (an ephemeral port on it) to `to`: bound
+/// first, so the peer sees the host's own loopback address (std's connect
+/// would leave the source to the kernel, which picks 127.0.0.1).
+fn connect_from(
+    local: std::net::Ipv4Addr,
+    to: SocketAddr,
+    timeout: Option<Duration>,
+) -> io::Result<std::net::TcpStream> {
+    use socket2::{Domain, SockAddr, Socket, Type};
+    let sock = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    sock.bind(&SockAddr::from(SocketAddrV4::new(local, 0)))?;
+    match timeout {
+        Some(t) => sock.connect_timeout(&SockAddr::from(to), t)?,
+        None => sock.connect(&SockAddr::from(to))?,
+    }
+    Ok(sock.into())
+}
