@@ -19,13 +19,11 @@ impl IpNode {
     /// and 127.0.0.1: every node has a loopback interface, as every Linux
     /// host has `lo`).
     pub fn udp(&mut self) -> &mut UdpTable {
-        let addrs: Vec<Ipv4Addr> = self
-            .ifaces
-            .iter()
-            .map(|i| i.addr())
-            .chain([LOOPBACK_ADDR])
-            .collect();
-        self.udp.get_or_insert_with(|| UdpTable::new(addrs))
+        let ifaces = &self.ifaces;
+        self.udp.get_or_insert_with(|| {
+            let addrs = ifaces.iter().map(|i| i.addr()).chain([LOOPBACK_ADDR]);
+            UdpTable::new(addrs.collect())
+        })
     }
 
     /// The directed broadcast addresses of the node's subnets.
