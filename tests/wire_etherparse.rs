@@ -12,7 +12,7 @@ use simnet::wire::ethernet::build_frame;
 use simnet::wire::icmp::invoking_len;
 use simnet::wire::{
     describe_frame, ArpOperation, ArpRepr, DstUnreachable, EtherType, EthernetRepr, IcmpRepr,
-    IpProtocol, Ipv4Packet, Ipv4Repr, MacAddr, TimeExceeded,
+    IpProtocol, Ipv4Packet, Ipv4Repr, MacAddr, TcpFlags, TcpPacket, TcpRepr, TimeExceeded,
 };
 
 const HOST_A: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 2);
@@ -75,13 +75,63 @@ fn icmp_frame(repr: Ipv4Repr, icmp: &IcmpRepr<'_>) -> Vec<u8> {
     )
 }
 
+/// `tcp` with `data` in a frame from `src` to `dst`.
+fn tcp_frame(src: Ipv4Addr, dst: Ipv4Addr, tcp: &TcpRepr, data: &[u8]) -> Vec<u8> {
+    assert_eq!(tcp.payload_len, data.len());
+    let mut bytes = vec![0; tcp.buffer_len()];
+    bytes[tcp.header_len()..].copy_from_slice(data);
+    tcp.emit(&mut bytes, src, dst);
+    ip_frame(
+        Ipv4Repr {
+            src,
+            dst,
+            ..ip(IpProtocol::TCP, bytes.len())
+        },
+        &bytes,
+    )
+}
+
+/// Control bits from tcpdump's letters: `S.` is a SYN-ACK.
+fn flags(letters: &str) -> TcpFlags {
+    TcpFlags {
+        fin: letters.contains('F'),
+        syn: letters.contains('S'),
+        rst: letters.contains('R'),
+        psh: letters.contains('P'),
+        ack: letters.contains('.'),
+        urg: letters.contains('U'),
+    }
+}
+
+/// The bracketed notes in a description other than TCP flags (`[S.]`):
+/// what simnet could not decode (`[bad TCP checksum]`, `[malformed …]`).
+fn notes(text: &str) -> Vec<&str> {
+    text.split('[')
+        .skip(1)
+        .map(|rest| rest.split(']').next().unwrap_or(rest))
+        .filter(|inside| *inside != "none" && !inside.chars().all(|c| "FSRP.UEW".contains(c)))
+        .collect()
+}
+
 fn check(frame: &[u8]) {
     assert_frame_agrees(frame);
-    assert!(
-        !describe_frame(frame).contains('['),
-        "{}",
-        describe_frame(frame)
+    let text = describe_frame(frame);
+    assert!(notes(&text).is_empty(), "{text}");
+}
+
+#[test]
+fn notes_are_found_and_flags_are_not() {
+    assert!(notes(": TCP 1 > 2 [S.] seq 1 len 0, length 60").is_empty());
+    assert!(notes(": TCP 1 > 2 [none] seq 1 len 0, length 60").is_empty());
+    assert_eq!(
+        notes(": TCP 1 > 2 [F.] seq 1 len 0 [bad TCP checksum], length 60"),
+        ["bad TCP checksum"]
     );
+    assert_eq!(
+        notes(": TCP [TCP truncated: needs 20 bytes, got 3]").len(),
+        1
+    );
+    assert_eq!(notes(" IP [malformed IPv4: version is not 4]").len(), 1);
 }
 
 #[test]
@@ -252,17 +302,173 @@ fn fragments_with_more_fragments_set() {
 fn udp_tcp_and_other_protocols_at_ip_level() {
     let udp = [0x9c, 0x40, 0x00, 0x35, 0x00, 0x0c, 0x00, 0x00, 1, 2, 3, 4];
     check(&ip_frame(ip(IpProtocol::UDP, udp.len()), &udp));
-    let mut tcp = [0u8; 20];
-    tcp[..4].copy_from_slice(&[0xc0, 0x00, 0x00, 0x50]);
-    tcp[12] = 0x50;
+    let tcp = TcpRepr {
+        src_port: 49152,
+        dst_port: 80,
+        flags: flags("."),
+        ..TcpRepr::default()
+    };
+    let mut bytes = [0u8; 20];
+    tcp.emit(&mut bytes, HOST_A, HOST_B);
     check(&ip_frame(
         Ipv4Repr {
             tos: 0xb8,
             ..ip(IpProtocol::TCP, 20)
         },
-        &tcp,
+        &bytes,
     ));
     check(&ip_frame(ip(IpProtocol(47), 4), &[0, 0, 8, 0]));
+}
+
+/// A connection's segments, both ways: handshake with MSS, data of every
+/// size up to a full 1460-byte segment, close, and resets.
+#[test]
+fn tcp_segments_of_a_connection() {
+    let syn = TcpRepr {
+        src_port: 49152,
+        dst_port: 8998,
+        seq: 1000,
+        ack: 0,
+        flags: flags("S"),
+        window: 64240,
+        mss: Some(1460),
+        payload_len: 0,
+    };
+    let syn_ack = TcpRepr {
+        src_port: 8998,
+        dst_port: 49152,
+        seq: 0xffff_ff00,
+        ack: 1001,
+        flags: flags("S."),
+        window: 65535,
+        mss: Some(536),
+        payload_len: 0,
+    };
+    let ack = TcpRepr {
+        seq: 1001,
+        ack: 0xffff_ff01,
+        flags: flags("."),
+        mss: None,
+        ..syn
+    };
+    let a_to_b = [
+        syn,
+        ack,
+        TcpRepr {
+            flags: flags("F."),
+            ..ack
+        },
+        TcpRepr {
+            flags: flags("R"),
+            ack: 0,
+            window: 0,
+            ..ack
+        },
+        TcpRepr {
+            flags: flags("FSRP.U"),
+            mss: Some(65535),
+            ..ack
+        },
+    ];
+    for tcp in &a_to_b {
+        check(&tcp_frame(HOST_A, HOST_B, tcp, &[]));
+    }
+    check(&tcp_frame(HOST_B, HOST_A, &syn_ack, &[]));
+    for size in [1usize, 2, 5, 6, 7, 536, 1459, 1460] {
+        let data: Vec<u8> = (0..size).map(|i| (i * 31 + 7) as u8).collect();
+        let push = TcpRepr {
+            flags: flags("P."),
+            payload_len: size,
+            ..ack
+        };
+        let frame = tcp_frame(HOST_A, HOST_B, &push, &data);
+        assert_eq!(frame.len(), (14 + 20 + 20 + size).max(60));
+        check(&frame);
+        // The reply direction, with the wrapped sequence numbers.
+        let back = TcpRepr {
+            src_port: 8998,
+            dst_port: 49152,
+            seq: 0xffff_ff01,
+            ack: 1001 + size as u32,
+            ..push
+        };
+        check(&tcp_frame(HOST_B, HOST_A, &back, &data));
+    }
+    let text = describe_frame(&tcp_frame(HOST_A, HOST_B, &syn, &[]));
+    assert!(
+        text.ends_with(
+            "IP 192.168.1.2 > 192.168.2.9 ttl 64 id 7238 DF: \
+             TCP 49152 > 8998 [S] seq 1000 win 64240 <mss 1460> len 0, length 60"
+        ),
+        "{text}"
+    );
+    let text = describe_frame(&tcp_frame(HOST_B, HOST_A, &syn_ack, &[]));
+    assert!(
+        text.ends_with(
+            ": TCP 8998 > 49152 [S.] seq 4294967040 ack 1001 win 65535 <mss 536> len 0, \
+             length 60"
+        ),
+        "{text}"
+    );
+}
+
+/// A header with options simnet never sends, and a payload, built by
+/// etherparse: simnet reads every field as etherparse does.
+#[test]
+fn tcp_built_by_etherparse() {
+    use etherparse::{TcpHeader, TcpOptionElement};
+    let mut header = TcpHeader::new(443, 50000, 0x8000_0000, 65535);
+    header.syn = true;
+    header.ack = true;
+    header.acknowledgment_number = 77;
+    header
+        .set_options(&[
+            TcpOptionElement::MaximumSegmentSize(1400),
+            TcpOptionElement::Noop,
+            TcpOptionElement::WindowScale(7),
+            TcpOptionElement::SelectiveAcknowledgementPermitted,
+            TcpOptionElement::Noop,
+            TcpOptionElement::Timestamp(1, 2),
+        ])
+        .unwrap();
+    let data = b"early data";
+    header.checksum = header
+        .calc_checksum_ipv4_raw(HOST_B.octets(), HOST_A.octets(), data)
+        .unwrap();
+    let mut bytes = header.to_bytes().to_vec();
+    bytes.extend_from_slice(data);
+    let packet = TcpPacket::new_checked(&bytes[..]).unwrap();
+    let repr = TcpRepr::parse(&packet, HOST_B, HOST_A).unwrap();
+    assert_eq!(
+        repr,
+        TcpRepr {
+            src_port: 443,
+            dst_port: 50000,
+            seq: 0x8000_0000,
+            ack: 77,
+            flags: flags("S."),
+            window: 65535,
+            mss: Some(1400),
+            payload_len: data.len(),
+        }
+    );
+    let frame = ip_frame(
+        Ipv4Repr {
+            src: HOST_B,
+            dst: HOST_A,
+            ..ip(IpProtocol::TCP, bytes.len())
+        },
+        &bytes,
+    );
+    check(&frame);
+    let text = describe_frame(&frame);
+    assert!(
+        text.ends_with(
+            ": TCP 443 > 50000 [S.] seq 2147483648 ack 77 win 65535 \
+             <mss 1400,nop,wscale 7,sackOK,nop,TS val 1 ecr 2,eol> len 10, length 88"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -302,6 +508,21 @@ fn catches_a_bad_icmp_checksum() {
 }
 
 #[test]
+#[should_panic(expected = "TCP")]
+fn catches_a_bad_tcp_checksum() {
+    let tcp = TcpRepr {
+        src_port: 49152,
+        dst_port: 8998,
+        flags: flags("P."),
+        payload_len: 4,
+        ..TcpRepr::default()
+    };
+    let mut frame = tcp_frame(HOST_A, HOST_B, &tcp, b"data");
+    frame[14 + 20 + 20] ^= 0x20; // data changed without fixing the checksum
+    assert_frame_agrees(&frame);
+}
+
+#[test]
 #[should_panic(expected = "padding")]
 fn catches_dirty_padding() {
     let mut frame = ip_frame(ip(IpProtocol::UDP, 8), &[0; 8]);
@@ -327,6 +548,10 @@ proptest::proptest! {
         }
         if let Ok(packet) = Ipv4Packet::new_checked(&bytes[..]) {
             let _ = (packet.options(), packet.payload(), Ipv4Repr::parse(&packet));
+        }
+        if let Ok(packet) = TcpPacket::new_checked(&bytes[..]) {
+            let _ = (packet.options_iter().count(), packet.payload());
+            let _ = TcpRepr::parse(&packet, HOST_A, HOST_B);
         }
         let mut frame = vec![0u8; 12];
         frame.extend_from_slice(&[0x08, 0x00]);

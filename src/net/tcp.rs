@@ -22,7 +22,10 @@ fn call(call: TcpCall) -> io::Result<TcpOk> {
     // only then.
     let again = matches!(
         call,
-        TcpCall::Accept { .. } | TcpCall::Read { .. } | TcpCall::Write { .. }
+        TcpCall::Accept { .. }
+            | TcpCall::Connect { .. }
+            | TcpCall::Read { .. }
+            | TcpCall::Write { .. }
     )
     .then(|| call.clone());
     let mut reply = syscall(Syscall::Tcp(call));

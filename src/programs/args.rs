@@ -32,6 +32,20 @@ pub fn take_option(args: &[String], name: &str) -> Result<(Option<String>, Vec<S
     Ok((value, rest))
 }
 
+/// The value of `--name N` (or `--name=N`) parsed as a whole number, if
+/// given, and the arguments without it; `Err` says what is wrong with it.
+pub fn take_number(args: &[String], name: &str) -> Result<(Option<u64>, Vec<String>), String> {
+    let (value, rest) = take_option(args, name)?;
+    let number = match value {
+        None => None,
+        Some(text) => Some(
+            text.parse::<u64>()
+                .map_err(|_| format!("{name}: expected a whole number, got `{text}`"))?,
+        ),
+    };
+    Ok((number, rest))
+}
+
 /// Parses a positive number of seconds, such as `2` or `0.5`.
 pub fn seconds(text: &str) -> Result<Duration, String> {
     text.parse::<f64>()
@@ -69,6 +83,16 @@ mod tests {
         let (v, _) = take_option(&strings(&["--timeout=0.5"]), "--timeout").unwrap();
         assert_eq!(v.as_deref(), Some("0.5"));
         assert!(take_option(&strings(&["--timeout"]), "--timeout").is_err());
+    }
+
+    #[test]
+    fn numbers_are_whole_numbers() {
+        let (n, rest) = take_number(&strings(&["--count", "2", "x"]), "--count").unwrap();
+        assert_eq!((n, rest), (Some(2), strings(&["x"])));
+        let (n, _) = take_number(&strings(&["x"]), "--count").unwrap();
+        assert_eq!(n, None);
+        assert!(take_number(&strings(&["--count", "two"]), "--count").is_err());
+        assert!(take_number(&strings(&["--count", "-1"]), "--count").is_err());
     }
 
     #[test]

@@ -9,10 +9,17 @@
 mod args;
 mod basics;
 mod feiq;
+mod http_by_hand;
+mod one_message;
+mod send_vs_sendall;
+mod sticky;
+mod tcp_first_steps;
+mod threaded_echo;
 mod udp_big;
 mod udp_echo;
 mod udp_first_steps;
 mod udp_reply;
+mod upper_server;
 
 /// A program that runs by name.
 #[derive(Clone, Copy, Debug)]
@@ -35,13 +42,13 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 12] = [
+static PROGRAMS: [Program; 36] = [
     Program {
         name: "echo",
         about: "echo [WORD…]: prints its arguments on one line",
         main: basics::echo,
     },
-    // Seed 000: UDP, first steps.
+    // Seed 000: UDP and TCP, first steps.
     Program {
         name: "udp-server",
         about: "udp-server [BIND]: receives one datagram on BIND (0.0.0.0:7852), \
@@ -60,7 +67,80 @@ static PROGRAMS: [Program; 12] = [
                 and waits 1 s after an error (seed 000)",
         main: udp_first_steps::udp_server_forever,
     },
-    // Seed 002: FeiQ over UDP, and the UDP echo pair.
+    Program {
+        name: "tcp-server",
+        about: "tcp-server [--count N] [BIND]: answers each client on BIND \
+                (0.0.0.0:8998) with \"Received msg: {msg} from {addr}\", \
+                forever or for N connections (seed 000)",
+        main: tcp_first_steps::tcp_server,
+    },
+    Program {
+        name: "tcp-client",
+        about: "tcp-client [SERVER] [MSG]: connects to SERVER (pc2:8998), sends \
+                MSG (\"I love wangxiaojing\") and prints the reply (seed 000)",
+        main: tcp_first_steps::tcp_client,
+    },
+    // Seed 001: the upper-case server, and its homework loop.
+    Program {
+        name: "upper-server",
+        about: "upper-server [BIND]: accepts one client on BIND (0.0.0.0:8080) \
+                and sends its message back upper-cased (seed 001)",
+        main: upper_server::upper_server,
+    },
+    Program {
+        name: "upper-client",
+        about: "upper-client [SERVER] [WORD…]: sends the words (\"hello\") to \
+                SERVER (pc2:8080) and prints the answer (seed 001)",
+        main: upper_server::upper_client,
+    },
+    Program {
+        name: "upper-loop-server",
+        about: "upper-loop-server [BIND]: one client on BIND (0.0.0.0:8080), each \
+                message answered in capitals until it leaves (seed 001 homework)",
+        main: upper_server::upper_loop_server,
+    },
+    Program {
+        name: "upper-loop-client",
+        about: "upper-loop-client [SERVER] [LINE…]: sends each LINE (\"hello\", \
+                \"\", \"how are you\") to SERVER (pc2:8080) and prints each \
+                answer; empty lines are skipped (seeds 001, 003)",
+        main: upper_server::upper_loop_client,
+    },
+    // Seed 002: HTTP by hand, threaded echo, FeiQ and the UDP echo pair.
+    Program {
+        name: "http-client",
+        about: "http-client [SERVER] [PATH]: sends `GET PATH` (/) written by \
+                hand to SERVER (pc2:80), reads until the server closes, prints \
+                the status line, the headers and the body's size (seed 002)",
+        main: http_by_hand::http_client,
+    },
+    Program {
+        name: "web-server",
+        about: "web-server [--count N] [BIND]: a tiny HTTP/1.1 server on BIND \
+                (0.0.0.0:80): a small page at /, 404 elsewhere, one client at a \
+                time, forever or for N connections (seed 002)",
+        main: http_by_hand::web_server,
+    },
+    Program {
+        name: "echo-server-threaded",
+        about: "echo-server-threaded [BIND]: echoes each client on BIND \
+                (0.0.0.0:8888) in a thread of its own, forever (seed 002)",
+        main: threaded_echo::echo_server_threaded,
+    },
+    Program {
+        name: "echo-server-joined",
+        about: "echo-server-joined [BIND]: the seed's bug: joins each client's \
+                thread at once, so clients on BIND (0.0.0.0:8888) are served \
+                one at a time (seed 002)",
+        main: threaded_echo::echo_server_joined,
+    },
+    Program {
+        name: "echo-client",
+        about: "echo-client [--pause-ms N] [SERVER] [LINE…]: sends each LINE \
+                (\"hello\", \"how are you\") to SERVER (pc2:8888) and prints \
+                its echo, N ms (0) apart (seed 002)",
+        main: threaded_echo::echo_client,
+    },
     Program {
         name: "feiq-sender",
         about: "feiq-sender [--broadcast] [SUBNET] [TEXT]: sends one GBK IPMsg \
@@ -87,7 +167,66 @@ static PROGRAMS: [Program; 12] = [
                 (seed 002)",
         main: udp_echo::udp_echo_client,
     },
-    // Seed 004: the UDP sender and receiver.
+    // Seed 003: the upper-case server with loops (and the bugs), send vs sendall.
+    Program {
+        name: "upper-server-reuse",
+        about: "upper-server-reuse [BIND]: upper-server on BIND (0.0.0.0:8079) \
+                with SO_REUSEADDR, which std sets already (seed 003)",
+        main: upper_server::upper_server_reuse,
+    },
+    Program {
+        name: "upper-server-loop",
+        about: "upper-server-loop [BIND]: one client on BIND (0.0.0.0:8070), \
+                answered until it leaves: a communication loop (seed 003)",
+        main: upper_server::upper_server_loop,
+    },
+    Program {
+        name: "upper-server-forever",
+        about: "upper-server-forever [BIND]: a connection loop around the \
+                communication loop on BIND (0.0.0.0:8071): one client after \
+                another, forever (seed 003)",
+        main: upper_server::upper_server_forever,
+    },
+    Program {
+        name: "upper-server-closes-listener",
+        about: "upper-server-closes-listener [BIND]: the seed's bug: closes its \
+                listening socket (0.0.0.0:8071) inside the loop, so the next \
+                client is refused (seed 003)",
+        main: upper_server::upper_server_closes_listener,
+    },
+    Program {
+        name: "upper-server-spins",
+        about: "upper-server-spins [BIND]: the seed's bug: never checks for the \
+                0-byte read of a client gone (0.0.0.0:8071), so it spins; stops \
+                itself after 5 rounds (seed 003)",
+        main: upper_server::upper_server_spins,
+    },
+    Program {
+        name: "partial-write-sender",
+        about: "partial-write-sender [SERVER] [BYTES]: one non-blocking write of \
+                BYTES (8388608) to SERVER (pc2:7000) takes only part; write_all \
+                sends the rest (seed 003)",
+        main: send_vs_sendall::partial_write_sender,
+    },
+    Program {
+        name: "slow-reader",
+        about: "slow-reader [BIND]: reads one connection on BIND (0.0.0.0:7000) \
+                slowly to its end and prints the total (seed 003)",
+        main: send_vs_sendall::slow_reader,
+    },
+    // Seed 004: one message over TCP, the UDP sender and receiver.
+    Program {
+        name: "one-message-server",
+        about: "one-message-server [BIND]: receives one message from one client \
+                on BIND (0.0.0.0:8888) and prints it (seed 004)",
+        main: one_message::one_message_server,
+    },
+    Program {
+        name: "one-message-client",
+        about: "one-message-client [SERVER] [MSG]: sends MSG (\"Welcome to python \
+                world\") to SERVER (pc2:8888) and closes (seed 004)",
+        main: one_message::one_message_client,
+    },
     Program {
         name: "udp-receiver",
         about: "udp-receiver [BIND] [REPLY]: receives one message on BIND \
@@ -100,6 +239,7 @@ static PROGRAMS: [Program; 12] = [
                 world\") to SERVER (pc2:8888) and prints the reply (seed 004)",
         main: udp_reply::udp_sender,
     },
+    // Beyond the seeds: a datagram bigger than a frame; a stream, not messages.
     Program {
         name: "udp-big-sender",
         about: "udp-big-sender [SERVER] [SIZE]: sends one SIZE-byte (4000) datagram \
@@ -111,5 +251,29 @@ static PROGRAMS: [Program; 12] = [
         about: "udp-size-server [BIND]: receives one datagram of any size on BIND \
                 (0.0.0.0:9000), checks it arrived intact, answers `got N bytes`",
         main: udp_big::udp_size_server,
+    },
+    Program {
+        name: "sticky-sender",
+        about: "sticky-sender [SERVER]: three quick writes of three short \
+                messages to SERVER (pc2:7001)",
+        main: sticky::sticky_sender,
+    },
+    Program {
+        name: "sticky-receiver",
+        about: "sticky-receiver [BIND]: one read, after a moment, on BIND \
+                (0.0.0.0:7001): the messages come glued together",
+        main: sticky::sticky_receiver,
+    },
+    Program {
+        name: "framed-sender",
+        about: "framed-sender [SERVER]: the same three messages to SERVER \
+                (pc2:7001), each after a 4-byte big-endian length",
+        main: sticky::framed_sender,
+    },
+    Program {
+        name: "framed-receiver",
+        about: "framed-receiver [BIND]: reads length-prefixed messages on BIND \
+                (0.0.0.0:7001) one by one with read_exact",
+        main: sticky::framed_receiver,
     },
 ];

@@ -277,6 +277,14 @@ pub enum BlockedCall {
         /// The socket's address, if it still has one.
         local: Option<SocketAddrV4>,
     },
+    /// A TCP call (`accept`, `connect`, `read`, `write`) on a socket with
+    /// this address.
+    Tcp {
+        /// The call.
+        what: &'static str,
+        /// The socket's address, or the peer's for `connect`.
+        on: Option<SocketAddrV4>,
+    },
     /// Stopped at the run's event limit.
     EventLimit,
 }
@@ -293,6 +301,10 @@ impl fmt::Display for BlockedCall {
                     None => f.write_str(" on ?"),
                 }
             }
+            BlockedCall::Tcp { what, on } => match on {
+                Some(addr) => write!(f, "{what} on {addr}"),
+                None => f.write_str(what),
+            },
             BlockedCall::EventLimit => f.write_str("(stopped at the event limit)"),
         }
     }

@@ -21,6 +21,11 @@ impl RngStream {
         RngStream(rng)
     }
 
+    /// The next 32 uniformly random bits.
+    pub fn next_u32(&mut self) -> u32 {
+        (self.next_u64() >> 32) as u32
+    }
+
     /// The next 64 uniformly random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0.next_u64()

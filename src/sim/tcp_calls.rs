@@ -1,18 +1,413 @@
-//! TCP socket calls on simulated hosts.
+//! The scheduler's side of `simnet::net::{TcpListener, TcpStream}`: each
+//! call carried out on the calling process's host; `accept`, `connect`,
+//! `read` and `write` parked until their socket can go on, or their timeout
+//! fires.
+//!
+//! A parked call is retried when its socket changes. What it has done so
+//! far (the connection `connect` opened, the bytes `write` queued) and its
+//! deadline are kept in [`Pending`] for the retry.
 
-use super::process::{ProcessId, Reply};
-use super::tcp_call::TcpCall;
-use super::world::Sim;
+use std::net::SocketAddrV4;
+use std::time::Duration;
 
-/// `EOPNOTSUPP` on Linux.
-const EOPNOTSUPP: i32 = 95;
+use super::process::{BlockedCall, ProcessId, Reply, SockRef};
+use super::tcp_call::{TcpCall, TcpOk, TcpOpt};
+use super::udp_calls::SockOpts;
+use super::world::{Event, Sim};
+use super::SimTime;
+use crate::stack::tcp_table::TcpSocket;
+use crate::stack::udp::{errno, SocketId};
+use crate::topo::NodeId;
+
+/// `ETIMEDOUT` on Linux.
+const ETIMEDOUT: i32 = 110;
+
+/// A parked TCP call's progress.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Pending {
+    /// When its timeout fires.
+    deadline: Option<SimTime>,
+    /// The connection a `connect` opened.
+    conn: Option<SocketId>,
+    /// Bytes a `write` has queued.
+    written: usize,
+}
+
+type TcpResult = Result<TcpOk, i32>;
+
+/// What a call does next: answer now, or wait.
+enum Step {
+    Answer(TcpResult),
+    Wait {
+        key: SocketId,
+        call: BlockedCall,
+        timeout: Option<Duration>,
+    },
+}
 
 impl Sim {
     /// Carries out a TCP call for `pid`: the answer now, or `None` when the
     /// process waits.
-    pub(super) fn tcp_call(&mut self, _pid: ProcessId, _call: TcpCall) -> Option<Reply> {
-        // The simulated hosts' TCP is being wired in (issue 4); until then
-        // every call fails plainly rather than pretending.
-        Some(Reply::Tcp(Err(EOPNOTSUPP)))
+    pub(super) fn tcp_call(&mut self, pid: ProcessId, call: TcpCall) -> Option<Reply> {
+        let host = self.procs[pid.0].host;
+        let mut out = std::mem::take(self.outbox());
+        let step = self.tcp_step(pid, host, call, &mut out);
+        *self.outbox() = out;
+        self.carry_out(host);
+        match step {
+            Step::Answer(result) => {
+                self.sockets.pending.remove(&pid);
+                Some(Reply::Tcp(result))
+            }
+            Step::Wait { key, call, timeout } => {
+                let pending = self.sockets.pending.entry(pid).or_default();
+                let deadline = match (pending.deadline, timeout) {
+                    (Some(d), _) => Some(d),
+                    (None, Some(t)) => Some(self.now + t),
+                    (None, None) => None,
+                };
+                pending.deadline = deadline;
+                let token = self.block_on(pid, call, deadline.is_some(), (host, key));
+                // Woken by the socket or by the timeout: either way the call
+                // runs again, and sees which.
+                self.procs[pid.0].reply = Reply::Retry;
+                if let Some(at) = deadline {
+                    self.push(at, Event::Wake { pid, token });
+                    self.procs[pid.0].timeout_at = Some(at);
+                }
+                None
+            }
+        }
+    }
+
+    fn opts(&self, host: NodeId, id: SocketId) -> SockOpts {
+        self.sockets
+            .opts
+            .get(&(host, id))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    fn timed_out(&self, pid: ProcessId) -> bool {
+        self.sockets
+            .pending
+            .get(&pid)
+            .and_then(|p| p.deadline)
+            .is_some_and(|d| d <= self.now)
+    }
+
+    fn new_socket(&mut self, host: NodeId, id: SocketId) -> SockRef {
+        let opts = SockOpts {
+            handles: 1,
+            ..SockOpts::default()
+        };
+        self.sockets.opts.insert((host, id), opts);
+        SockRef {
+            run: self.run_id(),
+            host,
+            id,
+        }
+    }
+
+    fn tcp_step(
+        &mut self,
+        pid: ProcessId,
+        host: NodeId,
+        call: TcpCall,
+        out: &mut crate::sim::Outbox,
+    ) -> Step {
+        let now = self.now;
+        let answer = |r: TcpResult| Step::Answer(r);
+        match call {
+            TcpCall::Listen { addr } => answer((|| {
+                let ip = self.ip_of(host).ok_or(errno::EADDRNOTAVAIL)?;
+                let id = ip.tcp_listen(addr)?;
+                Ok(TcpOk::Socket(self.new_socket(host, id)))
+            })()),
+            TcpCall::Connect { addr, timeout } => self.tcp_connect(pid, host, addr, timeout, out),
+            TcpCall::Accept { sock } => {
+                let id = match self.own(host, sock) {
+                    Ok(id) => id,
+                    Err(e) => return answer(Err(e)),
+                };
+                let nonblocking = self.opts(host, id).nonblocking;
+                let Some(ip) = self.ip_of(host) else {
+                    return answer(Err(errno::EBADF));
+                };
+                match ip.tcp_accept(id) {
+                    Ok(Some((conn, peer))) => {
+                        let sock = self.new_socket(host, conn);
+                        answer(Ok(TcpOk::Accepted(sock, peer)))
+                    }
+                    Ok(None) if nonblocking => answer(Err(errno::EAGAIN)),
+                    Ok(None) => {
+                        let local = self.tcp_local(host, id);
+                        Step::Wait {
+                            key: id,
+                            call: BlockedCall::Tcp {
+                                what: "accept",
+                                on: local,
+                            },
+                            timeout: None,
+                        }
+                    }
+                    Err(e) => answer(Err(e)),
+                }
+            }
+            TcpCall::Read { sock, max, peek } => {
+                let id = match self.own(host, sock) {
+                    Ok(id) => id,
+                    Err(e) => return answer(Err(e)),
+                };
+                let opts = self.opts(host, id);
+                if self.timed_out(pid) {
+                    return answer(Err(errno::EAGAIN));
+                }
+                let Some(ip) = self.ip_of(host) else {
+                    return answer(Err(errno::EBADF));
+                };
+                match ip.tcp_read(now, id, max, peek, out) {
+                    Ok(Some(data)) => answer(Ok(TcpOk::Data(data))),
+                    Ok(None) if opts.nonblocking => answer(Err(errno::EAGAIN)),
+                    Ok(None) => Step::Wait {
+                        key: id,
+                        call: BlockedCall::Tcp {
+                            what: "read",
+                            on: self.tcp_local(host, id),
+                        },
+                        timeout: opts.read_timeout,
+                    },
+                    Err(e) => answer(Err(e)),
+                }
+            }
+            TcpCall::Write { sock, data } => {
+                let id = match self.own(host, sock) {
+                    Ok(id) => id,
+                    Err(e) => return answer(Err(e)),
+                };
+                let opts = self.opts(host, id);
+                let done = self.sockets.pending.get(&pid).map_or(0, |p| p.written);
+                let partial = |done: usize| {
+                    if done > 0 {
+                        Ok(TcpOk::Written(done))
+                    } else {
+                        Err(errno::EAGAIN)
+                    }
+                };
+                if self.timed_out(pid) {
+                    return answer(partial(done));
+                }
+                let Some(ip) = self.ip_of(host) else {
+                    return answer(Err(errno::EBADF));
+                };
+                let rest = data.get(done..).unwrap_or_default();
+                match ip.tcp_write(now, id, rest, out) {
+                    // Linux's blocking send waits until all of it is queued.
+                    Ok(Some(n)) if done + n >= data.len() => answer(Ok(TcpOk::Written(done + n))),
+                    Ok(got) if opts.nonblocking => answer(partial(done + got.unwrap_or(0))),
+                    Ok(got) => {
+                        let pending = self.sockets.pending.entry(pid).or_default();
+                        pending.written = done + got.unwrap_or(0);
+                        Step::Wait {
+                            key: id,
+                            call: BlockedCall::Tcp {
+                                what: "write",
+                                on: self.tcp_local(host, id),
+                            },
+                            timeout: opts.write_timeout,
+                        }
+                    }
+                    Err(e) if done > 0 => {
+                        let _ = e;
+                        answer(Ok(TcpOk::Written(done)))
+                    }
+                    Err(e) => answer(Err(e)),
+                }
+            }
+            other => answer(self.tcp_other(host, other, out)),
+        }
+    }
+
+    fn tcp_connect(
+        &mut self,
+        pid: ProcessId,
+        host: NodeId,
+        addr: SocketAddrV4,
+        timeout: Option<Duration>,
+        out: &mut crate::sim::Outbox,
+    ) -> Step {
+        let now = self.now;
+        let started = self.sockets.pending.get(&pid).and_then(|p| p.conn);
+        let timed_out = self.timed_out(pid);
+        let Some(ip) = self.ip_of(host) else {
+            return Step::Answer(Err(errno::EADDRNOTAVAIL));
+        };
+        let id = match started {
+            Some(id) => id,
+            None => match ip.tcp_connect(now, addr, out) {
+                Ok(id) => id,
+                Err(e) => return Step::Answer(Err(e)),
+            },
+        };
+        let status = ip.tcp_connected(id);
+        let give_up = |ip: &mut crate::stack::IpNode, out: &mut crate::sim::Outbox| {
+            ip.tcp_close(now, id, out);
+        };
+        match status {
+            Ok(true) => Step::Answer(Ok(TcpOk::Socket(self.new_socket(host, id)))),
+            Ok(false) if timed_out => {
+                if let Some(conn) = ip.tcp().conn(id) {
+                    conn.tcb.abort();
+                }
+                give_up(ip, out);
+                Step::Answer(Err(ETIMEDOUT))
+            }
+            Ok(false) => {
+                self.sockets.pending.entry(pid).or_default().conn = Some(id);
+                Step::Wait {
+                    key: id,
+                    call: BlockedCall::Tcp {
+                        what: "connect to",
+                        on: Some(addr),
+                    },
+                    timeout,
+                }
+            }
+            Err(e) => {
+                give_up(ip, out);
+                Step::Answer(Err(e))
+            }
+        }
+    }
+
+    /// The address a TCP socket is bound to, for blocked-call reports.
+    fn tcp_local(&mut self, host: NodeId, id: SocketId) -> Option<SocketAddrV4> {
+        let ip = self.ip_of(host)?;
+        match ip.tcp().sockets.get(&id)? {
+            TcpSocket::Listener(l) => Some(l.local),
+            TcpSocket::Conn(c) => Some(c.tcb.ends().local),
+        }
+    }
+
+    fn tcp_other(
+        &mut self,
+        host: NodeId,
+        call: TcpCall,
+        out: &mut crate::sim::Outbox,
+    ) -> TcpResult {
+        let now = self.now;
+        let sock = match &call {
+            TcpCall::Shutdown { sock, .. }
+            | TcpCall::LocalAddr { sock }
+            | TcpCall::PeerAddr { sock }
+            | TcpCall::Clone { sock }
+            | TcpCall::Set { sock, .. }
+            | TcpCall::Get { sock, .. }
+            | TcpCall::TakeError { sock } => *sock,
+            _ => return Err(errno::EINVAL),
+        };
+        let id = self.own(host, sock)?;
+        let key = (host, id);
+        if let Some(opts) = self.sockets.opts.get_mut(&key) {
+            match call {
+                TcpCall::Clone { .. } => {
+                    opts.handles += 1;
+                    return Ok(TcpOk::Done);
+                }
+                TcpCall::Set { opt, .. } => match opt {
+                    TcpOpt::ReadTimeout(t) => {
+                        opts.read_timeout = t;
+                        return Ok(TcpOk::Done);
+                    }
+                    TcpOpt::WriteTimeout(t) => {
+                        opts.write_timeout = t;
+                        return Ok(TcpOk::Done);
+                    }
+                    TcpOpt::Nonblocking(on) => {
+                        opts.nonblocking = on;
+                        return Ok(TcpOk::Done);
+                    }
+                    TcpOpt::Nodelay(_) | TcpOpt::Ttl(_) => {}
+                },
+                TcpCall::Get { opt, .. } => match opt {
+                    TcpOpt::ReadTimeout(_) => {
+                        return Ok(TcpOk::Opt(TcpOpt::ReadTimeout(opts.read_timeout)))
+                    }
+                    TcpOpt::WriteTimeout(_) => {
+                        return Ok(TcpOk::Opt(TcpOpt::WriteTimeout(opts.write_timeout)))
+                    }
+                    TcpOpt::Nonblocking(_) => {
+                        return Ok(TcpOk::Opt(TcpOpt::Nonblocking(opts.nonblocking)))
+                    }
+                    TcpOpt::Nodelay(_) | TcpOpt::Ttl(_) => {}
+                },
+                _ => {}
+            }
+        }
+        let ip = self.ip_of(host).ok_or(errno::EBADF)?;
+        let table = ip.tcp();
+        match call {
+            TcpCall::LocalAddr { .. } | TcpCall::PeerAddr { .. } => {
+                let peer = matches!(call, TcpCall::PeerAddr { .. });
+                match table.sockets.get(&id) {
+                    Some(TcpSocket::Listener(_)) if peer => Err(errno::ENOTCONN),
+                    Some(TcpSocket::Listener(l)) => Ok(TcpOk::Addr(l.local)),
+                    Some(TcpSocket::Conn(c)) if peer => Ok(TcpOk::Addr(c.tcb.ends().remote)),
+                    Some(TcpSocket::Conn(c)) => Ok(TcpOk::Addr(c.tcb.ends().local)),
+                    None => Err(errno::EBADF),
+                }
+            }
+            TcpCall::Set { opt, .. } => {
+                match (opt, table.sockets.get_mut(&id)) {
+                    (TcpOpt::Nodelay(on), Some(TcpSocket::Conn(c))) => c.tcb.set_nodelay(on),
+                    (TcpOpt::Ttl(ttl), Some(TcpSocket::Conn(c))) => {
+                        c.ttl = u8::try_from(ttl).map_err(|_| errno::EINVAL)?;
+                    }
+                    (TcpOpt::Ttl(ttl), Some(TcpSocket::Listener(l))) => {
+                        l.ttl = u8::try_from(ttl).map_err(|_| errno::EINVAL)?;
+                    }
+                    // Linux accepts TCP_NODELAY on a listener; it is inherited.
+                    (TcpOpt::Nodelay(_), Some(TcpSocket::Listener(_))) => {}
+                    _ => return Err(errno::EBADF),
+                }
+                Ok(TcpOk::Done)
+            }
+            TcpCall::Get { opt, .. } => match (opt, table.sockets.get(&id)) {
+                (TcpOpt::Nodelay(_), Some(TcpSocket::Conn(c))) => {
+                    Ok(TcpOk::Opt(TcpOpt::Nodelay(c.tcb.nodelay())))
+                }
+                (TcpOpt::Ttl(_), Some(TcpSocket::Conn(c))) => {
+                    Ok(TcpOk::Opt(TcpOpt::Ttl(u32::from(c.ttl))))
+                }
+                (TcpOpt::Ttl(_), Some(TcpSocket::Listener(l))) => {
+                    Ok(TcpOk::Opt(TcpOpt::Ttl(u32::from(l.ttl))))
+                }
+                (TcpOpt::Nodelay(_), Some(TcpSocket::Listener(_))) => {
+                    Ok(TcpOk::Opt(TcpOpt::Nodelay(false)))
+                }
+                _ => Err(errno::EBADF),
+            },
+            TcpCall::TakeError { .. } => Ok(TcpOk::Error(
+                table
+                    .conn(id)
+                    .and_then(|c| c.tcb.take_error())
+                    .map(|e| e.errno()),
+            )),
+            TcpCall::Shutdown { how, .. } => {
+                ip.tcp_shutdown(now, id, how, out).map(|()| TcpOk::Done)
+            }
+            _ => Err(errno::EINVAL),
+        }
+    }
+
+    /// A process let go of TCP socket `id` of `host`.
+    pub(super) fn tcp_close(&mut self, host: NodeId, id: SocketId) {
+        let now = self.now;
+        let mut out = std::mem::take(self.outbox());
+        if let Some(ip) = self.ip_of(host) {
+            ip.tcp_close(now, id, &mut out);
+        }
+        *self.outbox() = out;
+        self.carry_out(host);
     }
 }

@@ -16,23 +16,25 @@ use crate::topo::{NodeId, NodeLogic};
 /// (`try_clone` shares them, as a `dup`ed descriptor does on Linux).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct SockOpts {
-    handles: u32,
-    read_timeout: Option<Duration>,
-    write_timeout: Option<Duration>,
-    nonblocking: bool,
+    pub(super) handles: u32,
+    pub(super) read_timeout: Option<Duration>,
+    pub(super) write_timeout: Option<Duration>,
+    pub(super) nonblocking: bool,
 }
 
 /// Sockets' settings and the processes blocked reading them.
 #[derive(Debug, Default)]
 pub(crate) struct Sockets {
-    opts: BTreeMap<(NodeId, SocketId), SockOpts>,
+    pub(super) opts: BTreeMap<(NodeId, SocketId), SockOpts>,
     readers: BTreeMap<(NodeId, SocketId), Vec<ProcessId>>,
+    /// What a process's blocked TCP call has done so far (see `tcp_calls`).
+    pub(super) pending: BTreeMap<ProcessId, super::tcp_calls::Pending>,
 }
 
 type UdpResult = Result<UdpOk, i32>;
 
 impl Sim {
-    fn ip_of(&mut self, host: NodeId) -> Option<&mut IpNode> {
+    pub(super) fn ip_of(&mut self, host: NodeId) -> Option<&mut IpNode> {
         match &mut self.graph_mut()[host].logic {
             NodeLogic::Ip(ip) => Some(ip),
             NodeLogic::Switch(_) => None,
@@ -40,7 +42,7 @@ impl Sim {
     }
 
     /// Checks that `sock` belongs to this run and to the caller's host.
-    fn own(&self, host: NodeId, sock: SockRef) -> Result<SocketId, i32> {
+    pub(super) fn own(&self, host: NodeId, sock: SockRef) -> Result<SocketId, i32> {
         if sock.run != self.run_id()
             || sock.host != host
             || !self.sockets.opts.contains_key(&(host, sock.id))
@@ -125,7 +127,7 @@ impl Sim {
     }
 
     /// Blocks `pid` reading socket `key`.
-    fn block_on(
+    pub(super) fn block_on(
         &mut self,
         pid: ProcessId,
         call: BlockedCall,
@@ -237,7 +239,9 @@ impl Sim {
             opts.handles = opts.handles.saturating_sub(1);
             if opts.handles == 0 {
                 self.sockets.opts.remove(&key);
-                if let Some(ip) = self.ip_of(sock.host) {
+                if sock.id.0 >= crate::stack::tcp_table::FIRST_ID {
+                    self.tcp_close(sock.host, sock.id);
+                } else if let Some(ip) = self.ip_of(sock.host) {
                     ip.udp().close(sock.id);
                 }
             }

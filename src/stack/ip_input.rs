@@ -119,6 +119,7 @@ impl IpNode {
         match Ipv4Packet::new_unchecked(packet).protocol() {
             IpProtocol::ICMP => return self.on_icmp(now, iface, packet, broadcast, out),
             IpProtocol::UDP => return self.on_udp(now, iface, packet, broadcast, out),
+            IpProtocol::TCP => return self.on_tcp(now, iface, packet, broadcast, out),
             _ => {}
         }
         // RFC 1122 section 3.2.2.1: no handler for the protocol.

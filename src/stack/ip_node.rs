@@ -13,8 +13,10 @@ use super::iface::IpIface;
 use super::loopback::LoopbackQueue;
 use super::ping::{PingConfig, PingError, PingReport, Pinger};
 use super::route::RoutingTable;
+use super::tcp_table::TcpTable;
 use super::timer::Timer;
 use super::udp::UdpTable;
+use crate::sim::rng::RngStream;
 use crate::sim::{Outbox, SimTime};
 use crate::trace::event::{DropCause, Note};
 use crate::wire::{
@@ -32,6 +34,10 @@ pub struct IpNode {
     pub(super) pings: Vec<Pinger>,
     pub(super) reassembler: Reassembler,
     pub(super) udp: Option<UdpTable>,
+    pub(super) tcp: Option<TcpTable>,
+    /// The node's own random stream (initial sequence numbers), seeded by
+    /// the topology builder.
+    pub(super) rng: RngStream,
     /// Packets sent to this node itself, waiting on `lo` (see
     /// [`super::loopback`]).
     pub(super) loopback: LoopbackQueue,
@@ -67,9 +73,17 @@ impl IpNode {
             pings: Vec::new(),
             reassembler: Reassembler::new(),
             udp: None,
+            tcp: None,
+            rng: RngStream::new(0, "tcp-iss"),
             loopback: LoopbackQueue::new(),
             scratch: Vec::new(),
         }
+    }
+
+    /// Seeds the node's random stream (the builder calls this with the
+    /// run's seed and the node's name).
+    pub fn seed_rng(&mut self, seed: u64, name: &str) {
+        self.rng = RngStream::new(seed, &format!("tcp-iss {name}"));
     }
 
     /// Whether this node forwards packets between its interfaces.
@@ -275,6 +289,7 @@ impl IpNode {
             Timer::PingWaitOver(index) => self.ping_finish(now, index, out),
             Timer::Reassembly(key) => self.on_reassembly_timeout(now, key, out),
             Timer::Loopback => self.on_loopback(now, out),
+            Timer::Tcp(id) => self.on_tcp_timer(now, id, out),
         }
     }
 

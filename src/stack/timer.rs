@@ -4,6 +4,7 @@
 use std::net::Ipv4Addr;
 
 use super::frag::FragKey;
+use super::udp::SocketId;
 
 /// A timer of an IP node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +34,9 @@ pub enum Timer {
     /// node sends to itself, so that delivery is a separate event rather
     /// than a call back into the node in the middle of a send.
     Loopback,
+    /// TCP connection `.0` asked to be called back (retransmission,
+    /// delayed ACK, persist, TIME-WAIT: its state machine knows which).
+    Tcp(SocketId),
 }
 
 impl Timer {

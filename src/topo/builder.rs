@@ -94,12 +94,20 @@ impl TopologyBuilder {
         }))
     }
 
+    /// A new IP node whose random stream is keyed by the run's seed and
+    /// its name.
+    fn ip_node(&self, name: &str, forwarding: bool) -> IpNode {
+        let mut node = IpNode::new(forwarding);
+        node.seed_rng(self.seed, name);
+        node
+    }
+
     /// Adds a host (an IP node that does not forward).
     pub fn add_host(&mut self, name: &str) -> Result<NodeId, TopoError> {
         self.add_node(
             name,
             NodeKind::Host,
-            NodeLogic::Ip(Box::new(IpNode::new(false))),
+            NodeLogic::Ip(Box::new(self.ip_node(name, false))),
         )
     }
 
@@ -108,7 +116,7 @@ impl TopologyBuilder {
         self.add_node(
             name,
             NodeKind::Router,
-            NodeLogic::Ip(Box::new(IpNode::new(true))),
+            NodeLogic::Ip(Box::new(self.ip_node(name, true))),
         )
     }
 

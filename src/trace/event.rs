@@ -66,6 +66,8 @@ pub enum DropCause {
     ReassemblyTimeout,
     /// No socket listens on the datagram's port.
     NoSocket,
+    /// A SYN for a listener whose backlog is full (Linux drops it).
+    BacklogFull,
     /// The receiving socket's buffer is full.
     ReceiveBufferFull,
     /// A packet from a link with a source or destination in 127.0.0.0/8,
@@ -93,6 +95,7 @@ impl DropCause {
             DropCause::TooBig => "too-big",
             DropCause::ReassemblyTimeout => "reassembly-timeout",
             DropCause::NoSocket => "no-socket",
+            DropCause::BacklogFull => "backlog-full",
             DropCause::ReceiveBufferFull => "buffer-full",
             DropCause::Martian => "martian",
         }
@@ -230,6 +233,14 @@ pub enum Note {
         /// Interface, if one is involved.
         iface: Option<usize>,
         /// What was dropped, decoded (see [`crate::wire::describe`]).
+        what: String,
+    },
+    /// Something happened inside a TCP connection: a state change, a
+    /// retransmission, a congestion window change, an RTT sample.
+    Tcp {
+        /// The connection, `local > remote`.
+        conn: String,
+        /// What happened.
         what: String,
     },
     /// A datagram was put back together from its fragments.

@@ -63,6 +63,7 @@ fn event_name(note: &Note) -> &'static str {
         | Note::ArpFailed { .. } => "arp",
         Note::Route { .. } => "route",
         Note::Reassembled { .. } => "reassembly",
+        Note::Tcp { .. } => "tcp",
         Note::Drop { .. } => "drop",
         Note::Loopback(_) => "loopback",
         Note::Ping(_) => "ping",

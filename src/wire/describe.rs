@@ -3,7 +3,14 @@
 //! ```text
 //! 02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff ARP who-has 192.168.1.1 tell 192.168.1.2, length 60
 //! 02:00:00:00:00:01 > 02:00:00:00:00:03 IP 192.168.1.2 > 192.168.2.2 ttl 64 id 1 DF: ICMP echo request id 1 seq 1 len 56, length 98
+//! 02:00:00:00:00:01 > 02:00:00:00:00:03 IP 192.168.1.2 > 192.168.2.2 ttl 64 id 1 DF: TCP 49152 > 8998 [S] seq 1000 win 64240 <mss 1460> len 0, length 60
 //! ```
+//!
+//! TCP reads as tcpdump prints it, with absolute sequence numbers: the flags
+//! as letters (`S` SYN, `F` FIN, `R` RST, `P` PSH, `.` ACK, `U` URG, in
+//! tcpdump's order, so a SYN-ACK is `[S.]`), `ack` only when ACK is set,
+//! `urg` only when URG is set, the options in `<...>` only when there are
+//! any, and `len`, the bytes of data.
 //!
 //! Any bytes at all can be described: what cannot be decoded is named in
 //! brackets (`[bad IPv4 checksum]`, `IP [malformed IPv4: version is not 4]`)
@@ -16,6 +23,7 @@ use super::arp::{ArpOperation, ArpRepr};
 use super::ethernet::{EtherType, EthernetFrame};
 use super::icmp::{DstUnreachable, IcmpPacket, IcmpRepr};
 use super::ipv4::{IpProtocol, Ipv4Packet};
+use super::tcp::{write_flag_letters, TcpOption, TcpPacket};
 use super::WireError;
 
 /// The one-line description of `frame` (see the module documentation).
@@ -97,7 +105,11 @@ fn write_ipv4(bytes: &[u8], out: &mut String) -> fmt::Result {
             // A first fragment's ICMP checksum covers bytes not here yet.
             IpProtocol::ICMP => write_icmp(payload, !fragment, out)?,
             IpProtocol::UDP => write_udp(payload, out)?,
-            IpProtocol::TCP => write_tcp(payload, out)?,
+            // Likewise a first fragment's TCP checksum.
+            IpProtocol::TCP => {
+                let addrs = (!fragment).then(|| (ip.src_addr(), ip.dst_addr()));
+                write_tcp(payload, addrs, out)?;
+            }
             other => write!(out, "{other} len {}", payload.len())?,
         }
     }
@@ -191,12 +203,84 @@ fn write_udp(bytes: &[u8], out: &mut String) -> fmt::Result {
     }
 }
 
-fn write_tcp(bytes: &[u8], out: &mut String) -> fmt::Result {
+/// A segment as tcpdump prints it (see the module documentation); its
+/// checksum is verified when `addrs`, the source and destination of the
+/// pseudo-header, are given.
+fn write_tcp(bytes: &[u8], addrs: Option<(Ipv4Addr, Ipv4Addr)>, out: &mut String) -> fmt::Result {
     if bytes.len() < 20 {
         return write!(out, "TCP [{}]", short("TCP", 20, bytes.len()));
     }
     let (sport, dport) = ports(bytes);
-    write!(out, "TCP {sport} > {dport}")
+    write!(out, "TCP {sport} > {dport}")?;
+    let tcp = match TcpPacket::new_checked(bytes) {
+        Err(err) => return write!(out, " [{err}]"),
+        Ok(tcp) => tcp,
+    };
+    let flags = tcp.flags();
+    out.push_str(" [");
+    write_flag_letters(tcp.flag_bits(), out)?;
+    write!(out, "] seq {}", tcp.seq_number())?;
+    if flags.ack {
+        write!(out, " ack {}", tcp.ack_number())?;
+    }
+    write!(out, " win {}", tcp.window())?;
+    if flags.urg {
+        write!(out, " urg {}", tcp.urgent_pointer())?;
+    }
+    if !tcp.options().is_empty() {
+        out.push_str(" <");
+        for (i, option) in tcp.options_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_tcp_option(option, out)?;
+        }
+        out.push('>');
+    }
+    write!(out, " len {}", tcp.payload().len())?;
+    if let Some((src, dst)) = addrs {
+        if !tcp.verify_checksum(src, dst) {
+            out.push_str(" [bad TCP checksum]");
+        }
+    }
+    Ok(())
+}
+
+/// One option, named as tcpdump names it: `mss 1460`, `nop`, `eol`,
+/// `wscale 7`, `sackOK`, `TS val 1 ecr 2`, or `unknown-253 0x0102`.
+fn write_tcp_option(option: super::Result<TcpOption<'_>>, out: &mut String) -> fmt::Result {
+    match option {
+        Err(err) => write!(out, "[{err}]"),
+        Ok(TcpOption::End) => out.write_str("eol"),
+        Ok(TcpOption::Nop) => out.write_str("nop"),
+        Ok(TcpOption::Mss(mss)) => write!(out, "mss {mss}"),
+        // Window scale, SACK permitted and timestamps (RFC 7323, RFC 2018),
+        // which simnet does not send, but a learner may meet.
+        Ok(TcpOption::Unknown {
+            kind: 3,
+            data: &[shift],
+        }) => write!(out, "wscale {shift}"),
+        Ok(TcpOption::Unknown { kind: 4, data: &[] }) => out.write_str("sackOK"),
+        Ok(TcpOption::Unknown {
+            kind: 8,
+            data: &[a, b, c, d, e, f, g, h],
+        }) => write!(
+            out,
+            "TS val {} ecr {}",
+            u32::from_be_bytes([a, b, c, d]),
+            u32::from_be_bytes([e, f, g, h])
+        ),
+        Ok(TcpOption::Unknown { kind, data }) => {
+            write!(out, "unknown-{kind}")?;
+            if !data.is_empty() {
+                out.push_str(" 0x");
+                for byte in data {
+                    write!(out, "{byte:02x}")?;
+                }
+            }
+            Ok(())
+        }
+    }
 }
 
 fn short(layer: &'static str, needed: usize, got: usize) -> WireError {
@@ -208,7 +292,7 @@ mod tests {
     use super::*;
     use crate::wire::ethernet::{build_frame, EthernetRepr};
     use crate::wire::icmp::{invoking_len, TimeExceeded};
-    use crate::wire::{Ipv4Repr, MacAddr};
+    use crate::wire::{Ipv4Repr, MacAddr, TcpFlags, TcpRepr};
 
     const A: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 2);
     const B: Ipv4Addr = Ipv4Addr::new(192, 168, 2, 2);
@@ -250,6 +334,44 @@ mod tests {
         let mut bytes = vec![0; icmp.buffer_len()];
         icmp.emit(&mut bytes);
         ip_frame(ip(IpProtocol::ICMP, bytes.len()), &bytes)
+    }
+
+    /// `tcp` with `data`, from `src` to `dst` (the other of A and B).
+    fn tcp_frame(src: Ipv4Addr, tcp: &TcpRepr, data: &[u8]) -> Vec<u8> {
+        let dst = if src == A { B } else { A };
+        let mut bytes = vec![0; tcp.buffer_len()];
+        bytes[tcp.header_len()..].copy_from_slice(data);
+        tcp.emit(&mut bytes, src, dst);
+        let repr = Ipv4Repr {
+            src,
+            dst,
+            ..ip(IpProtocol::TCP, bytes.len())
+        };
+        ip_frame(repr, &bytes)
+    }
+
+    fn flags(letters: &str) -> TcpFlags {
+        TcpFlags {
+            fin: letters.contains('F'),
+            syn: letters.contains('S'),
+            rst: letters.contains('R'),
+            psh: letters.contains('P'),
+            ack: letters.contains('.'),
+            urg: letters.contains('U'),
+        }
+    }
+
+    fn syn() -> TcpRepr {
+        TcpRepr {
+            src_port: 49152,
+            dst_port: 8998,
+            seq: 1000,
+            ack: 0,
+            flags: flags("S"),
+            window: 64240,
+            mss: Some(1460),
+            payload_len: 0,
+        }
     }
 
     fn arp_frame(operation: ArpOperation) -> Vec<u8> {
@@ -417,10 +539,6 @@ mod tests {
             text.ends_with(": UDP 40000 > 53 len 5, length 60"),
             "{text}"
         );
-        let mut tcp = [0u8; 20];
-        tcp[..4].copy_from_slice(&[0xc0, 0x00, 0x00, 0x50]);
-        let text = describe_frame(&ip_frame(ip(IpProtocol::TCP, 20), &tcp));
-        assert!(text.ends_with(": TCP 49152 > 80, length 60"), "{text}");
         let text = describe_frame(&ip_frame(ip(IpProtocol::TCP, 3), &[0; 3]));
         assert!(text.ends_with(": TCP [TCP truncated: needs 20 bytes, got 3], length 60"));
         let text = describe_frame(&ip_frame(ip(IpProtocol(47), 10), &[0; 10]));
@@ -430,6 +548,213 @@ mod tests {
         assert_eq!(
             describe_frame(&v6),
             "02:00:00:00:00:01 > 02:00:00:00:00:03 ethertype 0x86dd, length 60"
+        );
+    }
+
+    #[test]
+    fn tcp_handshake_data_and_close() {
+        let prefix = "02:00:00:00:00:01 > 02:00:00:00:00:03 IP ";
+        let a_to_b = "192.168.1.2 > 192.168.2.2 ttl 64 id 1 DF: ";
+        let b_to_a = "192.168.2.2 > 192.168.1.2 ttl 64 id 1 DF: ";
+        assert_eq!(
+            describe_frame(&tcp_frame(A, &syn(), &[])),
+            format!(
+                "{prefix}{a_to_b}TCP 49152 > 8998 [S] seq 1000 win 64240 <mss 1460> len 0, \
+                 length 60"
+            )
+        );
+        let syn_ack = TcpRepr {
+            src_port: 8998,
+            dst_port: 49152,
+            seq: 4_000_000_000,
+            ack: 1001,
+            flags: flags("S."),
+            window: 65535,
+            mss: Some(1460),
+            payload_len: 0,
+        };
+        assert_eq!(
+            describe_frame(&tcp_frame(B, &syn_ack, &[])),
+            format!(
+                "{prefix}{b_to_a}TCP 8998 > 49152 [S.] seq 4000000000 ack 1001 win 65535 \
+                 <mss 1460> len 0, length 60"
+            )
+        );
+        let data = TcpRepr {
+            seq: 1001,
+            ack: 4_000_000_001,
+            flags: flags("P."),
+            mss: None,
+            payload_len: 100,
+            ..syn()
+        };
+        assert_eq!(
+            describe_frame(&tcp_frame(A, &data, &[b'x'; 100])),
+            format!(
+                "{prefix}{a_to_b}TCP 49152 > 8998 [P.] seq 1001 ack 4000000001 win 64240 \
+                 len 100, length 154"
+            )
+        );
+        let ack = TcpRepr {
+            flags: flags("."),
+            payload_len: 0,
+            ..data
+        };
+        assert_eq!(
+            describe_frame(&tcp_frame(A, &ack, &[])),
+            format!(
+                "{prefix}{a_to_b}TCP 49152 > 8998 [.] seq 1001 ack 4000000001 win 64240 len 0, \
+                 length 60"
+            )
+        );
+        let fin_ack = TcpRepr {
+            seq: 1101,
+            flags: flags("F."),
+            payload_len: 0,
+            ..data
+        };
+        assert_eq!(
+            describe_frame(&tcp_frame(A, &fin_ack, &[])),
+            format!(
+                "{prefix}{a_to_b}TCP 49152 > 8998 [F.] seq 1101 ack 4000000001 win 64240 len 0, \
+                 length 60"
+            )
+        );
+        let rst = TcpRepr {
+            src_port: 8998,
+            dst_port: 49152,
+            seq: 0,
+            ack: 0,
+            flags: flags("R"),
+            window: 0,
+            mss: None,
+            payload_len: 0,
+        };
+        assert_eq!(
+            describe_frame(&tcp_frame(B, &rst, &[])),
+            format!("{prefix}{b_to_a}TCP 8998 > 49152 [R] seq 0 win 0 len 0, length 60")
+        );
+        let rst_ack = TcpRepr {
+            ack: 1001,
+            flags: flags("R."),
+            ..rst
+        };
+        assert!(describe_frame(&tcp_frame(B, &rst_ack, &[]))
+            .ends_with(": TCP 8998 > 49152 [R.] seq 0 ack 1001 win 0 len 0, length 60"));
+        let urgent = TcpRepr {
+            flags: flags("U"),
+            ..rst
+        };
+        let mut frame = tcp_frame(B, &urgent, &[]);
+        frame[14 + 20 + 19] = 7;
+        let text = describe_frame(&frame);
+        assert!(
+            text.ends_with(
+                ": TCP 8998 > 49152 [U] seq 0 win 0 urg 7 len 0 [bad TCP checksum], length 60"
+            ),
+            "{text}"
+        );
+    }
+
+    /// A SYN from A with `options` instead of the MSS option, checksum fixed.
+    fn syn_with_options(options: &[u8]) -> Vec<u8> {
+        let repr = TcpRepr {
+            mss: None,
+            payload_len: options.len(),
+            ..syn()
+        };
+        let mut frame = tcp_frame(A, &repr, options);
+        let segment = &mut frame[34..34 + repr.buffer_len()];
+        segment[12] = u8::try_from((20 + options.len()) / 4 * 16).unwrap();
+        TcpPacket::new_unchecked(segment).fill_checksum(A, B);
+        frame
+    }
+
+    #[test]
+    fn tcp_options_and_bad_segments() {
+        let text = describe_frame(&syn_with_options(&[
+            2, 4, 5, 0xb4, 1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 0xfd, 4, 1, 2, 0, 0, 0,
+            0,
+        ]));
+        assert!(
+            text.ends_with(
+                ": TCP 49152 > 8998 [S] seq 1000 win 64240 <mss 1460,nop,wscale 7,sackOK,\
+                 TS val 1 ecr 2,unknown-253 0x0102,eol> len 0, length 82"
+            ),
+            "{text}"
+        );
+        let text = describe_frame(&syn_with_options(&[1, 1, 3, 0]));
+        assert!(
+            text.ends_with(
+                ": TCP 49152 > 8998 [S] seq 1000 win 64240 \
+                 <nop,nop,[malformed TCP: option length is below 2]> len 0, length 60"
+            ),
+            "{text}"
+        );
+        let good = tcp_frame(A, &syn(), &[]);
+        let mut bad = good.clone();
+        bad[14 + 20 + 4] ^= 0x10; // seq, checksum unchanged
+        let text = describe_frame(&bad);
+        assert!(
+            text.ends_with(
+                ": TCP 49152 > 8998 [S] seq 268436456 win 64240 <mss 1460> len 0 \
+                 [bad TCP checksum], length 60"
+            ),
+            "{text}"
+        );
+        let mut offset_4 = good.clone();
+        offset_4[14 + 20 + 12] = 0x40;
+        assert!(describe_frame(&offset_4).ends_with(
+            ": TCP 49152 > 8998 [malformed TCP: data offset is below 5 words], length 60"
+        ));
+        let mut offset_15 = good.clone();
+        offset_15[14 + 20 + 12] = 0xf0;
+        assert!(describe_frame(&offset_15)
+            .ends_with(": TCP 49152 > 8998 [TCP truncated: needs 60 bytes, got 24], length 60"));
+        // ECE and CWR show as tcpdump's E and W; no bits at all as "none".
+        let mut ecn = good.clone();
+        ecn[14 + 20 + 13] = 0xc2;
+        assert!(describe_frame(&ecn).contains(": TCP 49152 > 8998 [SEW] seq 1000 "));
+        let mut none = good;
+        none[14 + 20 + 13] = 0;
+        assert!(describe_frame(&none).contains(": TCP 49152 > 8998 [none] seq 1000 "));
+    }
+
+    #[test]
+    fn tcp_in_fragments() {
+        // A 2000-byte segment in two fragments: the first shows the header
+        // (its checksum cannot be checked yet), the second is a fragment.
+        let data = TcpRepr {
+            flags: flags("P."),
+            mss: None,
+            payload_len: 1980,
+            ..syn()
+        };
+        let mut segment = vec![0x33; data.buffer_len()];
+        data.emit(&mut segment, A, B);
+        let first = Ipv4Repr {
+            dont_frag: false,
+            more_frags: true,
+            ..ip(IpProtocol::TCP, 1480)
+        };
+        let text = describe_frame(&ip_frame(first, &segment[..1480]));
+        assert!(
+            text.ends_with(
+                " id 1 frag 0:1480+: TCP 49152 > 8998 [P.] seq 1000 ack 0 win 64240 len 1460, \
+                 length 1514"
+            ),
+            "{text}"
+        );
+        let last = Ipv4Repr {
+            more_frags: false,
+            frag_offset: 1480,
+            payload_len: 520,
+            ..first
+        };
+        let text = describe_frame(&ip_frame(last, &segment[1480..]));
+        assert!(
+            text.ends_with(" id 1 frag 1480:520: fragment, length 554"),
+            "{text}"
         );
     }
 
@@ -469,6 +794,8 @@ mod tests {
             }),
             ip_frame(ip(IpProtocol::UDP, 8), &[0; 8]),
             ip_frame(ip(IpProtocol::TCP, 20), &[0; 20]),
+            tcp_frame(A, &syn(), &[]),
+            syn_with_options(&[1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0]),
         ];
         let mut out = String::new();
         for frame in &frames {

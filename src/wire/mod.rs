@@ -2,10 +2,11 @@
 //!
 //! One short file per protocol, in the Packet/Repr style of smoltcp's `wire`
 //! module: a checked view over a byte buffer (`EthernetFrame`, `ArpPacket`,
-//! `Ipv4Packet`, `IcmpPacket`) whose accessors read and write fields in place,
-//! and a plain struct (`EthernetRepr`, `ArpRepr`, `Ipv4Repr`, `IcmpRepr`) that
-//! parses from and emits to such a buffer. These are the files a learner opens
-//! to see a header. Malformed bytes are an error value, never a panic.
+//! `Ipv4Packet`, `IcmpPacket`, `UdpPacket`, `TcpPacket`) whose accessors read
+//! and write fields in place, and a plain struct (`EthernetRepr`, `ArpRepr`,
+//! `Ipv4Repr`, `IcmpRepr`, `UdpRepr`, `TcpRepr`) that parses from and emits
+//! to such a buffer. These are the files a learner opens to see a header.
+//! Malformed bytes are an error value, never a panic.
 
 pub mod arp;
 pub mod checksum;
@@ -23,7 +24,7 @@ pub use ethernet::{EtherType, EthernetFrame, EthernetRepr};
 pub use icmp::{DstUnreachable, IcmpPacket, IcmpRepr, TimeExceeded};
 pub use ipv4::{IpProtocol, Ipv4Packet, Ipv4Repr};
 pub use mac::{MacAddr, ParseMacError};
-pub use tcp::{TcpFlags, TcpRepr};
+pub use tcp::{TcpFlags, TcpOption, TcpOptions, TcpPacket, TcpRepr};
 pub use udp::{UdpPacket, UdpRepr};
 
 use std::fmt;

@@ -21,9 +21,65 @@
 //! |                             data                              |
 //! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //! ```
+//!
+//! Data Offset counts the header in 32-bit words (5 to 15, so 20 to 60
+//! bytes). The checksum is the Internet checksum (RFC 1071) of a
+//! pseudo-header (source and destination address, a zero byte, protocol 6 and
+//! the TCP length: header plus data) followed by the header and the data; a
+//! sender must compute it and a receiver must check it (RFC 9293 §3.1,
+//! MUST-2, MUST-3). TCP has no length field of its own: a segment is the
+//! whole IPv4 payload, so a [`TcpPacket`] is handed exactly those bytes.
+//!
+//! Options (RFC 9293 §3.1, §3.2) are End of Option List (kind 0, one byte),
+//! No-Operation (kind 1, one byte), and kind-length-data triples whose length
+//! counts the kind and length bytes: Maximum Segment Size is kind 2, length
+//! 4. Unknown options are skipped by their length (MUST-5); an illegal
+//! length, such as zero, is an error (MUST-7).
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use super::checksum;
+use super::ipv4::IpProtocol;
+use super::{Result, WireError};
 
 /// Bytes in a TCP header without options.
 pub const HEADER_LEN: usize = 20;
+
+/// Bytes in the longest TCP header: Data Offset 15 words.
+pub const MAX_HEADER_LEN: usize = 60;
+
+/// Option kind: End of Option List.
+const KIND_END: u8 = 0;
+/// Option kind: No-Operation.
+const KIND_NOP: u8 = 1;
+/// Option kind: Maximum Segment Size.
+const KIND_MSS: u8 = 2;
+/// The length of the MSS option: kind, length and two bytes of size.
+const MSS_OPTION_LEN: usize = 4;
+
+/// The control bits in byte 13, as RFC 9293 §3.1 numbers them.
+const FIN: u8 = 0x01;
+const SYN: u8 = 0x02;
+const RST: u8 = 0x04;
+const PSH: u8 = 0x08;
+const ACK: u8 = 0x10;
+const URG: u8 = 0x20;
+const ECE: u8 = 0x40;
+const CWR: u8 = 0x80;
+
+/// tcpdump's letter for each control bit, in tcpdump's order
+/// (`tcp_flag_values` in its `print-tcp.c`).
+const LETTERS: [(u8, char); 8] = [
+    (FIN, 'F'),
+    (SYN, 'S'),
+    (RST, 'R'),
+    (PSH, 'P'),
+    (ACK, '.'),
+    (URG, 'U'),
+    (ECE, 'E'),
+    (CWR, 'W'),
+];
 
 /// The control bits of a segment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -40,6 +96,69 @@ pub struct TcpFlags {
     pub ack: bool,
     /// URG: the urgent pointer is significant (never sent by simnet).
     pub urg: bool,
+}
+
+impl TcpFlags {
+    /// Reads the control bits of byte 13 of the header. CWR and ECE (RFC
+    /// 3168), which simnet does not implement, are dropped.
+    pub const fn from_bits(bits: u8) -> TcpFlags {
+        TcpFlags {
+            fin: bits & FIN != 0,
+            syn: bits & SYN != 0,
+            rst: bits & RST != 0,
+            psh: bits & PSH != 0,
+            ack: bits & ACK != 0,
+            urg: bits & URG != 0,
+        }
+    }
+
+    /// The control bits as byte 13 of the header holds them (CWR and ECE
+    /// zero).
+    pub const fn bits(self) -> u8 {
+        let mut bits = 0;
+        if self.fin {
+            bits |= FIN;
+        }
+        if self.syn {
+            bits |= SYN;
+        }
+        if self.rst {
+            bits |= RST;
+        }
+        if self.psh {
+            bits |= PSH;
+        }
+        if self.ack {
+            bits |= ACK;
+        }
+        if self.urg {
+            bits |= URG;
+        }
+        bits
+    }
+}
+
+/// Writes the control bits of byte 13 as tcpdump does: one letter per bit
+/// set, `F` `S` `R` `P` `.` (ACK) `U` `E` (ECE) `W` (CWR) in that order, or
+/// `none`.
+pub(crate) fn write_flag_letters(bits: u8, out: &mut impl fmt::Write) -> fmt::Result {
+    if bits == 0 {
+        return out.write_str("none");
+    }
+    for (bit, letter) in LETTERS {
+        if bits & bit != 0 {
+            out.write_char(letter)?;
+        }
+    }
+    Ok(())
+}
+
+impl fmt::Display for TcpFlags {
+    /// tcpdump's letters: `S` for a SYN, `S.` for a SYN-ACK, `P.`, `F.`,
+    /// `R`, `.` for a bare ACK, `none` when no bit is set.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_flag_letters(self.bits(), f)
+    }
 }
 
 /// A TCP segment's header, parsed: what the stack reads and writes.
@@ -61,4 +180,790 @@ pub struct TcpRepr {
     pub mss: Option<u16>,
     /// Bytes of data that follow the header.
     pub payload_len: usize,
+}
+
+fn truncated(needed: usize, got: usize) -> WireError {
+    WireError::Truncated {
+        layer: "TCP",
+        needed,
+        got,
+    }
+}
+
+fn malformed(reason: &'static str) -> WireError {
+    WireError::Malformed {
+        layer: "TCP",
+        reason,
+    }
+}
+
+/// The checksum of the pseudo-header and `segment` (header and data, the
+/// checksum field as it stands), folded and complemented.
+fn segment_checksum(src: Ipv4Addr, dst: Ipv4Addr, segment: &[u8]) -> u16 {
+    let length = u16::try_from(segment.len()).unwrap_or(u16::MAX);
+    let pseudo = checksum::pseudo_header_sum(src, dst, IpProtocol::TCP.0, length);
+    checksum::fold(pseudo + checksum::sum(segment))
+}
+
+/// A view of a byte buffer as a TCP segment: the buffer is the whole segment,
+/// header and data, as the IPv4 payload (up to Total Length) holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TcpPacket<T: AsRef<[u8]>> {
+    buffer: T,
+}
+
+impl<T: AsRef<[u8]>> TcpPacket<T> {
+    /// Wraps `buffer` without checking it; accessors panic if it is shorter
+    /// than the header or than Data Offset claims.
+    pub const fn new_unchecked(buffer: T) -> TcpPacket<T> {
+        TcpPacket { buffer }
+    }
+
+    /// Wraps `buffer` after checking that the fixed header is there, that
+    /// Data Offset is at least 5 words and that the buffer holds the header
+    /// it announces. The options are not read here: see
+    /// [`TcpPacket::options_iter`] and [`TcpRepr::parse`].
+    pub fn new_checked(buffer: T) -> Result<TcpPacket<T>> {
+        let packet = TcpPacket { buffer };
+        packet.check_len()?;
+        Ok(packet)
+    }
+
+    fn check_len(&self) -> Result<()> {
+        let got = self.buffer.as_ref().len();
+        if got < HEADER_LEN {
+            return Err(truncated(HEADER_LEN, got));
+        }
+        let header_len = self.header_len();
+        if header_len < HEADER_LEN {
+            return Err(malformed("data offset is below 5 words"));
+        }
+        if header_len > got {
+            return Err(truncated(header_len, got));
+        }
+        Ok(())
+    }
+
+    /// Gives the buffer back.
+    pub fn into_inner(self) -> T {
+        self.buffer
+    }
+
+    fn word(&self, at: usize) -> u16 {
+        let b = self.buffer.as_ref();
+        u16::from_be_bytes([b[at], b[at + 1]])
+    }
+
+    fn dword(&self, at: usize) -> u32 {
+        let b = self.buffer.as_ref();
+        u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+    }
+
+    /// The Source Port.
+    pub fn src_port(&self) -> u16 {
+        self.word(0)
+    }
+
+    /// The Destination Port.
+    pub fn dst_port(&self) -> u16 {
+        self.word(2)
+    }
+
+    /// The Sequence Number: of the first data octet, or of the SYN when SYN
+    /// is set (the first data octet is then this plus one).
+    pub fn seq_number(&self) -> u32 {
+        self.dword(4)
+    }
+
+    /// The Acknowledgment Number: the next sequence number the sender
+    /// expects, meaningful only when ACK is set.
+    pub fn ack_number(&self) -> u32 {
+        self.dword(8)
+    }
+
+    /// Data Offset: the header length in 32-bit words.
+    pub fn data_offset(&self) -> u8 {
+        self.buffer.as_ref()[12] >> 4
+    }
+
+    /// The header length in bytes (Data Offset × 4), options included.
+    pub fn header_len(&self) -> usize {
+        usize::from(self.data_offset()) * 4
+    }
+
+    /// The control bits byte (byte 13) as it stands, CWR and ECE included.
+    pub fn flag_bits(&self) -> u8 {
+        self.buffer.as_ref()[13]
+    }
+
+    /// The control bits simnet knows (CWR and ECE are ignored).
+    pub fn flags(&self) -> TcpFlags {
+        TcpFlags::from_bits(self.flag_bits())
+    }
+
+    /// The Window: how many octets, from the acknowledged one, the sender
+    /// will accept.
+    pub fn window(&self) -> u16 {
+        self.word(14)
+    }
+
+    /// The Checksum field.
+    pub fn checksum(&self) -> u16 {
+        self.word(16)
+    }
+
+    /// The Urgent Pointer, meaningful only when URG is set.
+    pub fn urgent_pointer(&self) -> u16 {
+        self.word(18)
+    }
+
+    /// The options and their padding: from byte 20 to the end of the header.
+    pub fn options(&self) -> &[u8] {
+        &self.buffer.as_ref()[HEADER_LEN..self.header_len()]
+    }
+
+    /// The options, one by one (see [`TcpOptions`]).
+    pub fn options_iter(&self) -> TcpOptions<'_> {
+        TcpOptions::new(self.options())
+    }
+
+    /// The data: from the end of the header to the end of the buffer.
+    pub fn payload(&self) -> &[u8] {
+        &self.buffer.as_ref()[self.header_len()..]
+    }
+
+    /// Whether the checksum is correct for a segment from `src` to `dst`:
+    /// the pseudo-header, the header and the data sum to `0xffff`.
+    pub fn verify_checksum(&self, src: Ipv4Addr, dst: Ipv4Addr) -> bool {
+        segment_checksum(src, dst, self.buffer.as_ref()) == 0
+    }
+}
+
+impl<T: AsRef<[u8]> + AsMut<[u8]>> TcpPacket<T> {
+    fn set_word(&mut self, at: usize, value: u16) {
+        self.buffer.as_mut()[at..at + 2].copy_from_slice(&value.to_be_bytes());
+    }
+
+    fn set_dword(&mut self, at: usize, value: u32) {
+        self.buffer.as_mut()[at..at + 4].copy_from_slice(&value.to_be_bytes());
+    }
+
+    /// Sets the Source Port.
+    pub fn set_src_port(&mut self, port: u16) {
+        self.set_word(0, port);
+    }
+
+    /// Sets the Destination Port.
+    pub fn set_dst_port(&mut self, port: u16) {
+        self.set_word(2, port);
+    }
+
+    /// Sets the Sequence Number.
+    pub fn set_seq_number(&mut self, seq: u32) {
+        self.set_dword(4, seq);
+    }
+
+    /// Sets the Acknowledgment Number.
+    pub fn set_ack_number(&mut self, ack: u32) {
+        self.set_dword(8, ack);
+    }
+
+    /// Sets Data Offset to `len` bytes, a multiple of 4 from 20 to 60; the
+    /// four reserved bits after it are cleared.
+    pub fn set_header_len(&mut self, len: usize) {
+        debug_assert!(len % 4 == 0 && (HEADER_LEN..=MAX_HEADER_LEN).contains(&len));
+        // At most 15 words: the value fits the four high bits.
+        let words = (len / 4).min(15) as u8;
+        self.buffer.as_mut()[12] = words << 4;
+    }
+
+    /// Sets the control bits byte to `flags`; CWR and ECE are cleared.
+    pub fn set_flags(&mut self, flags: TcpFlags) {
+        self.buffer.as_mut()[13] = flags.bits();
+    }
+
+    /// Sets the Window.
+    pub fn set_window(&mut self, window: u16) {
+        self.set_word(14, window);
+    }
+
+    /// Sets the Checksum field.
+    pub fn set_checksum(&mut self, value: u16) {
+        self.set_word(16, value);
+    }
+
+    /// Sets the Urgent Pointer.
+    pub fn set_urgent_pointer(&mut self, value: u16) {
+        self.set_word(18, value);
+    }
+
+    /// The options and their padding, writable.
+    pub fn options_mut(&mut self) -> &mut [u8] {
+        let end = self.header_len();
+        &mut self.buffer.as_mut()[HEADER_LEN..end]
+    }
+
+    /// The data, writable.
+    pub fn payload_mut(&mut self) -> &mut [u8] {
+        let start = self.header_len();
+        &mut self.buffer.as_mut()[start..]
+    }
+
+    /// Computes the checksum over the pseudo-header for `src` > `dst`, the
+    /// header and the data (the whole buffer), and writes it.
+    pub fn fill_checksum(&mut self, src: Ipv4Addr, dst: Ipv4Addr) {
+        self.set_checksum(0);
+        let value = segment_checksum(src, dst, self.buffer.as_ref());
+        self.set_checksum(value);
+    }
+}
+
+/// One option of a TCP header (RFC 9293 §3.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TcpOption<'a> {
+    /// End of Option List (kind 0): what follows is padding.
+    End,
+    /// No-Operation (kind 1), used to align the next option.
+    Nop,
+    /// Maximum Segment Size (kind 2, length 4): the largest segment data
+    /// the sender can receive.
+    Mss(u16),
+    /// Any other option, skipped by its length.
+    Unknown {
+        /// The option kind.
+        kind: u8,
+        /// The bytes after kind and length.
+        data: &'a [u8],
+    },
+}
+
+/// The options of a header, in order: an iterator of
+/// `Result<TcpOption>` that ends after [`TcpOption::End`], at the end of the
+/// bytes, or after the first error (a length below 2, an option running past
+/// the header, an MSS option whose length is not 4).
+#[derive(Clone, Debug)]
+pub struct TcpOptions<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> TcpOptions<'a> {
+    /// Iterates over the options in `bytes`, the header from byte 20 on.
+    pub const fn new(bytes: &'a [u8]) -> TcpOptions<'a> {
+        TcpOptions { rest: bytes }
+    }
+
+    fn next_option(&mut self) -> Result<TcpOption<'a>> {
+        match *self.rest {
+            [] => Err(malformed("option runs past the header")),
+            [KIND_END, ..] => {
+                self.rest = &[];
+                Ok(TcpOption::End)
+            }
+            [KIND_NOP, ref rest @ ..] => {
+                self.rest = rest;
+                Ok(TcpOption::Nop)
+            }
+            [_] => Err(malformed("option runs past the header")),
+            [kind, len, ..] => {
+                let len = usize::from(len);
+                if len < 2 {
+                    return Err(malformed("option length is below 2"));
+                }
+                let Some(option) = self.rest.get(..len) else {
+                    return Err(malformed("option runs past the header"));
+                };
+                self.rest = &self.rest[len..];
+                let data = &option[2..];
+                match (kind, data) {
+                    (KIND_MSS, &[hi, lo]) => Ok(TcpOption::Mss(u16::from_be_bytes([hi, lo]))),
+                    (KIND_MSS, _) => Err(malformed("MSS option length is not 4")),
+                    _ => Ok(TcpOption::Unknown { kind, data }),
+                }
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for TcpOptions<'a> {
+    type Item = Result<TcpOption<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let option = self.next_option();
+        if option.is_err() {
+            self.rest = &[];
+        }
+        Some(option)
+    }
+}
+
+impl TcpRepr {
+    /// Reads the header of `packet`, a segment from `src` to `dst`, checking
+    /// its lengths, its checksum (RFC 9293 §3.1, MUST-3: a segment with a
+    /// bad checksum is discarded) and its options. `mss` is the last MSS
+    /// option present; unknown options are skipped. CWR and ECE are ignored.
+    pub fn parse<T: AsRef<[u8]>>(
+        packet: &TcpPacket<T>,
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+    ) -> Result<TcpRepr> {
+        packet.check_len()?;
+        if !packet.verify_checksum(src, dst) {
+            return Err(WireError::Checksum { layer: "TCP" });
+        }
+        let mut mss = None;
+        for option in packet.options_iter() {
+            if let TcpOption::Mss(value) = option? {
+                mss = Some(value);
+            }
+        }
+        Ok(TcpRepr {
+            src_port: packet.src_port(),
+            dst_port: packet.dst_port(),
+            seq: packet.seq_number(),
+            ack: packet.ack_number(),
+            flags: packet.flags(),
+            window: packet.window(),
+            mss,
+            payload_len: packet.payload().len(),
+        })
+    }
+
+    /// Bytes of header: [`HEADER_LEN`], plus 4 with the MSS option.
+    pub const fn header_len(&self) -> usize {
+        match self.mss {
+            Some(_) => HEADER_LEN + MSS_OPTION_LEN,
+            None => HEADER_LEN,
+        }
+    }
+
+    /// Header plus data: the TCP length of the pseudo-header, and the IPv4
+    /// payload length.
+    pub const fn buffer_len(&self) -> usize {
+        self.header_len() + self.payload_len
+    }
+
+    /// Writes the header into `buf[..header_len]`: the fields, Data Offset,
+    /// the MSS option when `mss` is `Some`, an Urgent Pointer of zero, and
+    /// the checksum over the pseudo-header for `src` > `dst`, the header and
+    /// the data. The caller writes the data into
+    /// `buf[header_len..header_len + payload_len]` *first*, as the checksum
+    /// covers it; bytes after [`TcpRepr::buffer_len`] are left alone.
+    ///
+    /// # Panics
+    /// If `buf` is shorter than [`TcpRepr::buffer_len`].
+    pub fn emit(&self, buf: &mut [u8], src: Ipv4Addr, dst: Ipv4Addr) {
+        debug_assert!(self.buffer_len() <= usize::from(u16::MAX));
+        let mut packet = TcpPacket::new_unchecked(&mut buf[..self.buffer_len()]);
+        packet.set_src_port(self.src_port);
+        packet.set_dst_port(self.dst_port);
+        packet.set_seq_number(self.seq);
+        packet.set_ack_number(self.ack);
+        packet.set_header_len(self.header_len());
+        packet.set_flags(self.flags);
+        packet.set_window(self.window);
+        packet.set_urgent_pointer(0);
+        if let Some(mss) = self.mss {
+            let [hi, lo] = mss.to_be_bytes();
+            packet
+                .options_mut()
+                .copy_from_slice(&[KIND_MSS, MSS_OPTION_LEN as u8, hi, lo]);
+        }
+        packet.fill_checksum(src, dst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 2);
+    const DST: Ipv4Addr = Ipv4Addr::new(192, 168, 2, 2);
+
+    /// 192.168.1.2:49152 > 192.168.2.2:8998, SYN, seq 1000, window 64240,
+    /// MSS 1460, no data. The checksum, by hand:
+    ///
+    /// ```text
+    /// pseudo-header  c0a8 + 0102 + c0a8 + 0202 + 0006 + 0018     = 1_8472
+    /// header         c000 + 2326 + 0000 + 03e8 + 0000 + 0000
+    ///                + 6002 + faf0 (+ checksum 0000) + 0000       = 2_4200
+    /// options        0204 + 05b4                                  =    07b8
+    /// total          1_8472 + 2_4200 + 07b8 = 3_ce2a; folded ce2a + 3 = ce2d
+    /// checksum       !ce2d = 31d2
+    /// ```
+    const SYN_SEGMENT: [u8; 24] = [
+        0xc0, 0x00, 0x23, 0x26, // ports 49152 > 8998
+        0x00, 0x00, 0x03, 0xe8, // seq 1000
+        0x00, 0x00, 0x00, 0x00, // ack 0
+        0x60, 0x02, 0xfa, 0xf0, // offset 6 words, SYN, window 64240
+        0x31, 0xd2, 0x00, 0x00, // checksum, urgent pointer
+        0x02, 0x04, 0x05, 0xb4, // MSS 1460
+    ];
+
+    fn syn() -> TcpRepr {
+        TcpRepr {
+            src_port: 49152,
+            dst_port: 8998,
+            seq: 1000,
+            ack: 0,
+            flags: TcpFlags {
+                syn: true,
+                ..TcpFlags::default()
+            },
+            window: 64240,
+            mss: Some(1460),
+            payload_len: 0,
+        }
+    }
+
+    fn data_segment(len: usize) -> TcpRepr {
+        TcpRepr {
+            src_port: 8998,
+            dst_port: 49152,
+            seq: 0xffff_fff0,
+            ack: 1001,
+            flags: TcpFlags {
+                psh: true,
+                ack: true,
+                ..TcpFlags::default()
+            },
+            window: 65535,
+            mss: None,
+            payload_len: len,
+        }
+    }
+
+    /// `repr` emitted with `data` after its header.
+    fn emitted(repr: &TcpRepr, data: &[u8]) -> Vec<u8> {
+        let mut buf = vec![0u8; repr.buffer_len()];
+        buf[repr.header_len()..].copy_from_slice(data);
+        repr.emit(&mut buf, SRC, DST);
+        buf
+    }
+
+    #[test]
+    fn reads_hand_checked_syn() {
+        let p = TcpPacket::new_checked(&SYN_SEGMENT[..]).unwrap();
+        assert_eq!((p.src_port(), p.dst_port()), (49152, 8998));
+        assert_eq!((p.seq_number(), p.ack_number()), (1000, 0));
+        assert_eq!((p.data_offset(), p.header_len()), (6, 24));
+        assert_eq!(p.flag_bits(), 0x02);
+        assert_eq!(p.flags(), syn().flags);
+        assert_eq!(
+            (p.window(), p.checksum(), p.urgent_pointer()),
+            (64240, 0x31d2, 0)
+        );
+        assert_eq!(p.options(), &[2, 4, 0x05, 0xb4]);
+        assert_eq!(
+            p.options_iter().collect::<Vec<_>>(),
+            [Ok(TcpOption::Mss(1460))]
+        );
+        assert_eq!(p.payload(), b"");
+        assert!(p.verify_checksum(SRC, DST));
+        assert_eq!(TcpRepr::parse(&p, SRC, DST), Ok(syn()));
+        // The pseudo-header matters: the same bytes between other hosts fail.
+        assert!(!p.verify_checksum(SRC, Ipv4Addr::new(192, 168, 2, 3)));
+        // Swapping them does not: the sum is commutative (RFC 1071 §2(B)).
+        assert!(p.verify_checksum(DST, SRC));
+    }
+
+    #[test]
+    fn emits_hand_checked_syn() {
+        let mut buf = [0xee; 26];
+        syn().emit(&mut buf, SRC, DST);
+        assert_eq!(buf[..24], SYN_SEGMENT);
+        assert_eq!(
+            buf[24..],
+            [0xee, 0xee],
+            "bytes after the segment are left alone"
+        );
+        assert_eq!((syn().header_len(), syn().buffer_len()), (24, 24));
+    }
+
+    #[test]
+    fn round_trips_with_and_without_mss_and_data() {
+        let data: Vec<u8> = (0..1460).map(|i| (i * 7 + 3) as u8).collect();
+        let cases = [
+            (syn(), 0),
+            (
+                TcpRepr {
+                    payload_len: 5,
+                    ..syn()
+                },
+                5,
+            ),
+            (data_segment(0), 0),
+            (data_segment(1), 1),
+            (data_segment(1460), 1460),
+            (
+                TcpRepr {
+                    flags: TcpFlags {
+                        fin: true,
+                        syn: true,
+                        rst: true,
+                        psh: true,
+                        ack: true,
+                        urg: true,
+                    },
+                    mss: Some(0),
+                    ..data_segment(3)
+                },
+                3,
+            ),
+        ];
+        for (repr, len) in cases {
+            let buf = emitted(&repr, &data[..len]);
+            assert_eq!(buf.len(), repr.header_len() + len);
+            let p = TcpPacket::new_checked(&buf[..]).unwrap();
+            assert_eq!(p.payload(), &data[..len]);
+            assert_eq!(p.header_len(), repr.header_len());
+            assert_eq!(TcpRepr::parse(&p, SRC, DST), Ok(repr), "{repr:?}");
+        }
+        assert_eq!(data_segment(7).header_len(), 20);
+        assert_eq!(data_segment(7).buffer_len(), 27);
+    }
+
+    #[test]
+    fn agrees_with_etherparse_checksum() {
+        for len in [0usize, 1, 2, 3, 536, 1460, 65_000] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 13 + 1) as u8).collect();
+            for repr in [
+                data_segment(len),
+                TcpRepr {
+                    payload_len: len,
+                    ..syn()
+                },
+            ] {
+                let buf = emitted(&repr, &data);
+                let theirs = etherparse::TcpSlice::from_slice(&buf)
+                    .unwrap()
+                    .calc_checksum_ipv4(SRC.octets(), DST.octets())
+                    .unwrap();
+                let p = TcpPacket::new_checked(&buf[..]).unwrap();
+                assert_eq!(p.checksum(), theirs, "len {len}");
+                assert_eq!(TcpRepr::parse(&p, SRC, DST), Ok(repr));
+            }
+        }
+    }
+
+    #[test]
+    fn every_truncation_is_an_error() {
+        for len in 0..24 {
+            let err = TcpPacket::new_checked(&SYN_SEGMENT[..len]).unwrap_err();
+            let needed = if len < 20 { 20 } else { 24 };
+            assert_eq!(err, truncated(needed, len), "{len}");
+            let unchecked = TcpPacket::new_unchecked(&SYN_SEGMENT[..len]);
+            assert_eq!(TcpRepr::parse(&unchecked, SRC, DST), Err(err));
+        }
+    }
+
+    #[test]
+    fn rejects_data_offset_below_5_and_past_the_buffer() {
+        for words in 0..5u8 {
+            let mut bytes = SYN_SEGMENT;
+            bytes[12] = words << 4;
+            assert_eq!(
+                TcpPacket::new_checked(&bytes[..]).unwrap_err(),
+                malformed("data offset is below 5 words"),
+                "{words}"
+            );
+        }
+        for words in 7..16u8 {
+            let mut bytes = SYN_SEGMENT;
+            bytes[12] = words << 4;
+            assert_eq!(
+                TcpPacket::new_checked(&bytes[..]).unwrap_err(),
+                truncated(usize::from(words) * 4, 24)
+            );
+        }
+        // Offset 5 on the same bytes: the MSS option becomes four bytes of data.
+        let mut bytes = SYN_SEGMENT;
+        bytes[12] = 0x50;
+        let mut p = TcpPacket::new_checked(&mut bytes[..]).unwrap();
+        p.fill_checksum(SRC, DST);
+        assert_eq!(p.payload(), &[2, 4, 0x05, 0xb4]);
+        let repr = TcpRepr::parse(&p, SRC, DST).unwrap();
+        assert_eq!((repr.mss, repr.payload_len), (None, 4));
+    }
+
+    /// A 20-byte header with `options` after it (a multiple of 4 bytes),
+    /// Data Offset set to cover them, and a valid checksum.
+    fn with_options(options: &[u8]) -> Vec<u8> {
+        let repr = TcpRepr { mss: None, ..syn() };
+        let mut buf = vec![0; HEADER_LEN + options.len()];
+        repr.emit(&mut buf, SRC, DST);
+        let mut p = TcpPacket::new_unchecked(&mut buf[..]);
+        p.set_header_len(HEADER_LEN + options.len());
+        p.options_mut().copy_from_slice(options);
+        p.fill_checksum(SRC, DST);
+        buf
+    }
+
+    fn parse(bytes: &[u8]) -> Result<TcpRepr> {
+        TcpRepr::parse(&TcpPacket::new_checked(bytes)?, SRC, DST)
+    }
+
+    #[test]
+    fn unknown_options_are_skipped() {
+        // nop, wscale 7, sackOK, nop, nop, MSS 1400, timestamps, end, padding.
+        let options = [
+            1, 3, 3, 7, 4, 2, 1, 1, 2, 4, 0x05, 0x78, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0,
+        ];
+        let buf = with_options(&options);
+        let p = TcpPacket::new_checked(&buf[..]).unwrap();
+        let all: Vec<_> = p.options_iter().map(|o| o.unwrap()).collect();
+        assert_eq!(
+            all,
+            [
+                TcpOption::Nop,
+                TcpOption::Unknown {
+                    kind: 3,
+                    data: &[7]
+                },
+                TcpOption::Unknown { kind: 4, data: &[] },
+                TcpOption::Nop,
+                TcpOption::Nop,
+                TcpOption::Mss(1400),
+                TcpOption::Unknown {
+                    kind: 8,
+                    data: &[0, 0, 0, 1, 0, 0, 0, 2]
+                },
+                TcpOption::End,
+            ]
+        );
+        assert_eq!(parse(&buf).unwrap().mss, Some(1400));
+        // After End, anything is padding, even bytes that would be malformed.
+        let buf = with_options(&[0, 0xff, 0, 9]);
+        assert_eq!(parse(&buf).unwrap().mss, None);
+        // Without any MSS, `mss` stays None.
+        let buf = with_options(&[1, 1, 1, 1]);
+        assert_eq!(parse(&buf).unwrap(), TcpRepr { mss: None, ..syn() });
+    }
+
+    #[test]
+    fn rejects_bad_option_lengths() {
+        let cases: [(&[u8], &str); 6] = [
+            (&[3, 0, 1, 1], "option length is below 2"),
+            (&[3, 1, 1, 1], "option length is below 2"),
+            (&[1, 1, 3, 3], "option runs past the header"),
+            (&[1, 1, 1, 3], "option runs past the header"),
+            (&[2, 3, 5, 0], "MSS option length is not 4"),
+            (&[2, 8, 0, 0, 0, 0, 0, 0], "MSS option length is not 4"),
+        ];
+        for (options, reason) in cases {
+            let buf = with_options(options);
+            assert_eq!(parse(&buf), Err(malformed(reason)), "{options:?}");
+            let p = TcpPacket::new_checked(&buf[..]).unwrap();
+            let mut iter = p.options_iter();
+            while let Some(Ok(_)) = iter.next() {}
+            assert_eq!(iter.next(), None, "the iterator ends after an error");
+        }
+        // A lone kind byte with no length, at the very end of the header.
+        let mut options = TcpOptions::new(&[1, 9]);
+        assert_eq!(options.next(), Some(Ok(TcpOption::Nop)));
+        assert_eq!(
+            options.next(),
+            Some(Err(malformed("option runs past the header")))
+        );
+        assert_eq!(options.next(), None);
+    }
+
+    #[test]
+    fn bad_checksum_is_an_error() {
+        let data = b"hello";
+        let good = emitted(&data_segment(data.len()), data);
+        for at in 0..good.len() {
+            let mut bad = good.clone();
+            bad[at] ^= 0x01;
+            let Ok(p) = TcpPacket::new_checked(&bad[..]) else {
+                continue; // a changed Data Offset may no longer fit
+            };
+            assert!(!p.verify_checksum(SRC, DST), "byte {at}");
+            assert_eq!(
+                TcpRepr::parse(&p, SRC, DST),
+                Err(WireError::Checksum { layer: "TCP" }),
+                "byte {at}"
+            );
+        }
+        // An odd-length segment has its last byte covered, padded with zero.
+        let mut bad = good.clone();
+        *bad.last_mut().unwrap() ^= 0x80;
+        assert!(!TcpPacket::new_unchecked(&bad[..]).verify_checksum(SRC, DST));
+    }
+
+    #[test]
+    fn cwr_and_ece_are_ignored_on_parse_and_zero_on_emit() {
+        let mut bytes = SYN_SEGMENT;
+        bytes[13] |= CWR | ECE;
+        let mut p = TcpPacket::new_checked(&mut bytes[..]).unwrap();
+        p.fill_checksum(SRC, DST);
+        assert_eq!(p.flag_bits(), 0xc2);
+        assert_eq!(TcpRepr::parse(&p, SRC, DST), Ok(syn()));
+        let flags = p.flags();
+        p.set_flags(flags);
+        assert_eq!(p.flag_bits(), SYN);
+    }
+
+    #[test]
+    fn flags_bits_and_letters() {
+        let all = TcpFlags {
+            fin: true,
+            syn: true,
+            rst: true,
+            psh: true,
+            ack: true,
+            urg: true,
+        };
+        assert_eq!(all.bits(), 0x3f);
+        assert_eq!(TcpFlags::from_bits(0xff), all);
+        assert_eq!(TcpFlags::from_bits(0), TcpFlags::default());
+        for bits in 0..0x40u8 {
+            assert_eq!(TcpFlags::from_bits(bits).bits(), bits);
+        }
+        let f = |bits| TcpFlags::from_bits(bits).to_string();
+        assert_eq!(f(SYN), "S");
+        assert_eq!(f(SYN | ACK), "S.");
+        assert_eq!(f(PSH | ACK), "P.");
+        assert_eq!(f(FIN | ACK), "F.");
+        assert_eq!(f(RST), "R");
+        assert_eq!(f(ACK), ".");
+        assert_eq!(f(0), "none");
+        assert_eq!(all.to_string(), "FSRP.U");
+        let mut letters = String::new();
+        write_flag_letters(0xff, &mut letters).unwrap();
+        assert_eq!(letters, "FSRP.UEW");
+    }
+
+    #[test]
+    fn setters() {
+        let mut bytes = [0u8; 28];
+        let mut p = TcpPacket::new_unchecked(&mut bytes[..]);
+        p.set_src_port(7);
+        p.set_dst_port(9);
+        p.set_seq_number(0x0102_0304);
+        p.set_ack_number(0xa0b0_c0d0);
+        p.set_header_len(24);
+        p.set_flags(TcpFlags {
+            fin: true,
+            ack: true,
+            ..TcpFlags::default()
+        });
+        p.set_window(512);
+        p.set_urgent_pointer(3);
+        p.options_mut().copy_from_slice(&[1, 1, 1, 0]);
+        p.payload_mut().copy_from_slice(b"abcd");
+        p.fill_checksum(SRC, DST);
+        assert!(p.verify_checksum(SRC, DST));
+        assert_eq!(p.urgent_pointer(), 3);
+        assert_eq!(p.payload(), b"abcd");
+        p.set_checksum(p.checksum().wrapping_add(1));
+        assert!(!p.verify_checksum(SRC, DST));
+        let bytes = p.into_inner();
+        assert_eq!(
+            &bytes[..16],
+            &[0, 7, 0, 9, 1, 2, 3, 4, 0xa0, 0xb0, 0xc0, 0xd0, 0x60, 0x11, 2, 0]
+        );
+    }
 }

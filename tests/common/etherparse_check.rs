@@ -9,17 +9,19 @@ use etherparse::checksum::Sum16BitWords;
 use etherparse::icmpv4::DestUnreachableHeader;
 use etherparse::{
     ArpPacketSlice, Ethernet2Slice, Icmpv4Slice, Icmpv4Type, Ipv4HeaderSlice, Ipv4Slice,
+    TcpOptionElement, TcpSlice,
 };
 use simnet::wire::ethernet::{HEADER_LEN, MAX_FRAME_LEN, MIN_FRAME_LEN};
 use simnet::wire::{
     ArpRepr, EtherType, EthernetFrame, EthernetRepr, IcmpPacket, IcmpRepr, IpProtocol, Ipv4Packet,
-    Ipv4Repr,
+    Ipv4Repr, TcpPacket, TcpRepr,
 };
 
 /// Panics unless `frame` is a well-formed frame as a simulator sends it
 /// (60..=1514 bytes, zero padding only up to 60) and etherparse reads every
-/// Ethernet, ARP, IPv4 and ICMP field exactly as simnet's own parsers do,
-/// with valid IPv4 and ICMP checksums. UDP and TCP get IP-level checks only.
+/// Ethernet, ARP, IPv4, ICMP and TCP field exactly as simnet's own parsers
+/// do, with valid IPv4, ICMP and TCP checksums. UDP gets IP-level checks
+/// only.
 pub fn assert_frame_agrees(frame: &[u8]) {
     assert!(
         (MIN_FRAME_LEN..=MAX_FRAME_LEN).contains(&frame.len()),
@@ -132,6 +134,9 @@ fn check_ipv4(bytes: &[u8]) -> usize {
     );
     if !fragmented && ours.protocol == IpProtocol::ICMP {
         check_icmp(packet.payload());
+    }
+    if !fragmented && ours.protocol == IpProtocol::TCP {
+        check_tcp(packet.payload(), &ours);
     }
     usize::from(packet.total_len())
 }
@@ -252,6 +257,66 @@ fn check_icmp(bytes: &[u8]) {
         }
         (ours, theirs) => panic!("etherparse reads {theirs:?} where simnet reads {ours:?}"),
     }
+}
+
+/// Checks a TCP segment field by field, options and data included, and its
+/// checksum by etherparse's own computation over the IPv4 pseudo-header.
+fn check_tcp(bytes: &[u8], ip: &Ipv4Repr) {
+    let packet = TcpPacket::new_checked(bytes).expect("simnet: TCP");
+    let ours = TcpRepr::parse(&packet, ip.src, ip.dst).expect("simnet: TCP (checksum, options)");
+    let theirs = TcpSlice::from_slice(bytes).expect("etherparse: TCP");
+    assert_eq!(theirs.source_port(), ours.src_port, "TCP source port");
+    assert_eq!(
+        theirs.destination_port(),
+        ours.dst_port,
+        "TCP destination port"
+    );
+    assert_eq!(theirs.sequence_number(), ours.seq, "TCP sequence number");
+    assert_eq!(
+        theirs.acknowledgment_number(),
+        ours.ack,
+        "TCP acknowledgment number"
+    );
+    assert_eq!(
+        theirs.header_len(),
+        packet.header_len(),
+        "TCP header length"
+    );
+    let flags = [
+        ("FIN", theirs.fin(), ours.flags.fin),
+        ("SYN", theirs.syn(), ours.flags.syn),
+        ("RST", theirs.rst(), ours.flags.rst),
+        ("PSH", theirs.psh(), ours.flags.psh),
+        ("ACK", theirs.ack(), ours.flags.ack),
+        ("URG", theirs.urg(), ours.flags.urg),
+    ];
+    for (name, theirs, ours) in flags {
+        assert_eq!(theirs, ours, "TCP {name} flag");
+    }
+    assert_eq!(theirs.window_size(), ours.window, "TCP window");
+    assert_eq!(
+        theirs.urgent_pointer(),
+        packet.urgent_pointer(),
+        "TCP urgent pointer"
+    );
+    assert_eq!(theirs.options(), packet.options(), "TCP options bytes");
+    let mut their_mss = None;
+    for option in theirs.options_iterator() {
+        if let TcpOptionElement::MaximumSegmentSize(mss) = option.expect("etherparse: TCP option") {
+            their_mss = Some(mss);
+        }
+    }
+    assert_eq!(their_mss, ours.mss, "TCP MSS option");
+    assert_eq!(theirs.payload(), packet.payload(), "TCP data");
+    assert_eq!(theirs.payload().len(), ours.payload_len, "TCP data length");
+    assert_eq!(theirs.checksum(), packet.checksum(), "TCP checksum field");
+    assert_eq!(
+        theirs
+            .calc_checksum_ipv4(ip.src.octets(), ip.dst.octets())
+            .expect("etherparse: TCP length"),
+        theirs.checksum(),
+        "TCP checksum is not what etherparse computes"
+    );
 }
 
 /// The datagram quoted by an ICMP error: its IP header and at least 8

@@ -1,0 +1,169 @@
+//! What a connection reports for the trace: each event becomes one line.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::{State, TcpError};
+
+/// Why a segment was sent again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RetransmitCause {
+    /// The retransmission timer expired (RFC 6298 §5).
+    Timeout,
+    /// Three duplicate ACKs (RFC 5681 §3.2).
+    FastRetransmit,
+    /// A partial ACK during NewReno fast recovery (RFC 6582 §3.2).
+    PartialAck,
+    /// The SYN (or SYN-ACK) went unanswered for an RTO.
+    SynTimeout,
+    /// A zero-window probe sent again (the previous one was not accepted).
+    Probe,
+}
+
+impl fmt::Display for RetransmitCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RetransmitCause::Timeout => "timeout",
+            RetransmitCause::FastRetransmit => "fast retransmit",
+            RetransmitCause::PartialAck => "partial ack",
+            RetransmitCause::SynTimeout => "SYN timeout",
+            RetransmitCause::Probe => "probe",
+        })
+    }
+}
+
+/// Something a learner should see happen inside a connection.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TcpEvent {
+    /// The connection moved from one state to another (RFC 9293 §3.3.2).
+    StateChange {
+        /// The state before.
+        from: State,
+        /// The state after.
+        to: State,
+    },
+    /// A segment is about to be sent again.
+    Retransmit {
+        /// Its first sequence number.
+        seq: u32,
+        /// Its data length (0 for a lone SYN or FIN).
+        len: usize,
+        /// Why.
+        why: RetransmitCause,
+    },
+    /// The congestion window or threshold changed phase, or a loss was
+    /// detected (see the `congestion` module for when exactly).
+    Congestion {
+        /// The congestion window, in bytes.
+        cwnd: u32,
+        /// The slow start threshold, in bytes.
+        ssthresh: u32,
+        /// "slow start", "congestion avoidance", "fast recovery" or "timeout".
+        why: &'static str,
+    },
+    /// A round-trip time was measured (RFC 6298 §2).
+    RttSample {
+        /// The smoothed RTT after the sample.
+        srtt: Duration,
+        /// The RTT variation after the sample.
+        rttvar: Duration,
+        /// The new retransmission timeout.
+        rto: Duration,
+    },
+    /// The application read, and we are about to tell the peer our receive
+    /// window opened (RFC 9293 §3.8.6.2.2).
+    WindowUpdate {
+        /// The window we will advertise.
+        window: u16,
+    },
+    /// The peer's advertised window closed to zero, or opened again from
+    /// zero.
+    PeerWindow {
+        /// The peer's window now.
+        window: u16,
+    },
+    /// The persist timer fired with the peer's window at zero: a probe is
+    /// about to go (RFC 9293 §3.8.6.1).
+    ZeroWindowProbe,
+    /// A timer fired: "retransmission", "persist", "delayed ack",
+    /// "time-wait" or "fin-wait-2".
+    TimerExpired {
+        /// Which timer.
+        which: &'static str,
+    },
+    /// Data arrived beyond a gap and was kept for reassembly.
+    OutOfOrder {
+        /// Its first sequence number.
+        seq: u32,
+        /// Its length.
+        len: usize,
+    },
+    /// A segment carried nothing new (already received, or outside the
+    /// window) and was dropped; an ACK answers it.
+    Duplicate {
+        /// Its first sequence number.
+        seq: u32,
+        /// Its length.
+        len: usize,
+    },
+    /// An ACK repeated the previous one (RFC 5681 §2).
+    DupAck {
+        /// The acknowledgment number.
+        ack: u32,
+        /// How many duplicates in a row so far.
+        count: u32,
+    },
+    /// We are sending a RST.
+    ResetSent {
+        /// Why: e.g. "closed with unread data".
+        why: &'static str,
+    },
+    /// The connection failed: the error the application will see.
+    Failed {
+        /// The error.
+        error: TcpError,
+    },
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}ms", d.as_secs_f64() * 1e3)
+}
+
+/// In tcpdump-ish words, e.g. `SYN-SENT -> ESTABLISHED`,
+/// `retransmit seq 1001 len 1460 (timeout)`.
+impl fmt::Display for TcpEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TcpEvent::StateChange { from, to } => write!(f, "{from} -> {to}"),
+            TcpEvent::Retransmit { seq, len, why } => {
+                write!(f, "retransmit seq {seq} len {len} ({why})")
+            }
+            TcpEvent::Congestion {
+                cwnd,
+                ssthresh,
+                why,
+            } => write!(f, "cwnd {cwnd} ssthresh {ssthresh} ({why})"),
+            TcpEvent::RttSample { srtt, rttvar, rto } => write!(
+                f,
+                "rtt srtt {} rttvar {} rto {}",
+                ms(*srtt),
+                ms(*rttvar),
+                ms(*rto)
+            ),
+            TcpEvent::WindowUpdate { window } => write!(f, "window update win {window}"),
+            TcpEvent::PeerWindow { window: 0 } => write!(f, "peer window closed (win 0)"),
+            TcpEvent::PeerWindow { window } => write!(f, "peer window opened (win {window})"),
+            TcpEvent::ZeroWindowProbe => write!(f, "zero window probe"),
+            TcpEvent::TimerExpired { which } => write!(f, "{which} timer expired"),
+            TcpEvent::OutOfOrder { seq, len } => {
+                write!(f, "out of order seq {seq} len {len}, queued")
+            }
+            TcpEvent::Duplicate { seq, len } => {
+                write!(f, "duplicate seq {seq} len {len}, dropped")
+            }
+            TcpEvent::DupAck { ack, count } => write!(f, "duplicate ack {ack} (#{count})"),
+            TcpEvent::ResetSent { why } => write!(f, "sending RST: {why}"),
+            TcpEvent::Failed { error } => write!(f, "error: {error}"),
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The send side: the send buffer, segmentation within min(cwnd, peer
+//! window), Nagle's algorithm, sender SWS avoidance and zero-window probes.
+
+use std::collections::VecDeque;
+
+use crate::sim::SimTime;
+use crate::wire::tcp::TcpRepr;
+
+use super::{SeqNum, Tcb};
+
+/// Bytes the application has queued and the peer has not acknowledged,
+/// and whether a FIN follows them.
+#[derive(Clone, Debug)]
+pub(super) struct SendQueue {
+    buf: VecDeque<u8>,
+    capacity: usize,
+    /// The sequence number of `buf[0]`.
+    start: SeqNum,
+    /// The application shut down writing: a FIN follows the last byte, at
+    /// sequence number `end()`.
+    pub(super) fin_queued: bool,
+}
+
+impl SendQueue {
+    pub(super) fn new(capacity: usize, start: SeqNum) -> SendQueue {
+        SendQueue {
+            buf: VecDeque::new(),
+            capacity,
+            start,
+            fin_queued: false,
+        }
+    }
+
+    /// Copy what fits of `data`; return how much.
+    pub(super) fn push(&mut self, data: &[u8]) -> usize {
+        let n = data.len().min(self.free());
+        self.buf.extend(&data[..n]);
+        n
+    }
+
+    pub(super) fn free(&self) -> usize {
+        self.capacity.saturating_sub(self.buf.len())
+    }
+
+    /// One past the last queued byte (the FIN's sequence number, if any).
+    pub(super) fn end(&self) -> SeqNum {
+        self.start + self.buf.len() as u32
+    }
+
+    /// The FIN's sequence number, once queued.
+    pub(super) fn fin_seq(&self) -> Option<SeqNum> {
+        self.fin_queued.then(|| self.end())
+    }
+
+    /// Drop the bytes before `ack`; return how many.
+    pub(super) fn ack(&mut self, ack: SeqNum) -> u32 {
+        let n = ack.since(self.start).min(self.buf.len() as u32);
+        self.buf.drain(..n as usize);
+        self.start += n;
+        n
+    }
+
+    /// Append `len` bytes starting at sequence number `seq` to `out`.
+    fn copy_out(&self, seq: SeqNum, len: usize, out: &mut Vec<u8>) {
+        let from = (seq.since(self.start) as usize).min(self.buf.len());
+        let to = (from + len).min(self.buf.len());
+        out.extend(self.buf.range(from..to));
+    }
+
+    /// Forget everything (the connection is gone).
+    pub(super) fn clear(&mut self) {
+        let n = self.buf.len() as u32;
+        self.buf.clear();
+        self.start += n;
+    }
+}
+
+impl Tcb {
+    /// Send data and FIN as the windows allow; return whether anything was
+    /// sent. In order: a retransmission of the first unacknowledged segment
+    /// (fast retransmit, partial ACK), a zero-window probe, then segments
+    /// from SND.NXT (new data, or data sent again after a timeout).
+    pub(super) fn send_data(
+        &mut self,
+        now: SimTime,
+        emit: &mut dyn FnMut(&TcpRepr, &[u8]),
+    ) -> bool {
+        let mut sent = false;
+        if self.rexmit_head {
+            self.rexmit_head = false;
+            if self.snd_una.lt(self.snd_max) {
+                let len = self.send.end().since(self.snd_una).min(self.mss) as usize;
+                let fin = self.send.fin_seq() == Some(self.snd_una + len as u32);
+                self.transmit(now, self.snd_una, len, fin, false, emit);
+                sent = true;
+            }
+        }
+        if self.probe_pending {
+            self.probe_pending = false;
+            sent |= self.send_probe(now, emit);
+        }
+        loop {
+            let end = self.send.end();
+            let wnd_end = self.snd_una + self.snd_wnd;
+            let wnd_room = wnd_end.since(self.snd_nxt);
+            if self.snd_nxt.lt(end) {
+                let avail = end.since(self.snd_nxt);
+                let flight = self.snd_nxt.since(self.snd_una);
+                let room = wnd_room.min(self.cc.cwnd.saturating_sub(flight));
+                let len = avail.min(self.mss).min(room);
+                if len == 0 {
+                    break;
+                }
+                let resend = self.snd_nxt.lt(self.snd_max);
+                if !resend && !self.may_send(len, avail) {
+                    break;
+                }
+                // The FIN rides on the last segment if the window has room
+                // for its sequence number too.
+                let fin = self.send.fin_queued && len == avail && wnd_room > len;
+                self.transmit(now, self.snd_nxt, len as usize, fin, true, emit);
+                self.snd_nxt += len + u32::from(fin);
+                sent = true;
+            } else if self.send.fin_seq() == Some(self.snd_nxt) && wnd_room > 0 {
+                self.transmit(now, self.snd_nxt, 0, true, true, emit);
+                self.snd_nxt += 1;
+                sent = true;
+                break;
+            } else {
+                break;
+            }
+        }
+        sent
+    }
+
+    /// Whether a segment of `len` bytes (less than or equal to the `avail`
+    /// bytes queued from SND.NXT) may go now, or should wait for more data
+    /// or for ACKs (RFC 9293 §3.8.6.2.1, sender SWS avoidance, with Nagle's
+    /// algorithm, RFC 9293 §3.7.4 and RFC 896). Send:
+    /// 1. a full-sized segment;
+    /// 2. all the queued data, if nothing is unacknowledged (Nagle), or
+    ///    Nagle is off (`TCP_NODELAY`), or a FIN follows (closing pushes);
+    /// 3. at least half the largest window the peer has offered.
+    ///
+    /// Held data goes out when an ACK arrives, or, if none can (nothing
+    /// outstanding, the peer's window too small), when the persist timer
+    /// fires, which stands in for RFC 9293's override timeout.
+    fn may_send(&self, len: u32, avail: u32) -> bool {
+        if len >= self.mss {
+            return true;
+        }
+        if len == avail && (self.nodelay || self.snd_una == self.snd_max || self.send.fin_queued) {
+            return true;
+        }
+        self.max_snd_wnd > 0 && len >= self.max_snd_wnd.div_ceil(2)
+    }
+
+    /// The persist timer fired (RFC 9293 §3.8.6.1, RFC 1122 4.2.2.17). With
+    /// the peer's window at zero: send one byte beyond the window (or the
+    /// FIN, if no data waits) without advancing SND.NXT; its ACK tells us
+    /// the window. With a small open window that SWS avoidance would not
+    /// fill: send what fits (as Linux's `tcp_write_wakeup`).
+    fn send_probe(&mut self, now: SimTime, emit: &mut dyn FnMut(&TcpRepr, &[u8])) -> bool {
+        if self.snd_nxt != self.snd_una {
+            return false; // data in flight: its ACK will do
+        }
+        let end = self.send.end();
+        if self.snd_wnd == 0 {
+            if self.snd_nxt.lt(end) {
+                self.transmit(now, self.snd_nxt, 1, false, false, emit);
+            } else if self.send.fin_seq() == Some(self.snd_nxt) {
+                self.transmit(now, self.snd_nxt, 0, true, false, emit);
+            } else {
+                return false;
+            }
+            return true;
+        }
+        let room = (self.snd_una + self.snd_wnd).since(self.snd_nxt);
+        let len = end.since(self.snd_nxt).min(self.mss).min(room);
+        if len == 0 {
+            return false;
+        }
+        self.transmit(now, self.snd_nxt, len as usize, false, true, emit);
+        self.snd_nxt += len;
+        true
+    }
+
+    /// Emit one segment of data starting at `seq` (and/or a FIN after it).
+    /// Updates SND.MAX, and starts timing it for an RTT sample if it is new
+    /// data, `timed`, and no other segment is being timed (Karn's rule:
+    /// segments sent before are never timed).
+    fn transmit(
+        &mut self,
+        now: SimTime,
+        seq: SeqNum,
+        len: usize,
+        fin: bool,
+        timed: bool,
+        emit: &mut dyn FnMut(&TcpRepr, &[u8]),
+    ) {
+        let end = seq + len as u32 + u32::from(fin);
+        let fresh = seq.ge(self.snd_max);
+        if fresh && timed && self.rtt_timing.is_none() {
+            self.rtt_timing = Some((end, now));
+        }
+        self.snd_max = self.snd_max.max(end);
+        let mut payload = std::mem::take(&mut self.scratch);
+        payload.clear();
+        self.send.copy_out(seq, len, &mut payload);
+        let mut repr = self.header(seq);
+        repr.flags.fin = fin;
+        repr.flags.psh = len > 0 && seq + len as u32 == self.send.end();
+        repr.payload_len = payload.len();
+        emit(&repr, &payload);
+        self.scratch = payload;
+    }
+}

@@ -1,0 +1,392 @@
+//! TCP on an IP node: segments in and out, connections driven by their
+//! state machines ([`super::tcp::Tcb`]), listeners and their queues.
+
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use super::ip_input::note_unparsable;
+use super::ip_node::IpNode;
+use super::ip_output::Datagram;
+use super::loopback::LOOPBACK_ADDR;
+use super::tcp::{rst_for_closed, Endpoints, Tcb, TcpConfig, TcpError, TcpEvent};
+use super::tcp_table::{TcpSocket, TcpTable};
+use super::timer::Timer;
+use super::udp::{errno, SocketId};
+use crate::sim::{Outbox, SimTime};
+use crate::trace::event::{DropCause, Note};
+use crate::wire::tcp::TcpPacket;
+use crate::wire::{IpProtocol, Ipv4Packet, TcpRepr};
+
+/// The default TTL of TCP segments (Linux's `ip_default_ttl`).
+const DEFAULT_TTL: u8 = 64;
+/// IPv4 and TCP headers without options: an MSS is the MTU less these.
+const HEADERS: u16 = 40;
+
+impl IpNode {
+    /// The node's TCP socket table (made on first use).
+    pub fn tcp(&mut self) -> &mut TcpTable {
+        let ifaces = &self.ifaces;
+        self.tcp.get_or_insert_with(|| {
+            let addrs = ifaces.iter().map(|i| i.addr()).chain([LOOPBACK_ADDR]);
+            TcpTable::new(addrs.collect(), TcpConfig::default())
+        })
+    }
+
+    /// The MSS to announce on a connection to `remote`: the MTU of the
+    /// interface it leaves by, less 40 (RFC 9293 §3.7.1).
+    fn mss_for(&self, remote: Ipv4Addr) -> u16 {
+        let mtu = if self.is_local(remote) {
+            u16::MAX
+        } else {
+            self.route_for(remote)
+                .and_then(|r| self.ifaces.get(r.iface))
+                .map_or(1500, |i| i.mtu)
+        };
+        mtu.saturating_sub(HEADERS)
+    }
+
+    /// A fresh initial sequence number from the node's seeded stream (RFC
+    /// 9293 §3.4.1 asks for unpredictable ones; ours are reproducible).
+    fn next_iss(&mut self) -> u32 {
+        self.rng.next_u32()
+    }
+
+    /// A listener on `addr`.
+    pub fn tcp_listen(&mut self, addr: SocketAddrV4) -> Result<SocketId, i32> {
+        self.tcp().listen(addr, DEFAULT_TTL)
+    }
+
+    /// Opens a connection to `remote`: the SYN goes out now.
+    pub fn tcp_connect(
+        &mut self,
+        now: SimTime,
+        remote: SocketAddrV4,
+        out: &mut Outbox,
+    ) -> Result<SocketId, i32> {
+        let local_ip = self
+            .source_for_tcp(*remote.ip())
+            .ok_or(errno::ENETUNREACH)?;
+        let port = self.tcp().ephemeral_port().ok_or(errno::EAGAIN)?;
+        let ends = Endpoints {
+            local: SocketAddrV4::new(local_ip, port),
+            remote,
+        };
+        let config = TcpConfig {
+            mss: self.mss_for(*remote.ip()),
+            ..self.tcp().config
+        };
+        let iss = self.next_iss();
+        let tcb = Tcb::connect(now, ends, iss, config);
+        let id = self.tcp().insert_conn(tcb, None, DEFAULT_TTL);
+        self.tcp_flush(now, id, Vec::new(), out);
+        Ok(id)
+    }
+
+    /// The source address for a connection to `remote`.
+    fn source_for_tcp(&self, remote: Ipv4Addr) -> Option<Ipv4Addr> {
+        if self.is_local(remote) {
+            return Some(self.local_source(remote));
+        }
+        let iface = self.route_for(remote)?.iface;
+        self.ifaces.get(iface).map(|i| i.addr())
+    }
+
+    /// Where connection `id` stands for a process waiting in `connect`:
+    /// `Ok(true)` once established, `Ok(false)` while the handshake goes on.
+    pub fn tcp_connected(&mut self, id: SocketId) -> Result<bool, i32> {
+        let conn = self.tcp().conn(id).ok_or(errno::EBADF)?;
+        if let Some(e) = conn.tcb.take_error() {
+            return Err(e.errno());
+        }
+        if conn.tcb.is_closed() {
+            return Err(TcpError::Refused.errno());
+        }
+        Ok(conn.tcb.established())
+    }
+
+    /// Takes a connection from listener `id`'s accept queue (`None`: empty).
+    pub fn tcp_accept(&mut self, id: SocketId) -> Result<Option<(SocketId, SocketAddrV4)>, i32> {
+        let table = self.tcp();
+        let listener = table.listener(id).ok_or(errno::EINVAL)?;
+        let Some(conn_id) = listener.ready.pop_front() else {
+            return Ok(None);
+        };
+        let conn = table.conn(conn_id).ok_or(errno::EBADF)?;
+        conn.listener = None;
+        Ok(Some((conn_id, conn.tcb.ends().remote)))
+    }
+
+    /// Reads up to `max` bytes from connection `id`: `Some` (empty at end
+    /// of stream), or `None` when nothing is there yet.
+    pub fn tcp_read(
+        &mut self,
+        now: SimTime,
+        id: SocketId,
+        max: usize,
+        peek: bool,
+        out: &mut Outbox,
+    ) -> Result<Option<Vec<u8>>, i32> {
+        let conn = self.tcp().conn(id).ok_or(errno::EBADF)?;
+        if conn.read_shut {
+            return Ok(Some(Vec::new()));
+        }
+        let mut buf = vec![0; max];
+        let got = conn.tcb.recv(&mut buf, peek);
+        let result = match got {
+            Ok(n) => {
+                buf.truncate(n);
+                Ok(Some(buf))
+            }
+            Err(TcpError::WouldBlock) => Ok(None),
+            Err(e) => Err(e.errno()),
+        };
+        // Reading may open the window: the state machine may want to say so.
+        self.tcp_flush(now, id, Vec::new(), out);
+        result
+    }
+
+    /// Queues what fits of `data` on connection `id`: `Some(n)` with n > 0,
+    /// or `None` when the send buffer is full.
+    pub fn tcp_write(
+        &mut self,
+        now: SimTime,
+        id: SocketId,
+        data: &[u8],
+        out: &mut Outbox,
+    ) -> Result<Option<usize>, i32> {
+        let conn = self.tcp().conn(id).ok_or(errno::EBADF)?;
+        let result = match conn.tcb.send(data) {
+            Ok(0) if !data.is_empty() => Ok(None),
+            Ok(n) => Ok(Some(n)),
+            Err(TcpError::WouldBlock) => Ok(None),
+            Err(e) => Err(e.errno()),
+        };
+        self.tcp_flush(now, id, Vec::new(), out);
+        result
+    }
+
+    /// `shutdown(2)`: no more writing (a FIN after what is queued), no more
+    /// reading (reads return end of stream), or both.
+    pub fn tcp_shutdown(
+        &mut self,
+        now: SimTime,
+        id: SocketId,
+        how: std::net::Shutdown,
+        out: &mut Outbox,
+    ) -> Result<(), i32> {
+        let conn = self.tcp().conn(id).ok_or(errno::ENOTCONN)?;
+        if !conn.tcb.established() {
+            return Err(errno::ENOTCONN);
+        }
+        if matches!(how, std::net::Shutdown::Read | std::net::Shutdown::Both) {
+            conn.read_shut = true;
+        }
+        if matches!(how, std::net::Shutdown::Write | std::net::Shutdown::Both) {
+            conn.tcb.shutdown_write();
+        }
+        self.tcp_flush(now, id, Vec::new(), out);
+        Ok(())
+    }
+
+    /// The application let go of socket `id`: a listener stops (resetting
+    /// connections nobody accepted), a connection closes (FIN, or RST with
+    /// unread data) and lives on until its state machine is done.
+    pub fn tcp_close(&mut self, now: SimTime, id: SocketId, out: &mut Outbox) {
+        let table = self.tcp();
+        match table.sockets.get(&id) {
+            Some(TcpSocket::Listener(l)) => {
+                let orphans: Vec<SocketId> = l.ready.iter().chain(&l.pending).copied().collect();
+                table.sockets.remove(&id);
+                for conn in &orphans {
+                    if let Some(c) = table.conn(*conn) {
+                        c.listener = None;
+                        c.orphaned = true;
+                        c.tcb.abort();
+                    }
+                }
+                for conn in orphans {
+                    self.tcp_flush(now, conn, Vec::new(), out);
+                }
+            }
+            Some(TcpSocket::Conn(_)) => {
+                if let Some(c) = table.conn(id) {
+                    c.orphaned = true;
+                    c.tcb.close();
+                }
+                self.tcp_flush(now, id, Vec::new(), out);
+            }
+            None => {}
+        }
+    }
+
+    /// Connection `id`'s timer fired.
+    pub(super) fn on_tcp_timer(&mut self, now: SimTime, id: SocketId, out: &mut Outbox) {
+        let Some(conn) = self.tcp.as_mut().and_then(|t| t.conn(id)) else {
+            return;
+        };
+        conn.timer_at = None;
+        let mut events = Vec::new();
+        conn.tcb.on_time(now, &mut events);
+        self.tcp_flush(now, id, events, out);
+    }
+
+    /// A whole TCP segment for this node, in its IP packet.
+    pub(super) fn on_tcp(
+        &mut self,
+        now: SimTime,
+        iface: usize,
+        packet: &[u8],
+        broadcast: bool,
+        out: &mut Outbox,
+    ) {
+        let ip = Ipv4Packet::new_unchecked(packet);
+        let (src, dst) = (ip.src_addr(), ip.dst_addr());
+        let parsed = TcpPacket::new_checked(ip.payload())
+            .and_then(|t| Ok((TcpRepr::parse(&t, src, dst)?, t)));
+        let (repr, segment) = match parsed {
+            Ok(ok) => ok,
+            Err(err) => return note_unparsable(out, &err, iface, packet),
+        };
+        if broadcast {
+            // TCP is point to point (RFC 9293 §3.9.1.1 ignores broadcasts).
+            return self.drop_tcp(DropCause::NoSocket, iface, packet, out);
+        }
+        let payload = segment.payload();
+        let ends = Endpoints {
+            local: SocketAddrV4::new(dst, repr.dst_port),
+            remote: SocketAddrV4::new(src, repr.src_port),
+        };
+        if let Some(id) = self.tcp().find(&ends) {
+            let mut events = Vec::new();
+            if let Some(conn) = self.tcp().conn(id) {
+                conn.tcb.on_segment(now, &repr, payload, &mut events);
+            }
+            return self.tcp_flush(now, id, events, out);
+        }
+        let opening = repr.flags.syn && !repr.flags.ack && !repr.flags.rst;
+        if let Some(listener) = self.tcp().listener_for(ends.local).filter(|_| opening) {
+            if !self.tcp().has_room(listener) {
+                // Linux drops a SYN its backlog has no room for; the
+                // client's SYN retransmission may find room later.
+                return self.drop_tcp(DropCause::BacklogFull, iface, packet, out);
+            }
+            let config = TcpConfig {
+                mss: self.mss_for(src),
+                ..self.tcp().config
+            };
+            let ttl = self.tcp().listener(listener).map_or(DEFAULT_TTL, |l| l.ttl);
+            let iss = self.next_iss();
+            let tcb = Tcb::accept(now, ends, &repr, iss, config);
+            let id = self.tcp().insert_conn(tcb, Some(listener), ttl);
+            return self.tcp_flush(now, id, Vec::new(), out);
+        }
+        // Nobody: a RST answers (RFC 9293 §3.10.7.1), so that a connect to
+        // a closed port is refused at once.
+        self.drop_tcp(DropCause::NoSocket, iface, packet, out);
+        if let Some(rst) = rst_for_closed(&repr, payload.len()) {
+            self.send_segment(now, ends, DEFAULT_TTL, &rst, &[], out);
+        }
+    }
+
+    fn drop_tcp(&mut self, cause: DropCause, iface: usize, packet: &[u8], out: &mut Outbox) {
+        out.note(|| Note::Drop {
+            cause,
+            iface: Some(iface),
+            what: crate::wire::describe::describe_ipv4(packet),
+        });
+    }
+
+    /// Lets connection `id` send what it has to, reports what happened in
+    /// it, re-arms its timer, wakes whoever waits on it, and forgets it once
+    /// it is over and let go of.
+    pub(super) fn tcp_flush(
+        &mut self,
+        now: SimTime,
+        id: SocketId,
+        mut events: Vec<TcpEvent>,
+        out: &mut Outbox,
+    ) {
+        let Some(conn) = self.tcp.as_mut().and_then(|t| t.conn(id)) else {
+            return;
+        };
+        let ends = conn.tcb.ends();
+        let ttl = conn.ttl;
+        let mut segments: Vec<(TcpRepr, Vec<u8>)> = Vec::new();
+        conn.tcb.dispatch(now, &mut |repr, payload| {
+            segments.push((*repr, payload.to_vec()))
+        });
+        conn.tcb.take_events(&mut events);
+        // One timer event per connection: armed again only when the state
+        // machine wants an earlier one (a later wish is met when it fires).
+        let want = conn.tcb.poll_at();
+        match (want, conn.timer_at) {
+            (Some(w), Some(armed)) if w >= armed => {}
+            (Some(w), armed) => {
+                if armed.is_some() {
+                    out.cancel(Timer::Tcp(id));
+                }
+                out.arm(w, Timer::Tcp(id));
+                conn.timer_at = Some(w);
+            }
+            (None, Some(_)) => {
+                out.cancel(Timer::Tcp(id));
+                conn.timer_at = None;
+            }
+            (None, None) => {}
+        }
+        let over = conn.tcb.is_closed() && conn.orphaned;
+        for event in &events {
+            out.note(|| Note::Tcp {
+                conn: format!("{} > {}", ends.local, ends.remote),
+                what: event.to_string(),
+            });
+        }
+        for (repr, payload) in &segments {
+            self.send_segment(now, ends, ttl, repr, payload, out);
+        }
+        let table = self.tcp();
+        if let Some(listener) = table.promote(id) {
+            out.readable.push(listener);
+        }
+        out.readable.push(id);
+        if over {
+            if let Some(c) = table.conn(id) {
+                if c.timer_at.is_some() {
+                    out.cancel(Timer::Tcp(id));
+                }
+            }
+            table.remove_conn(id);
+        }
+    }
+
+    fn send_segment(
+        &mut self,
+        now: SimTime,
+        ends: Endpoints,
+        ttl: u8,
+        repr: &TcpRepr,
+        payload: &[u8],
+        out: &mut Outbox,
+    ) {
+        let repr = TcpRepr {
+            payload_len: payload.len(),
+            ..*repr
+        };
+        let (src, dst) = (*ends.local.ip(), *ends.remote.ip());
+        let dgram = Datagram {
+            src: Some(src),
+            dst,
+            protocol: IpProtocol::TCP,
+            ttl,
+            df_when_fits: true,
+            payload_len: repr.buffer_len(),
+        };
+        let fill = |buf: &mut [u8]| {
+            let header = repr.header_len();
+            buf[header..header + payload.len()].copy_from_slice(payload);
+            repr.emit(buf, src, dst);
+        };
+        // A segment that cannot be routed is traced by send_ip; TCP's own
+        // retransmission deals with the loss.
+        let _ = self.send_ip(now, dgram, fill, out);
+    }
+}

@@ -1,0 +1,251 @@
+//! A host's TCP sockets: listeners with their accept queues, connections
+//! by their four-tuple, and the ports they hold.
+//!
+//! Socket ids share one space with UDP's (a process holds either through a
+//! [`SocketId`]): TCP's start at [`FIRST_ID`].
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use super::tcp::{Endpoints, State, Tcb, TcpConfig};
+use super::udp::{errno, SocketId, EPHEMERAL};
+use crate::sim::SimTime;
+
+/// The first TCP socket id: far above any UDP id a run could reach.
+pub const FIRST_ID: u32 = 1 << 31;
+
+/// Connections a listener keeps waiting to be accepted: std's `listen(128)`.
+pub const BACKLOG: usize = 128;
+
+/// A listening socket.
+#[derive(Debug)]
+pub struct Listener {
+    /// Its address (0.0.0.0 for any of the host's).
+    pub local: SocketAddrV4,
+    /// Established connections not yet accepted, oldest first.
+    pub ready: VecDeque<SocketId>,
+    /// Connections still in their handshake.
+    pub pending: BTreeSet<SocketId>,
+    /// The TTL its connections use.
+    pub ttl: u8,
+}
+
+/// A connection.
+#[derive(Debug)]
+pub struct Conn {
+    /// The protocol state machine.
+    pub tcb: Tcb,
+    /// The listener that made it, until it is accepted.
+    pub listener: Option<SocketId>,
+    /// The application has closed it (it lives on until the state machine
+    /// is done: FIN exchange, TIME-WAIT).
+    pub orphaned: bool,
+    /// When its pending timer event fires, if one is armed.
+    pub timer_at: Option<SimTime>,
+    /// The TTL of its segments.
+    pub ttl: u8,
+    /// `shutdown(Read)` was called: reads return end of stream.
+    pub read_shut: bool,
+}
+
+/// A socket of the table.
+#[derive(Debug)]
+pub enum TcpSocket {
+    /// Waiting for connections.
+    Listener(Listener),
+    /// One end of a connection.
+    Conn(Box<Conn>),
+}
+
+/// A host's TCP sockets.
+#[derive(Debug)]
+pub struct TcpTable {
+    local_addrs: Vec<Ipv4Addr>,
+    /// Every socket, by id.
+    pub sockets: BTreeMap<SocketId, TcpSocket>,
+    by_ends: BTreeMap<Endpoints, SocketId>,
+    next_id: u32,
+    next_ephemeral: u16,
+    /// The configuration new connections get.
+    pub config: TcpConfig,
+}
+
+impl TcpTable {
+    /// An empty table for a host with these addresses (and 127.0.0.0/8).
+    pub fn new(local_addrs: Vec<Ipv4Addr>, config: TcpConfig) -> TcpTable {
+        TcpTable {
+            local_addrs,
+            sockets: BTreeMap::new(),
+            by_ends: BTreeMap::new(),
+            next_id: FIRST_ID,
+            next_ephemeral: *EPHEMERAL.start(),
+            config,
+        }
+    }
+
+    fn new_id(&mut self) -> SocketId {
+        let id = SocketId(self.next_id);
+        self.next_id = self.next_id.wrapping_add(1).max(FIRST_ID);
+        id
+    }
+
+    fn is_local(&self, ip: Ipv4Addr) -> bool {
+        ip.is_loopback() || self.local_addrs.contains(&ip)
+    }
+
+    /// Whether a port is held: by a listener, or by any connection (std
+    /// sets `SO_REUSEADDR` on listeners, so Linux lets a listener bind a
+    /// port whose only users are connections, even in TIME-WAIT).
+    fn listener_on(&self, addr: SocketAddrV4) -> bool {
+        self.sockets.values().any(|s| match s {
+            TcpSocket::Listener(l) => {
+                l.local.port() == addr.port()
+                    && (l.local.ip() == addr.ip()
+                        || l.local.ip().is_unspecified()
+                        || addr.ip().is_unspecified())
+            }
+            TcpSocket::Conn(_) => false,
+        })
+    }
+
+    fn port_used(&self, port: u16) -> bool {
+        self.listener_on(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port))
+            || self.by_ends.keys().any(|e| e.local.port() == port)
+    }
+
+    /// A listener on `addr`: `EADDRNOTAVAIL` for an address the host lacks,
+    /// `EADDRINUSE` if another listener holds it.
+    pub fn listen(&mut self, addr: SocketAddrV4, ttl: u8) -> Result<SocketId, i32> {
+        if !addr.ip().is_unspecified() && !self.is_local(*addr.ip()) {
+            return Err(errno::EADDRNOTAVAIL);
+        }
+        let port = match addr.port() {
+            0 => self.ephemeral_port().ok_or(errno::EADDRINUSE)?,
+            _ if self.listener_on(addr) => return Err(errno::EADDRINUSE),
+            port => port,
+        };
+        let id = self.new_id();
+        let listener = Listener {
+            local: SocketAddrV4::new(*addr.ip(), port),
+            ready: VecDeque::new(),
+            pending: BTreeSet::new(),
+            ttl,
+        };
+        self.sockets.insert(id, TcpSocket::Listener(listener));
+        Ok(id)
+    }
+
+    /// The next free ephemeral port, in order, wrapping.
+    pub fn ephemeral_port(&mut self) -> Option<u16> {
+        let span = usize::from(EPHEMERAL.end() - EPHEMERAL.start()) + 1;
+        for _ in 0..span {
+            let port = self.next_ephemeral;
+            self.next_ephemeral = if port == *EPHEMERAL.end() {
+                *EPHEMERAL.start()
+            } else {
+                port + 1
+            };
+            if !self.port_used(port) {
+                return Some(port);
+            }
+        }
+        None
+    }
+
+    /// Adds a connection.
+    pub fn insert_conn(&mut self, tcb: Tcb, listener: Option<SocketId>, ttl: u8) -> SocketId {
+        let id = self.new_id();
+        self.by_ends.insert(tcb.ends(), id);
+        let conn = Conn {
+            tcb,
+            listener,
+            orphaned: false,
+            timer_at: None,
+            ttl,
+            read_shut: false,
+        };
+        self.sockets.insert(id, TcpSocket::Conn(Box::new(conn)));
+        if let Some(TcpSocket::Listener(l)) = listener.and_then(|l| self.sockets.get_mut(&l)) {
+            l.pending.insert(id);
+        }
+        id
+    }
+
+    /// The connection with these ends.
+    pub fn find(&self, ends: &Endpoints) -> Option<SocketId> {
+        self.by_ends.get(ends).copied()
+    }
+
+    /// The listener a SYN to `to` goes to: one on exactly `to`, else one on
+    /// 0.0.0.0 with its port.
+    pub fn listener_for(&self, to: SocketAddrV4) -> Option<SocketId> {
+        let mut wildcard = None;
+        for (id, s) in &self.sockets {
+            if let TcpSocket::Listener(l) = s {
+                if l.local == to {
+                    return Some(*id);
+                }
+                if l.local.port() == to.port() && l.local.ip().is_unspecified() {
+                    wildcard = Some(*id);
+                }
+            }
+        }
+        wildcard
+    }
+
+    /// The connection `id`.
+    pub fn conn(&mut self, id: SocketId) -> Option<&mut Conn> {
+        match self.sockets.get_mut(&id) {
+            Some(TcpSocket::Conn(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The listener `id`.
+    pub fn listener(&mut self, id: SocketId) -> Option<&mut Listener> {
+        match self.sockets.get_mut(&id) {
+            Some(TcpSocket::Listener(l)) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Moves connection `id` from its listener's handshake set to the
+    /// accept queue once established; returns the listener if it did.
+    pub fn promote(&mut self, id: SocketId) -> Option<SocketId> {
+        let conn = self.conn(id)?;
+        let listener = conn.listener?;
+        if !conn.tcb.established() {
+            return None;
+        }
+        let l = self.listener(listener)?;
+        if l.pending.remove(&id) {
+            l.ready.push_back(id);
+            return Some(listener);
+        }
+        None
+    }
+
+    /// Forgets a connection that is over.
+    pub fn remove_conn(&mut self, id: SocketId) {
+        if let Some(TcpSocket::Conn(c)) = self.sockets.remove(&id) {
+            self.by_ends.remove(&c.tcb.ends());
+            if let Some(TcpSocket::Listener(l)) = c.listener.and_then(|l| self.sockets.get_mut(&l))
+            {
+                l.pending.remove(&id);
+                l.ready.retain(|r| *r != id);
+            }
+        }
+    }
+
+    /// Whether a listener has room for another connection in its handshake
+    /// or accept queue (Linux drops SYNs beyond it).
+    pub fn has_room(&mut self, listener: SocketId) -> bool {
+        self.listener(listener)
+            .is_some_and(|l| l.ready.len() + l.pending.len() < BACKLOG)
+    }
+
+    /// The state of connection `id`, for the trace.
+    pub fn state(&mut self, id: SocketId) -> Option<State> {
+        self.conn(id).map(|c| c.tcb.state())
+    }
+}
