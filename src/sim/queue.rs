@@ -17,6 +17,13 @@ struct Key {
     slot: u32,
 }
 
+/// Names one pushed event, so that it can be cancelled without a search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Handle {
+    slot: u32,
+    seq: u64,
+}
+
 /// A priority queue of events ordered by (time, insertion sequence).
 ///
 /// Two events at the same instant come out in the order they were pushed,
@@ -25,6 +32,8 @@ struct Key {
 pub struct EventQueue<E> {
     heap: BinaryHeap<Reverse<Key>>,
     slots: Vec<Option<E>>,
+    /// The sequence number of the event each slot holds (or last held).
+    slot_seq: Vec<u64>,
     free: Vec<u32>,
     next_seq: u64,
     live: usize,
@@ -35,6 +44,7 @@ impl<E> Default for EventQueue<E> {
         EventQueue {
             heap: BinaryHeap::new(),
             slots: Vec::new(),
+            slot_seq: Vec::new(),
             free: Vec::new(),
             next_seq: 0,
             live: 0,
@@ -48,24 +58,46 @@ impl<E> EventQueue<E> {
         Self::default()
     }
 
-    /// Schedules `event` at `time`.
-    pub fn push(&mut self, time: SimTime, event: E) {
+    /// Schedules `event` at `time`; the handle can cancel it.
+    pub fn push(&mut self, time: SimTime, event: E) -> Handle {
+        let seq = self.next_seq;
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = Some(event);
+                self.slot_seq[slot as usize] = seq;
                 slot
             }
             None => {
                 self.slots.push(Some(event));
+                self.slot_seq.push(seq);
                 // A run holding four billion pending events has exhausted
                 // memory long before this conversion could fail.
                 u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
             }
         };
-        let seq = self.next_seq;
         self.next_seq += 1;
         self.live += 1;
         self.heap.push(Reverse(Key { time, seq, slot }));
+        Handle { slot, seq }
+    }
+
+    /// Whether the event `handle` names is still pending.
+    pub fn is_pending(&self, handle: Handle) -> bool {
+        let i = handle.slot as usize;
+        self.slot_seq.get(i) == Some(&handle.seq) && self.slots.get(i).is_some_and(Option::is_some)
+    }
+
+    /// Cancels the event `handle` names, if it is still pending, without a
+    /// search.
+    pub fn cancel(&mut self, handle: Handle) -> Option<E> {
+        if !self.is_pending(handle) {
+            return None;
+        }
+        let event = self.slots.get_mut(handle.slot as usize)?.take();
+        if event.is_some() {
+            self.live -= 1;
+        }
+        event
     }
 
     /// Removes and returns the earliest event with its time.

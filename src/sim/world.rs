@@ -4,11 +4,12 @@
 //! what the node put in its [`Outbox`]: frames onto links (where they become
 //! arrival events), timers into the queue, notes into the trace.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::time::Duration;
 
 use super::process::{Process, ProcessId, DEFAULT_STACK_SIZE};
-use super::queue::EventQueue;
+use super::queue::{EventQueue, Handle};
 use super::udp_calls::Sockets;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -106,6 +107,9 @@ impl fmt::Display for RunSummary {
 pub struct Sim {
     graph: Graph,
     queue: EventQueue<Event>,
+    /// Handles of the pending timers nodes may cancel (only looked up,
+    /// never iterated, so the map's order cannot leak into a run).
+    timer_handles: HashMap<(NodeId, Timer), Vec<Handle>>,
     pub(super) now: SimTime,
     out: Outbox,
     pub(super) trace: Trace,
@@ -146,6 +150,7 @@ impl Sim {
         Sim {
             graph,
             queue: EventQueue::new(),
+            timer_handles: HashMap::new(),
             now: SimTime::ZERO,
             out: Outbox::new(false),
             trace: Trace::default(),
@@ -234,7 +239,28 @@ impl Sim {
         if !event.is_background() {
             self.foreground += 1;
         }
-        self.queue.push(at, event);
+        let cancellable = match &event {
+            Event::Timer { node, timer } if timer.is_cancellable() => Some((*node, *timer)),
+            _ => None,
+        };
+        let handle = self.queue.push(at, event);
+        if let Some(key) = cancellable {
+            let handles = self.timer_handles.entry(key).or_default();
+            let queue = &self.queue;
+            handles.retain(|h| queue.is_pending(*h));
+            handles.push(handle);
+        }
+    }
+
+    /// A cancellable timer fired: its handle (and any stale ones) go.
+    fn forget_fired(&mut self, node: NodeId, timer: Timer) {
+        if let Some(handles) = self.timer_handles.get_mut(&(node, timer)) {
+            let queue = &self.queue;
+            handles.retain(|h| queue.is_pending(*h));
+            if handles.is_empty() {
+                self.timer_handles.remove(&(node, timer));
+            }
+        }
     }
 
     /// Cancels the pending events `pred` picks (a linear scan: for rare
@@ -322,6 +348,9 @@ impl Sim {
                 node
             }
             Event::Timer { node, timer } => {
+                if timer.is_cancellable() {
+                    self.forget_fired(node, timer);
+                }
                 if let NodeLogic::Ip(ip) = &mut self.graph[node].logic {
                     ip.on_timer(now, timer, &mut self.out);
                 }
@@ -347,9 +376,21 @@ impl Sim {
             self.out.notes.clear();
         }
         for timer in std::mem::take(&mut self.out.cancels) {
-            self.cancel_events(
-                |e| matches!(e, Event::Timer { node: n, timer: t } if *n == node && *t == timer),
-            );
+            if timer.is_cancellable() {
+                for handle in self
+                    .timer_handles
+                    .remove(&(node, timer))
+                    .unwrap_or_default()
+                {
+                    if let Some(event) = self.queue.cancel(handle) {
+                        self.foreground -= usize::from(!event.is_background());
+                    }
+                }
+            } else {
+                self.cancel_events(
+                    |e| matches!(e, Event::Timer { node: n, timer: t } if *n == node && *t == timer),
+                );
+            }
         }
         let mut timers = std::mem::take(&mut self.out.timers);
         for (at, timer) in timers.drain(..) {

@@ -7,7 +7,7 @@ use super::frag::FragKey;
 use super::udp::SocketId;
 
 /// A timer of an IP node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Timer {
     /// Time to resend (or give up) an ARP request for `ip` on `iface`.
     ArpRetry {
@@ -45,5 +45,14 @@ impl Timer {
     /// nothing else has nothing left to do.
     pub fn is_background(&self) -> bool {
         matches!(self, Timer::ArpExpire { .. })
+    }
+
+    /// Whether a node may cancel this timer: the world keeps a handle to
+    /// each such timer, so that cancelling needs no search of the queue.
+    pub fn is_cancellable(&self) -> bool {
+        matches!(
+            self,
+            Timer::ArpRetry { .. } | Timer::Reassembly(_) | Timer::Tcp(_)
+        )
     }
 }

@@ -102,7 +102,8 @@ impl Tcb {
         }
         // TIME-WAIT: the only thing that should arrive is the peer's FIN
         // again (our ACK was lost). ACK it and restart the 2 MSL timeout.
-        if self.state == State::TimeWait && flags.fin && !flags.rst && !flags.syn {
+        let fin_again = seg_seq + payload.len() as u32 + 1 == self.rcv_nxt;
+        if self.state == State::TimeWait && flags.fin && !flags.rst && !flags.syn && fin_again {
             self.ack_now = true;
             self.close_at = Some(now + self.config.time_wait);
             return;

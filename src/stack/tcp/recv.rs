@@ -3,6 +3,7 @@
 //! updates.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
 
 use crate::sim::SimTime;
 
@@ -11,7 +12,7 @@ use super::{SeqNum, State, Tcb, TcpEvent, MAX_WINDOW};
 /// Received bytes: those in order, waiting for the application, and those
 /// beyond a gap, waiting for the gap to fill. Positions are stream offsets
 /// (bytes since the peer's SYN, as a `u64` that never wraps).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(super) struct RecvQueue {
     readable: VecDeque<u8>,
     capacity: usize,
@@ -33,6 +34,25 @@ pub(super) enum Stored {
     InOrder { advanced: u32, filled_gap: bool },
     /// It lies beyond a gap; `new_bytes` of it were not held before.
     OutOfOrder { new_bytes: usize },
+}
+
+/// Lengths, not bytes: a `Tcb` prints in a few lines.
+impl fmt::Debug for RecvQueue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecvQueue")
+            .field("readable", &self.readable.len())
+            .field(
+                "out_of_order",
+                &self
+                    .ooo
+                    .iter()
+                    .map(|(k, v)| (*k, v.len()))
+                    .collect::<Vec<_>>(),
+            )
+            .field("received", &self.received)
+            .field("fin_at", &self.fin_at)
+            .finish()
+    }
 }
 
 impl RecvQueue {
@@ -129,9 +149,10 @@ impl RecvQueue {
     /// unless `peek`.
     pub(super) fn read(&mut self, buf: &mut [u8], peek: bool) -> usize {
         let n = buf.len().min(self.readable.len());
-        for (dst, src) in buf.iter_mut().zip(self.readable.iter()) {
-            *dst = *src;
-        }
+        let (head, tail) = self.readable.as_slices();
+        let from_head = n.min(head.len());
+        buf[..from_head].copy_from_slice(&head[..from_head]);
+        buf[from_head..n].copy_from_slice(&tail[..n - from_head]);
         if !peek {
             self.readable.drain(..n);
         }

@@ -2,6 +2,7 @@
 //! window), Nagle's algorithm, sender SWS avoidance and zero-window probes.
 
 use std::collections::VecDeque;
+use std::fmt;
 
 use crate::sim::SimTime;
 use crate::wire::tcp::TcpRepr;
@@ -10,7 +11,7 @@ use super::{SeqNum, Tcb};
 
 /// Bytes the application has queued and the peer has not acknowledged,
 /// and whether a FIN follows them.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(super) struct SendQueue {
     buf: VecDeque<u8>,
     capacity: usize,
@@ -19,6 +20,18 @@ pub(super) struct SendQueue {
     /// The application shut down writing: a FIN follows the last byte, at
     /// sequence number `end()`.
     pub(super) fin_queued: bool,
+}
+
+/// Lengths, not bytes: a `Tcb` prints in a few lines.
+impl fmt::Debug for SendQueue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SendQueue")
+            .field("start", &self.start)
+            .field("len", &self.buf.len())
+            .field("capacity", &self.capacity)
+            .field("fin_queued", &self.fin_queued)
+            .finish()
+    }
 }
 
 impl SendQueue {
@@ -63,8 +76,14 @@ impl SendQueue {
     /// Append `len` bytes starting at sequence number `seq` to `out`.
     fn copy_out(&self, seq: SeqNum, len: usize, out: &mut Vec<u8>) {
         let from = (seq.since(self.start) as usize).min(self.buf.len());
-        let to = (from + len).min(self.buf.len());
-        out.extend(self.buf.range(from..to));
+        let to = from.saturating_add(len).min(self.buf.len());
+        let (head, tail) = self.buf.as_slices();
+        if from < head.len() {
+            out.extend_from_slice(&head[from..to.min(head.len())]);
+        }
+        if to > head.len() {
+            out.extend_from_slice(&tail[from.saturating_sub(head.len())..to - head.len()]);
+        }
     }
 
     /// Forget everything (the connection is gone).

@@ -232,3 +232,63 @@ fn simultaneous_open_reaches_established_on_both_sides() {
     let mut buf = [0; 8];
     assert_eq!(b.recv(&mut buf, false), Ok(4));
 }
+
+#[test]
+fn states_and_events_read_like_the_rfc_and_tcpdump() {
+    assert_eq!(State::SynSent.to_string(), "SYN-SENT");
+    assert_eq!(State::FinWait2.to_string(), "FIN-WAIT-2");
+    assert_eq!(State::TimeWait.to_string(), "TIME-WAIT");
+    let lines = [
+        (
+            TcpEvent::StateChange {
+                from: State::SynSent,
+                to: State::Established,
+            },
+            "SYN-SENT -> ESTABLISHED",
+        ),
+        (
+            TcpEvent::Retransmit {
+                seq: 1001,
+                len: 1460,
+                why: RetransmitCause::Timeout,
+            },
+            "retransmit seq 1001 len 1460 (timeout)",
+        ),
+        (
+            TcpEvent::Congestion {
+                cwnd: 2920,
+                ssthresh: 4380,
+                why: "fast recovery",
+            },
+            "cwnd 2920 ssthresh 4380 (fast recovery)",
+        ),
+        (
+            TcpEvent::RttSample {
+                srtt: dur(100),
+                rttvar: dur(50),
+                rto: dur(300),
+            },
+            "rtt srtt 100.000ms rttvar 50.000ms rto 300.000ms",
+        ),
+        (
+            TcpEvent::PeerWindow { window: 0 },
+            "peer window closed (win 0)",
+        ),
+        (
+            TcpEvent::TimerExpired {
+                which: "delayed ack",
+            },
+            "delayed ack timer expired",
+        ),
+        (
+            TcpEvent::DupAck {
+                ack: 5001,
+                count: 3,
+            },
+            "duplicate ack 5001 (#3)",
+        ),
+    ];
+    for (event, line) in lines {
+        assert_eq!(event.to_string(), line);
+    }
+}

@@ -239,3 +239,30 @@ fn garbage_segments_never_panic() {
         }
     }
 }
+
+#[test]
+fn close_or_abort_before_the_handshake_completes_sends_nothing() {
+    for abort in [false, true] {
+        let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::default());
+        out(&mut a, ms(0));
+        if abort {
+            a.abort();
+        } else {
+            a.close();
+        }
+        assert_eq!(a.state(), State::Closed);
+        assert!(out(&mut a, ms(1)).is_empty());
+        assert_eq!(a.poll_at(), None);
+        assert!(a.is_closed());
+    }
+}
+
+#[test]
+fn errors_map_to_linux_errnos_and_messages() {
+    assert_eq!(TcpError::Refused.errno(), 111);
+    assert_eq!(TcpError::Reset.errno(), 104);
+    assert_eq!(TcpError::TimedOut.errno(), 110);
+    assert_eq!(TcpError::Pipe.errno(), 32);
+    assert_eq!(TcpError::WouldBlock.errno(), 11);
+    assert_eq!(TcpError::Reset.to_string(), "Connection reset by peer");
+}
