@@ -226,3 +226,133 @@ fn a_short_buffer_truncates_the_datagram() {
         ],
     );
 }
+
+// TCP: the same rule, the same table.
+
+use simnet::net::{TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::Shutdown;
+
+#[test]
+fn tcp_connect_to_a_closed_port_is_refused() {
+    same_on_both(
+        &alone(|| {
+            // pc2 has nothing on port 9: its RST refuses the SYN.
+            show("connect", TcpStream::connect("pc2:9").map(|_| ()));
+        }),
+        &["connect: Err(ConnectionRefused, os error Some(111))"],
+    );
+}
+
+#[test]
+fn tcp_a_second_listener_on_a_port_is_address_in_use_and_a_rebind_after_close_works() {
+    same_on_both(
+        &alone(|| {
+            let first = TcpListener::bind("0.0.0.0:8998");
+            println!("first: {}", if first.is_ok() { "Ok" } else { "Err" });
+            show("second", TcpListener::bind("0.0.0.0:8998").map(|_| ()));
+            drop(first);
+            show("after close", TcpListener::bind("0.0.0.0:8998").map(|_| ()));
+        }),
+        &[
+            "first: Ok",
+            "second: Err(AddrInUse, os error Some(98))",
+            "after close: Ok(())",
+        ],
+    );
+}
+
+/// pc2 accepts one connection and runs `serve` on it.
+fn serve_one(serve: fn(TcpStream)) {
+    let listener = TcpListener::bind("0.0.0.0:8998").expect("bind");
+    match listener.accept() {
+        Ok((stream, _)) => serve(stream),
+        Err(e) => println!("accept: {e}"),
+    }
+}
+
+#[test]
+fn tcp_a_read_timeout_would_block_and_eof_follows_the_peers_shutdown() {
+    same_on_both(
+        &[
+            Part {
+                host: "pc2",
+                at: Duration::ZERO,
+                body: || {
+                    serve_one(|mut stream| {
+                        let mut buf = [0u8; 16];
+                        // The client writes nothing for a while.
+                        stream
+                            .set_read_timeout(Some(Duration::from_millis(100)))
+                            .expect("timeout");
+                        show("early read", stream.read(&mut buf));
+                        stream.set_read_timeout(None).expect("timeout");
+                        show("read", stream.read(&mut buf));
+                        // The client shut down its side: end of stream.
+                        show("eof", stream.read(&mut buf));
+                        // A half-closed connection still carries our data.
+                        show("write", stream.write(b"still here"));
+                    });
+                },
+            },
+            Part {
+                host: "pc1",
+                at: Duration::from_millis(100),
+                body: || {
+                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                    simnet::thread::sleep(Duration::from_millis(300));
+                    show("write", stream.write(b"hello"));
+                    show("shutdown", stream.shutdown(Shutdown::Write));
+                    let mut got = String::new();
+                    show("read to end", stream.read_to_string(&mut got));
+                    println!("got: {got}");
+                },
+            },
+        ],
+        &[
+            "early read: Err(WouldBlock, os error Some(11))",
+            "read: Ok(5)",
+            "eof: Ok(0)",
+            "write: Ok(10)",
+            "write: Ok(5)",
+            "shutdown: Ok(())",
+            "read to end: Ok(10)",
+            "got: still here",
+        ],
+    );
+}
+
+#[test]
+fn tcp_closing_with_unread_data_resets_the_peer() {
+    same_on_both(
+        &[
+            Part {
+                host: "pc2",
+                at: Duration::ZERO,
+                body: || {
+                    serve_one(|stream| {
+                        // Wait for the client's bytes, then close without
+                        // reading them: Linux sends RST, not FIN.
+                        simnet::thread::sleep(Duration::from_millis(300));
+                        drop(stream);
+                        println!("closed");
+                    });
+                },
+            },
+            Part {
+                host: "pc1",
+                at: Duration::from_millis(100),
+                body: || {
+                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                    show("write", stream.write(b"unread"));
+                    show("read", stream.read(&mut [0u8; 16]));
+                },
+            },
+        ],
+        &[
+            "closed",
+            "write: Ok(6)",
+            "read: Err(ConnectionReset, os error Some(104))",
+        ],
+    );
+}

@@ -197,17 +197,30 @@ impl OsStream {
         }
     }
 
-    /// Writes what fits, waiting as a loopback run can stop.
+    /// Writes, waiting as a loopback run can stop. A blocking write queues
+    /// all of `buf` before it returns, as Linux's blocking send does: the
+    /// short slices it waits in must not show as short writes. Only the
+    /// program's own write timeout ends it early.
     pub(super) fn write(&self, buf: &[u8]) -> io::Result<usize> {
-        let mut once = || (&self.sock).write(buf);
-        match &self.map {
-            Some(m) if m.blocking() => {
-                loopback::check_stop();
-                let user = self.sock.write_timeout()?;
-                loopback::sliced(user, &|t| self.sock.set_write_timeout(t), &mut once)
-            }
-            _ => once(),
+        if !self.map.as_ref().is_some_and(Mapping::blocking) || buf.is_empty() {
+            return (&self.sock).write(buf);
         }
+        loopback::check_stop();
+        let user = self.sock.write_timeout()?;
+        let mut done = 0;
+        while done < buf.len() {
+            let rest = &buf[done..];
+            let wrote = loopback::sliced(user, &|t| self.sock.set_write_timeout(t), &mut || {
+                (&self.sock).write(rest)
+            });
+            match wrote {
+                Ok(n) => done += n,
+                // A timeout after some progress: what was queued, as Linux.
+                Err(_) if done > 0 => break,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(done)
     }
 
     /// The local address, in the program's terms.

@@ -333,7 +333,9 @@ impl IpNode {
             }
             (None, None) => {}
         }
-        let over = conn.tcb.is_closed() && conn.orphaned;
+        // Over and let go of: closed by the application, or a passive open
+        // that died before anyone accepted it (nobody holds it).
+        let over = conn.tcb.is_closed() && (conn.orphaned || conn.listener.is_some());
         for event in &events {
             out.note(|| Note::Tcp {
                 conn: format!("{} > {}", ends.local, ends.remote),
