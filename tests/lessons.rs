@@ -30,7 +30,7 @@ fn same_on_both(name: &str) -> Vec<String> {
 
 #[test]
 fn every_lesson_is_listed_with_a_loadable_scenario() {
-    assert!(lesson::all().len() >= 6);
+    assert!(lesson::all().len() >= 7);
     for l in lesson::all() {
         let scenario = l.scenario().unwrap_or_else(|e| panic!("{}: {e}", l.name));
         assert!(!scenario.runs.is_empty(), "{} runs nothing", l.name);
@@ -103,6 +103,16 @@ fn udp_reply() {
             "pc1 udp-sender: reply: Thanks, got it",
         ]
     );
+}
+
+#[test]
+fn tcp_handshake() {
+    let lines = same_on_both("tcp-handshake");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("pc2 upper-loop-server: the client closed the connection")
+    );
+    assert!(lines.contains(&"pc1 upper-loop-client: HELLO".to_string()));
 }
 
 #[test]

@@ -51,7 +51,7 @@ macro_rules! lesson {
     };
 }
 
-static LESSONS: [Lesson; 6] = [
+static LESSONS: [Lesson; 7] = [
     lesson!(
         "udp-first-steps",
         "000",
@@ -87,6 +87,12 @@ static LESSONS: [Lesson; 6] = [
         "004",
         "udp_reply.toml",
         "a UDP sender and a receiver that replies"
+    ),
+    lesson!(
+        "tcp-handshake",
+        "001",
+        "tcp_handshake.toml",
+        "the upper-case server: handshake, data, FIN and ACK each way, TIME-WAIT"
     ),
 ];
 
