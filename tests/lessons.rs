@@ -116,6 +116,24 @@ fn tcp_handshake() {
 }
 
 #[test]
+fn tcp_refused() {
+    assert_eq!(
+        same_on_both("tcp-refused"),
+        ["pc1 tcp-client: error: connect pc2:8998: Connection refused (os error 111)"]
+    );
+}
+
+#[test]
+fn threaded_server() {
+    let lines = same_on_both("threaded-server");
+    // With the join bug, bob's first echo comes after alice is done.
+    let at = |text: &str| lines.iter().position(|l| l.contains(text));
+    let alice_gone = at("echo-server-joined-1: 192.168.1.2:49153 closed").expect("alice left");
+    let bob_first = at("echo-server-joined-2: client 192.168.1.4:49153>>> b1").expect("bob served");
+    assert!(alice_gone < bob_first, "{lines:#?}");
+}
+
+#[test]
 fn a_lesson_run_on_the_simulation_is_deterministic() {
     let a = run("udp-echo", Backend::Sim);
     let b = run("udp-echo", Backend::Sim);

@@ -51,7 +51,7 @@ macro_rules! lesson {
     };
 }
 
-static LESSONS: [Lesson; 7] = [
+static LESSONS: [Lesson; 9] = [
     lesson!(
         "udp-first-steps",
         "000",
@@ -93,6 +93,18 @@ static LESSONS: [Lesson; 7] = [
         "001",
         "tcp_handshake.toml",
         "the upper-case server: handshake, data, FIN and ACK each way, TIME-WAIT"
+    ),
+    lesson!(
+        "tcp-refused",
+        "000",
+        "tcp_refused.toml",
+        "connecting where nothing listens: the RST and Connection refused"
+    ),
+    lesson!(
+        "threaded-server",
+        "002",
+        "threaded_server.toml",
+        "a thread per client, and the seed's bug that serves one at a time"
     ),
 ];
 
