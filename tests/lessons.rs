@@ -134,6 +134,19 @@ fn threaded_server() {
 }
 
 #[test]
+fn tcp_sticky() {
+    let lines = same_on_both("tcp-sticky");
+    for message in [
+        "message 1: hello",
+        "message 2: how are you",
+        "message 3: bye",
+    ] {
+        let line = format!("pc2 framed-receiver: {message}");
+        assert!(lines.contains(&line), "{lines:#?}");
+    }
+}
+
+#[test]
 fn a_lesson_run_on_the_simulation_is_deterministic() {
     let a = run("udp-echo", Backend::Sim);
     let b = run("udp-echo", Backend::Sim);

@@ -51,7 +51,7 @@ macro_rules! lesson {
     };
 }
 
-static LESSONS: [Lesson; 9] = [
+static LESSONS: [Lesson; 10] = [
     lesson!(
         "udp-first-steps",
         "000",
@@ -105,6 +105,12 @@ static LESSONS: [Lesson; 9] = [
         "002",
         "threaded_server.toml",
         "a thread per client, and the seed's bug that serves one at a time"
+    ),
+    lesson!(
+        "tcp-sticky",
+        "003",
+        "tcp_sticky.toml",
+        "a byte stream, not messages: writes glued together, and framing"
     ),
 ];
 
