@@ -147,6 +147,13 @@ fn tcp_sticky() {
 }
 
 #[test]
+fn http_by_hand() {
+    let lines = same_on_both("http-by-hand");
+    assert!(lines.contains(&"pc1 http-client: HTTP/1.1 200 OK".to_string()));
+    assert!(lines.contains(&"pc1 http-client: body: 120 bytes".to_string()));
+}
+
+#[test]
 fn a_lesson_run_on_the_simulation_is_deterministic() {
     let a = run("udp-echo", Backend::Sim);
     let b = run("udp-echo", Backend::Sim);

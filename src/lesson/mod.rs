@@ -51,7 +51,7 @@ macro_rules! lesson {
     };
 }
 
-static LESSONS: [Lesson; 10] = [
+static LESSONS: [Lesson; 11] = [
     lesson!(
         "udp-first-steps",
         "000",
@@ -111,6 +111,12 @@ static LESSONS: [Lesson; 10] = [
         "003",
         "tcp_sticky.toml",
         "a byte stream, not messages: writes glued together, and framing"
+    ),
+    lesson!(
+        "http-by-hand",
+        "002",
+        "http_by_hand.toml",
+        "an HTTP/1.1 request written by hand to a small web server, across a gateway"
     ),
 ];
 
