@@ -39,15 +39,32 @@
 //!   answered: `hosts 10000` ends with 6997 clients blocked (`ok=false`).
 //!   The flood also keeps about 1001 frames in flight per port, each in a
 //!   1514-byte buffer: some 16 GB of memory at N = 10000.
+//! - `bulk BYTES LOSS [RUNS]`: on one switch (1 Gbit/s, 1 ms links, each
+//!   dropping a frame with probability LOSS), a client process on pc1
+//!   connects over TCP to a server process on pc2 (port 5001), writes BYTES
+//!   of a fixed pattern in 64 KiB `write_all` calls and closes; the server
+//!   reads into a 64 KiB buffer until EOF, checking every byte. `ok` asks
+//!   that the server read exactly BYTES bytes, all matching, then EOF, and
+//!   that both processes returned. Reports the transfer's simulated time
+//!   (`xfer_s`, from connect to the server's EOF; `sim_s` also counts the
+//!   client's 60 s TIME-WAIT), goodput in Mbit per simulated second and MB
+//!   per wall-clock second.
+//! - `rr N [RUNS]`: on one switch (1 Gbit/s, 10 µs links), N TCP
+//!   connections one after another from pc1 to pc2, each carrying one
+//!   100-byte request that the server (an accept loop serving N connections,
+//!   then returning) echoes back; both sides then close. `ok` asks that the
+//!   client verified all N replies and that both processes returned.
+//!   Reports connections per wall-clock second.
 
 use std::cell::Cell;
+use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use simnet::link::LinkParams;
-use simnet::net::UdpSocket;
+use simnet::net::{TcpListener, TcpStream, UdpSocket};
 use simnet::sim::{Exit, ProcState, StopReason};
 use simnet::stack::PingConfig;
 use simnet::topo::presets::{lan, one_lan, two_subnets};
@@ -352,6 +369,282 @@ fn run_hosts(n: usize, runs: usize) -> Result<bool, Box<dyn std::error::Error>> 
     Ok(all_ok)
 }
 
+/// The TCP port of the `bulk` and `rr` workloads' servers.
+const TCP_PORT: u16 = 5001;
+
+/// The size of the `bulk` workload's reads and writes, in bytes.
+const CHUNK: usize = 64 * 1024;
+
+/// The `rr` workload's request and response size, in bytes.
+const RR_SIZE: usize = 100;
+
+/// Byte `i` of the `bulk` workload's stream.
+fn pattern(i: u64) -> u8 {
+    i.wrapping_mul(7).wrapping_add(i / 251) as u8
+}
+
+/// The period of `pattern`: 251 × 256 bytes (`i × 7` repeats every 256,
+/// `i / 251` gains 256 every 251 × 256).
+const PERIOD: usize = 251 * 256;
+
+/// `pattern(0)`, `pattern(1)`, … over one period and one chunk more, so that
+/// any chunk of the stream is a slice of it: bytes `at…` start at
+/// `at % PERIOD`. (Filling and checking by the byte took a third of the
+/// wall time.)
+fn pattern_table() -> Rc<[u8]> {
+    (0..(PERIOD + CHUNK) as u64).map(pattern).collect()
+}
+
+/// What one run of the `bulk` workload verified, besides `Measure::ok`.
+struct BulkCheck {
+    /// Bytes the server read, each checked against the pattern.
+    bytes: u64,
+    /// Simulated time from the client's connect to the server's EOF.
+    xfer_s: f64,
+    /// The server's `read` calls, the last one (EOF) included.
+    reads: u64,
+}
+
+/// Whether every process of `sim` returned.
+fn all_returned(sim: &simnet::sim::Sim) -> bool {
+    sim.processes()
+        .iter()
+        .all(|p| matches!(p.state, ProcState::Exited(Exit::Returned)))
+}
+
+/// One run of the `bulk` workload: `bytes` bytes from pc1 to pc2 over TCP,
+/// on links that drop each frame with probability `loss`.
+fn bulk(bytes: u64, loss: f64) -> Result<(Measure, BulkCheck), Box<dyn std::error::Error>> {
+    let link = LinkParams {
+        latency: Duration::from_millis(1),
+        bandwidth_bps: 1_000_000_000,
+        queue_frames: 1000,
+        loss,
+    };
+    let mut sim = one_lan(1, link)?.build();
+    let pc1 = sim.node_id("pc1").ok_or("no pc1")?;
+    let pc2 = sim.node_id("pc2").ok_or("no pc2")?;
+    // What the server read and verified, whether it saw EOF (with nothing
+    // wrong before it), and when.
+    let read = Rc::new(Cell::new(0u64));
+    let reads = Rc::new(Cell::new(0u64));
+    let clean_eof = Rc::new(Cell::new(false));
+    let started = Rc::new(Cell::new(None::<simnet::time::Instant>));
+    let ended = Rc::new(Cell::new(None::<simnet::time::Instant>));
+    let table = pattern_table();
+    {
+        let (read, reads, clean_eof, ended) = (
+            Rc::clone(&read),
+            Rc::clone(&reads),
+            Rc::clone(&clean_eof),
+            Rc::clone(&ended),
+        );
+        let table = Rc::clone(&table);
+        sim.spawn(pc2, "tcp-sink", Duration::ZERO, move || {
+            let listener = TcpListener::bind(("0.0.0.0", TCP_PORT)).expect("bind the server");
+            let (mut stream, _) = listener.accept().expect("server accept");
+            let mut buf = vec![0u8; CHUNK];
+            let mut at = 0u64;
+            loop {
+                let n = stream.read(&mut buf).expect("server read");
+                reads.set(reads.get() + 1);
+                if n == 0 {
+                    ended.set(Some(simnet::time::Instant::now()));
+                    clean_eof.set(true);
+                    return;
+                }
+                let offset = (at % PERIOD as u64) as usize;
+                let wrong = (buf[..n] != table[offset..offset + n])
+                    .then(|| (0..n).find(|&k| buf[k] != table[offset + k]))
+                    .flatten();
+                if let Some(k) = wrong {
+                    let i = at + k as u64;
+                    eprintln!("bulk: byte {i} is {}, not {}", buf[k], pattern(i));
+                    return;
+                }
+                at += n as u64;
+                read.set(at);
+            }
+        })?;
+    }
+    {
+        let started = Rc::clone(&started);
+        let table = Rc::clone(&table);
+        sim.spawn(pc1, "tcp-source", Duration::from_millis(1), move || {
+            started.set(Some(simnet::time::Instant::now()));
+            let mut stream = TcpStream::connect(("pc2", TCP_PORT)).expect("client connect");
+            let mut at = 0u64;
+            while at < bytes {
+                let n = (bytes - at).min(CHUNK as u64) as usize;
+                let offset = (at % PERIOD as u64) as usize;
+                stream
+                    .write_all(&table[offset..offset + n])
+                    .expect("client write_all");
+                at += n as u64;
+            }
+        })?;
+    }
+    let start = Instant::now();
+    let summary = sim.run();
+    let wall = start.elapsed();
+    let got = read.get();
+    let xfer_s = match (started.get(), ended.get()) {
+        (Some(a), Some(b)) => (b - a).as_secs_f64(),
+        _ => f64::NAN,
+    };
+    let left_blocked = sim.deadlocked();
+    let ok = got == bytes && clean_eof.get() && all_returned(&sim) && left_blocked.is_empty();
+    if !ok {
+        let states: Vec<_> = sim
+            .processes()
+            .iter()
+            .map(|p| format!("{}: {:?}", p.name, p.state))
+            .collect();
+        eprintln!(
+            "bulk run not verified: {summary}; the server read {got}/{bytes} bytes, EOF seen: {}; processes: {states:?}; left blocked: {left_blocked:?}",
+            clean_eof.get()
+        );
+    }
+    Ok((
+        Measure {
+            wall,
+            sim_s: summary.end.as_secs_f64(),
+            frames: summary.frames,
+            ok,
+        },
+        BulkCheck {
+            bytes: got,
+            xfer_s,
+            reads: reads.get(),
+        },
+    ))
+}
+
+fn run_bulk(bytes: u64, loss: f64, runs: usize) -> Result<bool, Box<dyn std::error::Error>> {
+    let mut walls = Vec::new();
+    let mut goodputs = Vec::new();
+    let mut mb_rates = Vec::new();
+    let mut all_ok = true;
+    for _ in 0..runs {
+        let (m, check) = bulk(bytes, loss)?;
+        let goodput = check.bytes as f64 * 8.0 / check.xfer_s / 1e6;
+        let mb_rate = check.bytes as f64 / 1e6 / m.wall.as_secs_f64();
+        println!(
+            "system=simnet workload=bulk param={bytes} loss={loss} wall_s={:.6} sim_s={:.6} xfer_s={:.6} bytes={} goodput_mbit_s={goodput:.1} mb_per_wall_s={mb_rate:.1} frames={} reads={} ok={}",
+            m.wall.as_secs_f64(),
+            m.sim_s,
+            check.xfer_s,
+            check.bytes,
+            m.frames,
+            check.reads,
+            m.ok
+        );
+        walls.push(m.wall.as_secs_f64());
+        goodputs.push(goodput);
+        mb_rates.push(mb_rate);
+        all_ok &= m.ok;
+    }
+    println!(
+        "summary workload=bulk param={bytes} loss={loss} runs={} median_wall_s={:.6} median_goodput_mbit_s={:.1} median_mb_per_wall_s={:.1}",
+        walls.len(),
+        median(walls),
+        median(goodputs),
+        median(mb_rates)
+    );
+    Ok(all_ok)
+}
+
+/// One run of the `rr` workload: `n` sequential connections from pc1 to pc2,
+/// each one 100-byte request and its echo; `Measure::frames` and the
+/// verified exchanges.
+fn rr(n: u64) -> Result<(Measure, u64), Box<dyn std::error::Error>> {
+    let mut sim = one_lan(1, LINK)?.build();
+    let pc1 = sim.node_id("pc1").ok_or("no pc1")?;
+    let pc2 = sim.node_id("pc2").ok_or("no pc2")?;
+    sim.spawn(pc2, "tcp-rr-server", Duration::ZERO, move || {
+        let listener = TcpListener::bind(("0.0.0.0", TCP_PORT)).expect("bind the server");
+        let mut buf = [0u8; RR_SIZE];
+        for _ in 0..n {
+            let (mut stream, _) = listener.accept().expect("server accept");
+            stream.read_exact(&mut buf).expect("server read_exact");
+            stream.write_all(&buf).expect("server write_all");
+        }
+    })?;
+    let done = Rc::new(Cell::new(0u64));
+    let verified = Rc::clone(&done);
+    sim.spawn(pc1, "tcp-rr-client", Duration::from_millis(1), move || {
+        let mut request = [0u8; RR_SIZE];
+        let mut reply = [0u8; RR_SIZE];
+        for i in 0..n {
+            // A request of this connection's own, so that a stale or
+            // misrouted reply would not pass.
+            for (j, b) in request.iter_mut().enumerate() {
+                *b = (i as usize).wrapping_mul(31).wrapping_add(j) as u8;
+            }
+            request[..8].copy_from_slice(&i.to_be_bytes());
+            let mut stream = TcpStream::connect(("pc2", TCP_PORT)).expect("client connect");
+            stream.write_all(&request).expect("client write_all");
+            stream.read_exact(&mut reply).expect("client read_exact");
+            if reply != request {
+                return;
+            }
+            verified.set(verified.get() + 1);
+        }
+    })?;
+    let start = Instant::now();
+    let summary = sim.run();
+    let wall = start.elapsed();
+    let exchanges = done.get();
+    let left_blocked = sim.deadlocked();
+    let ok = exchanges == n && all_returned(&sim) && left_blocked.is_empty();
+    if !ok {
+        let states: Vec<_> = sim
+            .processes()
+            .iter()
+            .map(|p| format!("{}: {:?}", p.name, p.state))
+            .collect();
+        eprintln!(
+            "rr run not verified: {summary}; {exchanges}/{n} exchanges verified; processes: {states:?}; left blocked: {left_blocked:?}"
+        );
+    }
+    Ok((
+        Measure {
+            wall,
+            sim_s: summary.end.as_secs_f64(),
+            frames: summary.frames,
+            ok,
+        },
+        exchanges,
+    ))
+}
+
+fn run_rr(n: u64, runs: usize) -> Result<bool, Box<dyn std::error::Error>> {
+    let mut walls = Vec::new();
+    let mut rates = Vec::new();
+    let mut all_ok = true;
+    for _ in 0..runs {
+        let (m, exchanges) = rr(n)?;
+        let rate = exchanges as f64 / m.wall.as_secs_f64();
+        println!(
+            "system=simnet workload=rr param={n} wall_s={:.6} sim_s={:.6} connections={exchanges} conn_per_s={rate:.0} frames={} ok={}",
+            m.wall.as_secs_f64(),
+            m.sim_s,
+            m.frames,
+            m.ok
+        );
+        walls.push(m.wall.as_secs_f64());
+        rates.push(rate);
+        all_ok &= m.ok;
+    }
+    println!(
+        "summary workload=rr param={n} runs={} median_wall_s={:.6} median_conn_per_s={:.0}",
+        walls.len(),
+        median(walls),
+        median(rates)
+    );
+    Ok(all_ok)
+}
+
 /// The median of `xs` (the mean of the middle two for an even count).
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
@@ -397,6 +690,10 @@ workloads:
   ping_flood [COUNT [RUNS]]  COUNT echo requests, 1 to 65535 (default 60000)
   udp [COUNT [RUNS]]         COUNT UDP round trips, at least 1 (default 100000)
   hosts [N [RUNS]]           N client hosts, 1 to 65533 (default 1000)
+  bulk [BYTES [LOSS [RUNS]]] BYTES over one TCP connection (default 16777216),
+                             LOSS a frame drop probability, 0 to 1 (default 0)
+  rr [N [RUNS]]              N TCP connections of one exchange, at least 1
+                             (default 1000)
 RUNS is at least 1 (default 5). With no workload, each runs with its defaults.
 Exit status: 0 all runs verified, 1 a run was not (ok=false), 2 bad usage or setup.";
 
@@ -405,6 +702,8 @@ enum Plan {
     PingFlood { count: u16, runs: usize },
     Udp { count: u64, runs: usize },
     Hosts { n: usize, runs: usize },
+    Bulk { bytes: u64, loss: f64, runs: usize },
+    Rr { n: u64, runs: usize },
 }
 
 /// Parameter `i` of `params`, called `name`, parsed and checked to lie in
@@ -431,7 +730,7 @@ where
 
 /// The workload the command line names, or why it names none.
 fn parse(workload: &str, params: &[String]) -> Result<Plan, String> {
-    let max_params = 2;
+    let max_params = if workload == "bulk" { 3 } else { 2 };
     if params.len() > max_params {
         return Err(format!(
             "takes at most {max_params} parameters, got {}: {}",
@@ -439,7 +738,9 @@ fn parse(workload: &str, params: &[String]) -> Result<Plan, String> {
             params.join(" ")
         ));
     }
-    let runs = |params: &[String]| param(params, 1, "RUNS", 5, 1..=usize::MAX, "an integer from 1");
+    let runs_at =
+        |params: &[String], i| param(params, i, "RUNS", 5, 1..=usize::MAX, "an integer from 1");
+    let runs = |params: &[String]| runs_at(params, 1);
     Ok(match workload {
         "ping_flood" => Plan::PingFlood {
             count: param(
@@ -474,9 +775,25 @@ fn parse(workload: &str, params: &[String]) -> Result<Plan, String> {
             )?,
             runs: runs(params)?,
         },
+        "bulk" => Plan::Bulk {
+            bytes: param(
+                params,
+                0,
+                "BYTES",
+                16 * 1024 * 1024,
+                0..=u64::MAX,
+                "an integer from 0",
+            )?,
+            loss: param(params, 1, "LOSS", 0.0, 0.0..=1.0, "a number from 0 to 1")?,
+            runs: runs_at(params, 2)?,
+        },
+        "rr" => Plan::Rr {
+            n: param(params, 0, "N", 1000, 1..=u64::MAX, "an integer from 1")?,
+            runs: runs(params)?,
+        },
         other => {
             return Err(format!(
-                "unknown workload `{other}` (known: ping_flood, udp, hosts)"
+                "unknown workload `{other}` (known: ping_flood, udp, hosts, bulk, rr)"
             ))
         }
     })
@@ -487,6 +804,8 @@ fn run(plan: &Plan) -> Result<bool, Box<dyn std::error::Error>> {
         Plan::PingFlood { count, runs } => run_ping_flood(count, runs),
         Plan::Udp { count, runs } => run_udp(count, runs),
         Plan::Hosts { n, runs } => run_hosts(n, runs),
+        Plan::Bulk { bytes, loss, runs } => run_bulk(bytes, loss, runs),
+        Plan::Rr { n, runs } => run_rr(n, runs),
     }
 }
 
@@ -497,7 +816,7 @@ fn main() -> ExitCode {
         .filter(|a| !a.starts_with("--"))
         .collect();
     let plans = match args.split_first() {
-        None => ["ping_flood", "udp", "hosts"]
+        None => ["ping_flood", "udp", "hosts", "bulk", "rr"]
             .iter()
             .map(|w| parse(w, &[]))
             .collect(),
