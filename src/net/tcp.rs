@@ -18,20 +18,27 @@ use crate::sim::tcp_call::{TcpCall, TcpOk, TcpOpt};
 /// Makes a TCP call to the simulation, again each time the process is
 /// woken to retry (a blocked call whose socket became ready).
 fn call(call: TcpCall) -> io::Result<TcpOk> {
-    // Only the waiting calls are retried; a write's data is copied for it
-    // only then.
-    let again = matches!(
+    // Only the waiting calls are retried; their clones are cheap (a
+    // write's data is shared).
+    let retried = matches!(
         call,
         TcpCall::Accept { .. }
             | TcpCall::Connect { .. }
             | TcpCall::Read { .. }
             | TcpCall::Write { .. }
-    )
-    .then(|| call.clone());
-    let mut reply = syscall(Syscall::Tcp(call));
-    while let (Some(Reply::Retry), Some(again)) = (&reply, &again) {
-        reply = syscall(Syscall::Tcp(again.clone()));
+    );
+    if !retried {
+        return answer(syscall(Syscall::Tcp(call)));
     }
+    let mut reply = syscall(Syscall::Tcp(call.clone()));
+    while reply == Some(Reply::Retry) {
+        reply = syscall(Syscall::Tcp(call.clone()));
+    }
+    answer(reply)
+}
+
+/// The result a reply stands for.
+fn answer(reply: Option<Reply>) -> io::Result<TcpOk> {
     match reply {
         Some(Reply::Tcp(Ok(ok))) => Ok(ok),
         Some(Reply::Tcp(Err(errno))) => Err(io::Error::from_raw_os_error(errno)),
@@ -424,7 +431,7 @@ impl TcpStream {
             StreamBackend::Os(s) => s.write(buf),
             StreamBackend::Sim(sock) => match call(TcpCall::Write {
                 sock: *sock,
-                data: buf.to_vec(),
+                data: std::rc::Rc::from(buf),
             })? {
                 TcpOk::Written(n) => Ok(n),
                 ok => Err(unexpected(ok)),

@@ -39,8 +39,8 @@ pub enum TcpCall {
     Write {
         /// The connection.
         sock: SockRef,
-        /// The bytes.
-        data: Vec<u8>,
+        /// The bytes, shared so that a retried write does not copy them.
+        data: std::rc::Rc<[u8]>,
     },
     /// Shut down one or both directions.
     Shutdown {

@@ -129,7 +129,9 @@ impl IpNode {
         if conn.read_shut {
             return Ok(Some(Vec::new()));
         }
-        let mut buf = vec![0; max];
+        // Only as much room as there is to read: a 64 KiB buffer zeroed
+        // for each 1460-byte segment was a quarter of a bulk transfer.
+        let mut buf = vec![0; max.min(conn.tcb.recv_available().max(1))];
         let got = conn.tcb.recv(&mut buf, peek);
         let result = match got {
             Ok(n) => {

@@ -400,6 +400,11 @@ impl Tcb {
             || self.state == State::Closed
     }
 
+    /// Bytes a `recv` could return now.
+    pub fn recv_available(&self) -> usize {
+        self.recv.readable()
+    }
+
     /// Free bytes in the send buffer (0 once writing is impossible).
     pub fn send_space(&self) -> usize {
         if self.can_write() {
