@@ -217,8 +217,12 @@ impl Sim {
                             timeout: opts.write_timeout,
                         }
                     }
+                    // Some bytes went: the write reports them, and the error
+                    // waits for the next call (as Linux keeps it pending).
                     Err(e) if done > 0 => {
-                        let _ = e;
+                        if let Some(conn) = ip.tcp().conn(id) {
+                            conn.deferred_error = Some(e);
+                        }
                         answer(Ok(TcpOk::Written(done)))
                     }
                     Err(e) => answer(Err(e)),
@@ -387,12 +391,11 @@ impl Sim {
                 }
                 _ => Err(errno::EBADF),
             },
-            TcpCall::TakeError { .. } => Ok(TcpOk::Error(
-                table
-                    .conn(id)
-                    .and_then(|c| c.tcb.take_error())
-                    .map(|e| e.errno()),
-            )),
+            TcpCall::TakeError { .. } => Ok(TcpOk::Error(table.conn(id).and_then(|c| {
+                c.deferred_error
+                    .take()
+                    .or_else(|| c.tcb.take_error().map(|e| e.errno()))
+            }))),
             TcpCall::Shutdown { how, .. } => {
                 ip.tcp_shutdown(now, id, how, out).map(|()| TcpOk::Done)
             }

@@ -126,6 +126,9 @@ impl IpNode {
         out: &mut Outbox,
     ) -> Result<Option<Vec<u8>>, i32> {
         let conn = self.tcp().conn(id).ok_or(errno::EBADF)?;
+        if let Some(e) = conn.deferred_error.take() {
+            return Err(e);
+        }
         if conn.read_shut {
             return Ok(Some(Vec::new()));
         }
@@ -156,6 +159,9 @@ impl IpNode {
         out: &mut Outbox,
     ) -> Result<Option<usize>, i32> {
         let conn = self.tcp().conn(id).ok_or(errno::EBADF)?;
+        if let Some(e) = conn.deferred_error.take() {
+            return Err(e);
+        }
         let result = match conn.tcb.send(data) {
             Ok(0) if !data.is_empty() => Ok(None),
             Ok(n) => Ok(Some(n)),
