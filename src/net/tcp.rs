@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use super::addr::{first_v4, ToSocketAddrs};
 use super::tcp_os::{OsListener, OsStream};
+use super::{check_timeout, outside_simulation, unexpected};
 use crate::sim::process::{defer_close, in_simulation, syscall, Reply, SockRef, Syscall};
 use crate::sim::tcp_call::{TcpCall, TcpOk, TcpOpt};
 
@@ -42,29 +43,9 @@ fn answer(reply: Option<Reply>) -> io::Result<TcpOk> {
     match reply {
         Some(Reply::Tcp(Ok(ok))) => Ok(ok),
         Some(Reply::Tcp(Err(errno))) => Err(io::Error::from_raw_os_error(errno)),
-        Some(other) => Err(io::Error::other(format!("unexpected reply {other:?}"))),
+        Some(other) => Err(unexpected(other)),
         None => Err(outside_simulation()),
     }
-}
-
-/// The error for a simulated socket used where its simulation is not.
-fn outside_simulation() -> io::Error {
-    io::Error::other("a simulated socket can only be used inside its simulation's processes")
-}
-
-fn unexpected(ok: TcpOk) -> io::Error {
-    io::Error::other(format!("unexpected reply {ok:?}"))
-}
-
-fn check_timeout(dur: Option<Duration>) -> io::Result<()> {
-    if dur == Some(Duration::ZERO) {
-        // std's own message for this case.
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "cannot set a 0 duration timeout",
-        ));
-    }
-    Ok(())
 }
 
 /// Sets an option of a simulated socket.

@@ -4,48 +4,20 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, SocketAddrV4};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::addr::{first_v4, ToSocketAddrs};
-use super::loopback::{self, LoopbackNet, Target};
+use super::loopback::{self, SocketMap, Target};
 
-/// `EADDRNOTAVAIL` and `ENETUNREACH` on Linux.
-const EADDRNOTAVAIL: i32 = 99;
+/// `ENETUNREACH` on Linux.
 const ENETUNREACH: i32 = 101;
-
-/// The loopback run a socket was made in, and its host there.
-#[derive(Clone, Debug)]
-struct Mapping {
-    net: Arc<LoopbackNet>,
-    host: usize,
-    /// Bound to 0.0.0.0 in the program's eyes (a listener).
-    any: bool,
-    /// `O_NONBLOCK`, shared by every handle as the kernel's flag is.
-    nonblocking: Arc<AtomicBool>,
-}
-
-impl Mapping {
-    fn new(net: Arc<LoopbackNet>, host: usize, any: bool) -> Mapping {
-        Mapping {
-            net,
-            host,
-            any,
-            nonblocking: Arc::default(),
-        }
-    }
-
-    fn blocking(&self) -> bool {
-        !self.nonblocking.load(Ordering::Relaxed)
-    }
-}
 
 /// A real listener.
 #[derive(Debug)]
 pub(super) struct OsListener {
     sock: std::net::TcpListener,
-    map: Option<Mapping>,
+    map: Option<SocketMap>,
 }
 
 impl OsListener {
@@ -59,16 +31,10 @@ impl OsListener {
                 map: None,
             });
         };
-        loopback::check_stop();
-        let wanted = first_v4(addr)?;
-        let lo = net
-            .bind_addr(host, *wanted.ip())
-            .ok_or_else(|| io::Error::from_raw_os_error(EADDRNOTAVAIL))?;
-        let sock = std::net::TcpListener::bind(SocketAddrV4::new(lo, wanted.port()))?;
-        let any = wanted.ip().is_unspecified();
+        let (map, lo) = SocketMap::bind(net, host, first_v4(addr)?)?;
         Ok(OsListener {
-            sock,
-            map: Some(Mapping::new(net, host, any)),
+            sock: std::net::TcpListener::bind(lo)?,
+            map: Some(map),
         })
     }
 
@@ -98,7 +64,7 @@ impl OsListener {
         };
         let stream = OsStream {
             sock,
-            map: Some(Mapping::new(Arc::clone(&map.net), map.host, false)),
+            map: Some(SocketMap::new(Arc::clone(&map.net), map.host, false)),
         };
         Ok((stream, map.net.unmap(peer)))
     }
@@ -106,11 +72,7 @@ impl OsListener {
     /// The bound address, in the program's terms.
     pub(super) fn local_addr(&self) -> io::Result<SocketAddr> {
         let real = self.sock.local_addr()?;
-        Ok(match &self.map {
-            None => real,
-            Some(m) if m.any => SocketAddr::from(([0, 0, 0, 0], real.port())),
-            Some(m) => m.net.unmap(real),
-        })
+        Ok(self.map.as_ref().map_or(real, |m| m.local(real)))
     }
 
     /// Another handle to the listener.
@@ -125,7 +87,7 @@ impl OsListener {
     pub(super) fn set_nonblocking(&self, on: bool) -> io::Result<()> {
         self.sock.set_nonblocking(on)?;
         if let Some(m) = &self.map {
-            m.nonblocking.store(on, Ordering::Relaxed);
+            m.set_nonblocking(on);
         }
         Ok(())
     }
@@ -135,7 +97,7 @@ impl OsListener {
 #[derive(Debug)]
 pub(super) struct OsStream {
     sock: std::net::TcpStream,
-    map: Option<Mapping>,
+    map: Option<SocketMap>,
 }
 
 impl OsStream {
@@ -169,7 +131,7 @@ impl OsStream {
         let sock = connect_from(net.lo_addr(host), to, timeout)?;
         Ok(OsStream {
             sock,
-            map: Some(Mapping::new(net, host, false)),
+            map: Some(SocketMap::new(net, host, false)),
         })
     }
 
@@ -202,7 +164,7 @@ impl OsStream {
     /// short slices it waits in must not show as short writes. Only the
     /// program's own write timeout ends it early.
     pub(super) fn write(&self, buf: &[u8]) -> io::Result<usize> {
-        if !self.map.as_ref().is_some_and(Mapping::blocking) || buf.is_empty() {
+        if !self.map.as_ref().is_some_and(SocketMap::blocking) || buf.is_empty() {
             return (&self.sock).write(buf);
         }
         loopback::check_stop();
@@ -252,7 +214,7 @@ impl OsStream {
     pub(super) fn set_nonblocking(&self, on: bool) -> io::Result<()> {
         self.sock.set_nonblocking(on)?;
         if let Some(m) = &self.map {
-            m.nonblocking.store(on, Ordering::Relaxed);
+            m.set_nonblocking(on);
         }
         Ok(())
     }

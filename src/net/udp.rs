@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use super::addr::{first_v4, ToSocketAddrs};
 use super::udp_os::OsUdp;
+use super::{check_timeout, outside_simulation, unexpected};
 use crate::sim::process::{
     defer_close, in_simulation, syscall, Reply, SockRef, Syscall, UdpCall, UdpOk,
 };
@@ -27,11 +28,6 @@ enum Backend {
     Sim(SockRef),
 }
 
-/// The error for a simulated socket used where its simulation is not.
-fn outside_simulation() -> io::Error {
-    io::Error::other("a simulated socket can only be used inside its simulation's processes")
-}
-
 /// Makes a UDP call to the simulation, again each time the process is
 /// woken to retry (a blocked receive whose socket became readable).
 fn call(call: UdpCall) -> io::Result<UdpOk> {
@@ -45,13 +41,9 @@ fn call(call: UdpCall) -> io::Result<UdpOk> {
     match reply {
         Some(Reply::Udp(Ok(ok))) => Ok(ok),
         Some(Reply::Udp(Err(errno))) => Err(io::Error::from_raw_os_error(errno)),
-        Some(other) => Err(io::Error::other(format!("unexpected reply {other:?}"))),
+        Some(other) => Err(unexpected(other)),
         None => Err(outside_simulation()),
     }
-}
-
-fn unexpected(ok: UdpOk) -> io::Error {
-    io::Error::other(format!("unexpected reply {ok:?}"))
 }
 
 impl UdpSocket {
@@ -299,17 +291,6 @@ impl UdpSocket {
             None => self.os()?.sock().take_error(),
         }
     }
-}
-
-fn check_timeout(dur: Option<Duration>) -> io::Result<()> {
-    if dur == Some(Duration::ZERO) {
-        // std's own message for this case.
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "cannot set a 0 duration timeout",
-        ));
-    }
-    Ok(())
 }
 
 impl Drop for UdpSocket {

@@ -4,37 +4,18 @@
 
 use std::io;
 use std::net::{SocketAddr, SocketAddrV4};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use super::addr::{first_v4, ToSocketAddrs};
-use super::loopback::{self, LoopbackNet, Target};
+use super::loopback::{self, SocketMap, Target};
 
-/// `EADDRNOTAVAIL` and `EACCES` on Linux.
-const EADDRNOTAVAIL: i32 = 99;
+/// `EACCES` on Linux.
 const EACCES: i32 = 13;
 
 /// A real UDP socket, with the map of the loopback run it was made in.
 #[derive(Debug)]
 pub(super) struct OsUdp {
     sock: std::net::UdpSocket,
-    map: Option<Mapping>,
-}
-
-#[derive(Debug)]
-struct Mapping {
-    net: Arc<LoopbackNet>,
-    host: usize,
-    /// Bound to 0.0.0.0 in the program's eyes (to its loopback address in fact).
-    any: bool,
-    /// State every handle of the socket shares, as the kernel's would be.
-    shared: Arc<Shared>,
-}
-
-#[derive(Debug, Default)]
-struct Shared {
-    connected: AtomicBool,
-    nonblocking: AtomicBool,
+    map: Option<SocketMap>,
 }
 
 impl OsUdp {
@@ -47,20 +28,10 @@ impl OsUdp {
                 map: None,
             });
         };
-        loopback::check_stop();
-        let wanted = first_v4(addr)?;
-        let lo = net
-            .bind_addr(host, *wanted.ip())
-            .ok_or_else(|| io::Error::from_raw_os_error(EADDRNOTAVAIL))?;
-        let sock = std::net::UdpSocket::bind(SocketAddrV4::new(lo, wanted.port()))?;
+        let (map, lo) = SocketMap::bind(net, host, first_v4(addr)?)?;
         Ok(OsUdp {
-            sock,
-            map: Some(Mapping {
-                net,
-                host,
-                any: wanted.ip().is_unspecified(),
-                shared: Arc::default(),
-            }),
+            sock: std::net::UdpSocket::bind(lo)?,
+            map: Some(map),
         })
     }
 
@@ -73,12 +44,7 @@ impl OsUdp {
     pub(super) fn try_clone(&self) -> io::Result<OsUdp> {
         Ok(OsUdp {
             sock: self.sock.try_clone()?,
-            map: self.map.as_ref().map(|m| Mapping {
-                net: Arc::clone(&m.net),
-                host: m.host,
-                any: m.any,
-                shared: Arc::clone(&m.shared),
-            }),
+            map: self.map.clone(),
         })
     }
 
@@ -128,7 +94,7 @@ impl OsUdp {
             Target::Broadcast(_) => SocketAddrV4::new(map.net.nowhere(), 0),
         };
         self.sock.connect(to)?;
-        map.shared.connected.store(true, Ordering::Relaxed);
+        map.set_connected();
         Ok(())
     }
 
@@ -146,7 +112,7 @@ impl OsUdp {
             return once(buf);
         };
         loopback::check_stop();
-        let (n, from) = if map.shared.nonblocking.load(Ordering::Relaxed) {
+        let (n, from) = if !map.blocking() {
             once(buf)?
         } else {
             self.wait_for_datagram(buf, once)?
@@ -167,13 +133,7 @@ impl OsUdp {
     /// The bound address, in the program's terms.
     pub(super) fn local_addr(&self) -> io::Result<SocketAddr> {
         let real = self.sock.local_addr()?;
-        Ok(match &self.map {
-            None => real,
-            Some(m) if m.any && !m.shared.connected.load(Ordering::Relaxed) => {
-                SocketAddr::from(([0, 0, 0, 0], real.port()))
-            }
-            Some(m) => m.net.unmap(real),
-        })
+        Ok(self.map.as_ref().map_or(real, |m| m.local(real)))
     }
 
     /// The connected peer, in the program's terms.
@@ -186,7 +146,7 @@ impl OsUdp {
     pub(super) fn set_nonblocking(&self, on: bool) -> io::Result<()> {
         self.sock.set_nonblocking(on)?;
         if let Some(m) = &self.map {
-            m.shared.nonblocking.store(on, Ordering::Relaxed);
+            m.set_nonblocking(on);
         }
         Ok(())
     }

@@ -24,10 +24,12 @@
 //! the whole of 127.0.0.0/8 is local; other systems only have 127.0.0.1.
 
 mod context;
+mod socket_map;
 mod wait;
 
 pub(crate) use context::{check_stop, current, print, sleep, spawn_child, wait_untimed, SLICE};
 pub use context::{run_thread, Ending, Stopped};
+pub(crate) use socket_map::SocketMap;
 pub(crate) use wait::{polled, sliced};
 
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
