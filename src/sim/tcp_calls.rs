@@ -10,7 +10,7 @@
 use std::net::SocketAddrV4;
 use std::time::Duration;
 
-use super::process::{BlockedCall, ProcessId, Reply, SockRef};
+use super::process::{BlockedCall, ProcessId, Reply};
 use super::tcp_call::{TcpCall, TcpOk, TcpOpt};
 use super::udp_calls::SockOpts;
 use super::world::{Event, Sim};
@@ -94,19 +94,6 @@ impl Sim {
             .get(&pid)
             .and_then(|p| p.deadline)
             .is_some_and(|d| d <= self.now)
-    }
-
-    fn new_socket(&mut self, host: NodeId, id: SocketId) -> SockRef {
-        let opts = SockOpts {
-            handles: 1,
-            ..SockOpts::default()
-        };
-        self.sockets.opts.insert((host, id), opts);
-        SockRef {
-            run: self.run_id(),
-            host,
-            id,
-        }
     }
 
     fn tcp_step(

@@ -64,15 +64,23 @@ impl Sim {
     }
 
     fn udp_bind(&mut self, host: NodeId, addr: SocketAddrV4) -> UdpResult {
-        let run = self.run_id();
         let ip = self.ip_of(host).ok_or(errno::EADDRNOTAVAIL)?;
         let id = ip.udp().bind(addr, false)?;
+        Ok(UdpOk::Socket(self.new_socket(host, id)))
+    }
+
+    /// Hands socket `id` of `host` to a process: one handle, default options.
+    pub(super) fn new_socket(&mut self, host: NodeId, id: SocketId) -> SockRef {
         let opts = SockOpts {
             handles: 1,
             ..SockOpts::default()
         };
         self.sockets.opts.insert((host, id), opts);
-        Ok(UdpOk::Socket(SockRef { run, host, id }))
+        SockRef {
+            run: self.run_id(),
+            host,
+            id,
+        }
     }
 
     fn udp_recv(

@@ -28,7 +28,7 @@ use std::collections::VecDeque;
 use std::net::Ipv4Addr;
 
 use super::cidr::Ipv4Cidr;
-use super::iface::LOOPBACK_IFACE;
+use super::iface::{IpIface, LOOPBACK_IFACE};
 use super::ip_node::IpNode;
 use super::ip_output::Datagram;
 use super::route::{Route, RouteKind};
@@ -124,4 +124,14 @@ impl IpNode {
         self.deliver_packet(now, LOOPBACK_IFACE, &packet, false, out);
         out.recycle(packet);
     }
+}
+
+/// The addresses a node's sockets may bind: its interfaces' and 127.0.0.1,
+/// for every node has `lo`, as every Linux host does.
+pub(super) fn socket_addrs(ifaces: &[IpIface]) -> Vec<Ipv4Addr> {
+    ifaces
+        .iter()
+        .map(IpIface::addr)
+        .chain([LOOPBACK_ADDR])
+        .collect()
 }

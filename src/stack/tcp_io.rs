@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use super::ip_input::note_unparsable;
 use super::ip_node::IpNode;
 use super::ip_output::Datagram;
-use super::loopback::LOOPBACK_ADDR;
+use super::loopback::socket_addrs;
 use super::tcp::{rst_for_closed, Endpoints, Tcb, TcpConfig, TcpError, TcpEvent};
 use super::tcp_table::{TcpSocket, TcpTable};
 use super::timer::Timer;
@@ -25,10 +25,8 @@ impl IpNode {
     /// The node's TCP socket table (made on first use).
     pub fn tcp(&mut self) -> &mut TcpTable {
         let ifaces = &self.ifaces;
-        self.tcp.get_or_insert_with(|| {
-            let addrs = ifaces.iter().map(|i| i.addr()).chain([LOOPBACK_ADDR]);
-            TcpTable::new(addrs.collect(), TcpConfig::default())
-        })
+        self.tcp
+            .get_or_insert_with(|| TcpTable::new(socket_addrs(ifaces), TcpConfig::default()))
     }
 
     /// The MSS to announce on a connection to `remote`: the MTU of the
@@ -62,9 +60,7 @@ impl IpNode {
         remote: SocketAddrV4,
         out: &mut Outbox,
     ) -> Result<SocketId, i32> {
-        let local_ip = self
-            .source_for_tcp(*remote.ip())
-            .ok_or(errno::ENETUNREACH)?;
+        let local_ip = self.source_for(*remote.ip()).ok_or(errno::ENETUNREACH)?;
         let port = self.tcp().ephemeral_port().ok_or(errno::EAGAIN)?;
         let ends = Endpoints {
             local: SocketAddrV4::new(local_ip, port),
@@ -79,15 +75,6 @@ impl IpNode {
         let id = self.tcp().insert_conn(tcb, None, DEFAULT_TTL);
         self.tcp_flush(now, id, Vec::new(), out);
         Ok(id)
-    }
-
-    /// The source address for a connection to `remote`.
-    fn source_for_tcp(&self, remote: Ipv4Addr) -> Option<Ipv4Addr> {
-        if self.is_local(remote) {
-            return Some(self.local_source(remote));
-        }
-        let iface = self.route_for(remote)?.iface;
-        self.ifaces.get(iface).map(|i| i.addr())
     }
 
     /// Where connection `id` stands for a process waiting in `connect`:

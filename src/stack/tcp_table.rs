@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use super::tcp::{Endpoints, State, Tcb, TcpConfig};
-use super::udp::{errno, SocketId, EPHEMERAL};
+use super::udp::{errno, next_free_port, SocketId, EPHEMERAL};
 use crate::sim::SimTime;
 
 /// The first TCP socket id: far above any UDP id a run could reach.
@@ -141,19 +141,10 @@ impl TcpTable {
 
     /// The next free ephemeral port, in order, wrapping.
     pub fn ephemeral_port(&mut self) -> Option<u16> {
-        let span = usize::from(EPHEMERAL.end() - EPHEMERAL.start()) + 1;
-        for _ in 0..span {
-            let port = self.next_ephemeral;
-            self.next_ephemeral = if port == *EPHEMERAL.end() {
-                *EPHEMERAL.start()
-            } else {
-                port + 1
-            };
-            if !self.port_used(port) {
-                return Some(port);
-            }
-        }
-        None
+        let mut next = self.next_ephemeral;
+        let port = next_free_port(&mut next, |port| self.port_used(port));
+        self.next_ephemeral = next;
+        port
     }
 
     /// Adds a connection.

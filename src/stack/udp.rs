@@ -64,6 +64,23 @@ use errno::*;
 /// traces easy to read.)
 pub const EPHEMERAL: RangeInclusive<u16> = 49152..=65535;
 
+/// The first port of [`EPHEMERAL`] not `in_use`, searching from `*next`
+/// and wrapping; `*next` moves past it, so ports are handed out in turn.
+/// `None` when every one is in use.
+pub fn next_free_port(next: &mut u16, in_use: impl Fn(u16) -> bool) -> Option<u16> {
+    let (first, last) = (*EPHEMERAL.start(), *EPHEMERAL.end());
+    let mut port = *next;
+    for _ in EPHEMERAL {
+        let after = if port == last { first } else { port + 1 };
+        if !in_use(port) {
+            *next = after;
+            return Some(port);
+        }
+        port = after;
+    }
+    None
+}
+
 /// The largest datagram payload: 65535 (IPv4 Total Length) - 20 (IP header)
 /// - 8 (UDP header).
 pub const MAX_PAYLOAD: usize = 65_507;
@@ -288,17 +305,8 @@ impl UdpTable {
 
     /// The next ephemeral port no socket holds, moving the cursor past it.
     fn ephemeral_port(&mut self) -> Option<u16> {
-        let (first, last) = (*EPHEMERAL.start(), *EPHEMERAL.end());
-        let mut port = self.next_ephemeral;
-        for _ in EPHEMERAL {
-            let next = if port == last { first } else { port + 1 };
-            if !self.by_port.contains_key(&port) {
-                self.next_ephemeral = next;
-                return Some(port);
-            }
-            port = next;
-        }
-        None
+        let by_port = &self.by_port;
+        next_free_port(&mut self.next_ephemeral, |port| by_port.contains_key(&port))
     }
 
     fn on_port(&self, port: u16) -> impl Iterator<Item = (SocketId, &Socket)> + '_ {

@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use super::ip_input::note_unparsable;
 use super::ip_node::IpNode;
 use super::ip_output::{Datagram, SendError};
-use super::loopback::LOOPBACK_ADDR;
+use super::loopback::socket_addrs;
 use super::udp::{errno, unreachable_errno, Delivery, SocketId, UdpTable};
 use crate::sim::{Outbox, SimTime};
 use crate::trace::event::{DropCause, Note};
@@ -20,10 +20,8 @@ impl IpNode {
     /// host has `lo`).
     pub fn udp(&mut self) -> &mut UdpTable {
         let ifaces = &self.ifaces;
-        self.udp.get_or_insert_with(|| {
-            let addrs = ifaces.iter().map(|i| i.addr()).chain([LOOPBACK_ADDR]);
-            UdpTable::new(addrs.collect())
-        })
+        self.udp
+            .get_or_insert_with(|| UdpTable::new(socket_addrs(ifaces)))
     }
 
     /// The directed broadcast addresses of the node's subnets.
@@ -38,7 +36,7 @@ impl IpNode {
     /// The source address for a datagram to `dst`: the address of the
     /// interface its route leaves by, or for a local `dst` the address of
     /// its local route (see [`IpNode::local_source`]).
-    fn source_for(&self, dst: Ipv4Addr) -> Option<Ipv4Addr> {
+    pub(super) fn source_for(&self, dst: Ipv4Addr) -> Option<Ipv4Addr> {
         if self.is_local(dst) {
             return Some(self.local_source(dst));
         }
