@@ -13,7 +13,7 @@ use std::time::Duration;
 use super::process::{BlockedCall, ProcessId, Reply};
 use super::tcp_call::{TcpCall, TcpOk, TcpOpt};
 use super::udp_calls::SockOpts;
-use super::world::{Event, Sim};
+use super::world::Sim;
 use super::SimTime;
 use crate::stack::tcp_table::TcpSocket;
 use crate::stack::udp::{errno, SocketId};
@@ -67,14 +67,9 @@ impl Sim {
                     (None, None) => None,
                 };
                 pending.deadline = deadline;
-                let token = self.block_on(pid, call, deadline.is_some(), (host, key));
                 // Woken by the socket or by the timeout: either way the call
                 // runs again, and sees which.
-                self.procs[pid.0].reply = Reply::Retry;
-                if let Some(at) = deadline {
-                    self.push(at, Event::Wake { pid, token });
-                    self.procs[pid.0].timeout_at = Some(at);
-                }
+                self.block_on(pid, call, (host, key), deadline, Reply::Retry);
                 None
             }
         }

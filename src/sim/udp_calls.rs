@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::process::{take_closed, BlockedCall, ProcessId, Reply, SockRef, UdpCall, UdpOk};
 use super::world::{Event, Sim};
+use super::SimTime;
 use crate::stack::udp::{errno, SocketId};
 use crate::stack::IpNode;
 use crate::topo::{NodeId, NodeLogic};
@@ -118,33 +119,33 @@ impl Sim {
             return Some(Reply::Udp(Err(errno::EAGAIN)));
         }
         let local = ip.udp().local_addr(id).ok();
-        let token = self.block_on(
-            pid,
-            BlockedCall::Recv { peek, local },
-            opts.read_timeout.is_some(),
-            (host, id),
-        );
+        let deadline = opts.read_timeout.map(|t| self.now + t);
         // The reply if the timeout fires first: EAGAIN, as SO_RCVTIMEO gives.
-        self.procs[pid.0].reply = Reply::Udp(Err(errno::EAGAIN));
-        if let Some(timeout) = opts.read_timeout {
-            let at = self.now + timeout;
-            self.push(at, Event::Wake { pid, token });
-            self.procs[pid.0].timeout_at = Some(at);
-        }
+        let on_timeout = Reply::Udp(Err(errno::EAGAIN));
+        let call = BlockedCall::Recv { peek, local };
+        self.block_on(pid, call, (host, id), deadline, on_timeout);
         None
     }
 
-    /// Blocks `pid` reading socket `key`.
+    /// Blocks `pid` on socket `key` until the socket changes (the process
+    /// is woken to retry) or `deadline` passes (it is woken with
+    /// `on_timeout`; a wake by the socket first cancels that one).
     pub(super) fn block_on(
         &mut self,
         pid: ProcessId,
         call: BlockedCall,
-        timed: bool,
         key: (NodeId, SocketId),
-    ) -> u64 {
+        deadline: Option<SimTime>,
+        on_timeout: Reply,
+    ) {
         self.sockets.readers.entry(key).or_default().push(pid);
         self.procs[pid.0].waiting_on = Some(key);
-        self.block(pid, call, timed)
+        let token = self.block(pid, call, deadline.is_some());
+        self.procs[pid.0].reply = on_timeout;
+        if let Some(at) = deadline {
+            self.push(at, Event::Wake { pid, token });
+            self.procs[pid.0].timeout_at = Some(at);
+        }
     }
 
     /// Forgets that `pid` was reading a socket (it is being woken).
