@@ -17,6 +17,7 @@ pub mod programs;
 pub mod scenario;
 pub mod sim;
 pub mod stack;
+pub mod testing;
 pub mod thread;
 pub mod time;
 pub mod topo;

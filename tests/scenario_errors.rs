@@ -164,6 +164,11 @@ const CASES: &[Case] = &[
     case("[link_defaults]\nloss = 1.5\n", 2, 8, "loss must be a probability between 0 and 1"),
     case("[link_defaults]\nloss = nan\n", 2, 8, "got NaN"),
     case("[link_defaults]\nqueue = 0\n", 2, 9, "queue must be at least 1, got 0"),
+    case("[link_defaults]\nduplicate = -0.1\n", 2, 13, "duplicate must be a probability between 0 and 1"),
+    case("[link_defaults]\nreorder = 2.0\n", 2, 11, "reorder must be a probability between 0 and 1"),
+    case("[link_defaults]\ncorrupt = 1.01\n", 2, 11, "corrupt must be a probability between 0 and 1"),
+    case("[link_defaults]\nreorder_delay = \"soon\"\n", 2, 17, "invalid reorder_delay"),
+    case("[link_defaults]\nreorder = 0.1\nreorder_delay = \"0s\"\n", 3, 17, "reorder needs a reorder_delay above zero"),
     // Link endpoints (NET is lines 1–17).
     case(concat_net!("[[link]]\na = \"pc3\"\nb = \"pc2\"\n"), 19, 5, "no node named `pc3` (known nodes: gw, pc1, pc2, sw1)"),
     case(concat_net!("[[link]]\na = \"pc2.eth3\"\nb = \"sw1\"\n"), 19, 5, "`pc2` has no interface `eth3` (its interfaces: eth0)"),

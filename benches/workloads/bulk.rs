@@ -72,6 +72,7 @@ fn bulk(bytes: u64, loss: f64) -> Result<(Measure, BulkCheck), Box<dyn Error>> {
         bandwidth_bps: 1_000_000_000,
         queue_frames: 1000,
         loss,
+        ..LinkParams::DEFAULT
     };
     let mut sim = one_lan(1, link)?.build();
     let pc1 = sim.node_id("pc1").ok_or("no pc1")?;

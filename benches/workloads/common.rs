@@ -23,7 +23,7 @@ pub const LINK: LinkParams = LinkParams {
     latency: Duration::from_micros(10),
     bandwidth_bps: 1_000_000_000,
     queue_frames: 1000,
-    loss: 0.0,
+    ..LinkParams::DEFAULT
 };
 
 /// The UDP echo port of the `udp` and `hosts` workloads' servers.

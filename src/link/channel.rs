@@ -1,5 +1,6 @@
 //! A link between two interfaces: full duplex, each direction a channel with
-//! latency, bandwidth, a bounded transmit queue and a loss probability.
+//! latency, bandwidth, a bounded transmit queue, and the impairments of a
+//! real path: loss, duplication, reordering and corruption.
 //!
 //! A frame handed to a channel waits for the frames ahead of it, is
 //! serialized at the link's bit rate, then propagates for the latency. Rather
@@ -8,6 +9,27 @@
 //! so a frame costs one event: its arrival. The queue holds the frames whose
 //! transmission has not started; when it is full the new frame is dropped
 //! (tail drop).
+//!
+//! Once a frame is on the wire, the channel draws its fate, in this order,
+//! each draw only when its probability is above zero (so a link without an
+//! impairment leaves its random stream exactly as a link that never had
+//! the parameter):
+//! 1. `loss`: the frame never arrives.
+//! 2. `duplicate`: a second copy arrives too, right behind the first (a
+//!    duplicate costs no wire time: it is made past the transmitter).
+//! 3. For each copy that arrives, independently:
+//!    - `corrupt`: one bit of the frame, chosen uniformly, is flipped. The
+//!      frames simnet carries have no Ethernet FCS, so nothing at the link
+//!      layer notices; the IPv4, ICMP, UDP and TCP checksums must (the
+//!      Internet checksum detects every single-bit error, RFC 1071). This
+//!      models corruption where no link CRC protects the bytes (a router's
+//!      memory, a faulty NIC): the end-to-end argument made visible.
+//!    - `reorder`: the copy is held back for an extra delay drawn uniformly
+//!      from (0, `reorder_delay`], without holding up the frames behind it,
+//!      which may then overtake it.
+//!
+//! These are the impairments Linux's `netem` queueing discipline offers
+//! (`loss`, `duplicate`, `corrupt`, `reorder` with a `delay`).
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -21,6 +43,8 @@ use crate::sim::SimTime;
 pub const WIRE_OVERHEAD_BYTES: usize = 8 + 4 + 12;
 
 /// The parameters of a link, the same in both directions.
+///
+/// Every probability is per frame and per direction, in `[0, 1]`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LinkParams {
     /// One-way propagation delay.
@@ -29,23 +53,34 @@ pub struct LinkParams {
     pub bandwidth_bps: u64,
     /// Frames that may wait for transmission in each direction.
     pub queue_frames: usize,
-    /// Probability that a frame is lost in transit, per frame.
+    /// Probability that a frame is lost in transit.
     pub loss: f64,
-}
-
-impl Default for LinkParams {
-    /// 1 ms, 100 Mbit/s, 100 frames of queue, no loss.
-    fn default() -> Self {
-        LinkParams {
-            latency: Duration::from_millis(1),
-            bandwidth_bps: 100_000_000,
-            queue_frames: 100,
-            loss: 0.0,
-        }
-    }
+    /// Probability that a frame arrives twice.
+    pub duplicate: f64,
+    /// Probability that a frame is held back by up to `reorder_delay`, so
+    /// that frames sent after it may arrive before it.
+    pub reorder: f64,
+    /// The longest a reordered frame is held back.
+    pub reorder_delay: Duration,
+    /// Probability that one bit of a frame is flipped in transit.
+    pub corrupt: f64,
 }
 
 impl LinkParams {
+    /// 1 ms, 100 Mbit/s, 100 frames of queue, no impairments: the
+    /// [`Default`], usable in `const` items
+    /// (`LinkParams { loss: 0.01, ..LinkParams::DEFAULT }`).
+    pub const DEFAULT: LinkParams = LinkParams {
+        latency: Duration::from_millis(1),
+        bandwidth_bps: 100_000_000,
+        queue_frames: 100,
+        loss: 0.0,
+        duplicate: 0.0,
+        reorder: 0.0,
+        reorder_delay: Duration::from_millis(1),
+        corrupt: 0.0,
+    };
+
     /// How long `frame_len` bytes take to serialize at this bandwidth.
     pub fn serialization(&self, frame_len: usize) -> Duration {
         if self.bandwidth_bps == 0 {
@@ -55,17 +90,93 @@ impl LinkParams {
         let nanos = (bits * 1_000_000_000).div_ceil(u128::from(self.bandwidth_bps));
         Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
     }
+
+    /// The first parameter that is out of range, as a message naming it.
+    pub fn check(&self) -> Result<(), String> {
+        let probabilities = [
+            ("loss", self.loss),
+            ("duplicate", self.duplicate),
+            ("reorder", self.reorder),
+            ("corrupt", self.corrupt),
+        ];
+        for (name, p) in probabilities {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(format!(
+                    "{name} must be a probability between 0 and 1 (0.01 is 1%), got {p}"
+                ));
+            }
+        }
+        if self.queue_frames == 0 {
+            return Err("queue must hold at least 1 frame".to_string());
+        }
+        if self.reorder > 0.0 && self.reorder_delay.is_zero() {
+            return Err("reorder needs a reorder_delay above zero".to_string());
+        }
+        Ok(())
+    }
+
+    /// Whether any impairment beyond loss is on: such a link needs the
+    /// per-copy draws of [`Channel::transmit`].
+    fn mangles(&self) -> bool {
+        self.duplicate > 0.0 || self.reorder > 0.0 || self.corrupt > 0.0
+    }
+}
+
+impl Default for LinkParams {
+    /// [`LinkParams::DEFAULT`].
+    fn default() -> Self {
+        LinkParams::DEFAULT
+    }
+}
+
+/// One copy of a frame that reaches the far end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arrival {
+    /// When it arrives.
+    pub at: SimTime,
+    /// The bit flipped on the way (bit `i` is bit `i % 8`, counting from the
+    /// least significant, of byte `i / 8`), if it was corrupted.
+    pub flipped_bit: Option<usize>,
+    /// How long it was held back beyond its normal arrival (reordering);
+    /// zero if it was not.
+    pub held: Duration,
+}
+
+impl Arrival {
+    /// An unharmed copy arriving at `at`.
+    pub fn clean(at: SimTime) -> Arrival {
+        Arrival {
+            at,
+            flipped_bit: None,
+            held: Duration::ZERO,
+        }
+    }
 }
 
 /// What became of a frame handed to a channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fate {
-    /// It arrives at the far end at this time.
-    Arrives(SimTime),
+    /// It arrives; with a second copy if the link duplicated it.
+    Arrives {
+        /// The frame.
+        first: Arrival,
+        /// Its duplicate, if any.
+        copy: Option<Arrival>,
+    },
     /// It was lost in transit (it still used the wire).
     Lost,
     /// The transmit queue was full; it never left.
     QueueFull,
+}
+
+impl Fate {
+    /// One clean copy arriving at `at`.
+    pub fn arrives(at: SimTime) -> Fate {
+        Fate::Arrives {
+            first: Arrival::clean(at),
+            copy: None,
+        }
+    }
 }
 
 /// One direction of a link.
@@ -80,7 +191,7 @@ pub struct Channel {
 }
 
 impl Channel {
-    /// A channel with `params`, drawing its losses from `rng`.
+    /// A channel with `params`, drawing its impairments from `rng`.
     pub fn new(params: LinkParams, rng: RngStream) -> Channel {
         Channel {
             params,
@@ -116,7 +227,34 @@ impl Channel {
         if self.rng.chance(self.params.loss) {
             return Fate::Lost;
         }
-        Fate::Arrives(self.busy_until + self.params.latency)
+        let at = self.busy_until + self.params.latency;
+        if !self.params.mangles() {
+            return Fate::arrives(at);
+        }
+        let duplicated = self.rng.chance(self.params.duplicate);
+        let first = self.mangle(at, frame_len);
+        let copy = duplicated.then(|| self.mangle(at, frame_len));
+        Fate::Arrives { first, copy }
+    }
+
+    /// The corruption and reordering of one copy arriving at `at`.
+    fn mangle(&mut self, at: SimTime, frame_len: usize) -> Arrival {
+        let mut arrival = Arrival::clean(at);
+        if frame_len > 0 && self.rng.chance(self.params.corrupt) {
+            arrival.flipped_bit = Some(self.below(frame_len as u64 * 8) as usize);
+        }
+        if self.rng.chance(self.params.reorder) {
+            let max = u64::try_from(self.params.reorder_delay.as_nanos()).unwrap_or(u64::MAX);
+            arrival.held = Duration::from_nanos(1 + self.below(max));
+            arrival.at = at + arrival.held;
+        }
+        arrival
+    }
+
+    /// A uniform draw from `0..n` (`n` > 0), by multiply-shift: the bias is
+    /// below `n / 2^64`, far under anything a run could show.
+    fn below(&mut self, n: u64) -> u64 {
+        ((u128::from(self.rng.next_u64()) * u128::from(n)) >> 64) as u64
     }
 }
 
@@ -154,18 +292,18 @@ mod tests {
             latency: Duration::from_micros(50),
             bandwidth_bps: 10_000_000,
             queue_frames: 2,
-            loss: 0.0,
+            ..LinkParams::DEFAULT
         });
-        assert_eq!(ch.transmit(us(0), 101), Fate::Arrives(us(150)));
-        assert_eq!(ch.transmit(us(0), 101), Fate::Arrives(us(250)));
-        assert_eq!(ch.transmit(us(0), 101), Fate::Arrives(us(350)));
+        assert_eq!(ch.transmit(us(0), 101), Fate::arrives(us(150)));
+        assert_eq!(ch.transmit(us(0), 101), Fate::arrives(us(250)));
+        assert_eq!(ch.transmit(us(0), 101), Fate::arrives(us(350)));
         assert_eq!(ch.queued(us(0)), 2);
         assert_eq!(ch.transmit(us(0), 101), Fate::QueueFull, "tail drop");
         // Once the second frame has started, there is room again.
         assert_eq!(ch.queued(us(100)), 1);
-        assert_eq!(ch.transmit(us(100), 101), Fate::Arrives(us(450)));
+        assert_eq!(ch.transmit(us(100), 101), Fate::arrives(us(450)));
         // An idle link sends at once.
-        assert_eq!(ch.transmit(us(1000), 101), Fate::Arrives(us(1150)));
+        assert_eq!(ch.transmit(us(1000), 101), Fate::arrives(us(1150)));
     }
 
     #[test]
@@ -185,5 +323,129 @@ mod tests {
         assert_ne!(a, run(2), "another seed, other losses");
         let lost = a.iter().filter(|&&l| l).count();
         assert!((850..1150).contains(&lost), "{lost} of 4000 lost at 25%");
+    }
+    /// What `n` frames sent 1 ms apart become on a channel with `params`.
+    fn fates(params: LinkParams, seed: u64, n: u64) -> Vec<Fate> {
+        let mut ch = Channel::new(params, RngStream::new(seed, "impair"));
+        (0..n)
+            .map(|i| ch.transmit(SimTime::from_millis(i), 100))
+            .collect()
+    }
+
+    #[test]
+    fn without_impairments_every_frame_arrives_clean_and_in_order() {
+        let params = LinkParams {
+            latency: Duration::from_micros(10),
+            ..LinkParams::DEFAULT
+        };
+        for (i, fate) in fates(params, 1, 100).into_iter().enumerate() {
+            let sent = SimTime::from_millis(i as u64);
+            // 124 bytes at 100 Mbit/s: 9.92 us, then 10 us of latency.
+            assert_eq!(fate, Fate::arrives(sent + Duration::from_nanos(19_920)));
+        }
+    }
+
+    #[test]
+    fn duplication_sends_a_second_clean_copy_at_the_same_time() {
+        let params = LinkParams {
+            duplicate: 0.5,
+            ..LinkParams::DEFAULT
+        };
+        let all = fates(params, 3, 2000);
+        let copies = all
+            .iter()
+            .filter(|f| match f {
+                Fate::Arrives {
+                    first,
+                    copy: Some(copy),
+                } => {
+                    assert_eq!(first, copy, "no other impairment: an exact twin");
+                    true
+                }
+                _ => false,
+            })
+            .count();
+        assert!((900..1100).contains(&copies), "{copies} of 2000 at 50%");
+    }
+
+    #[test]
+    fn corruption_flips_one_bit_inside_the_frame() {
+        let params = LinkParams {
+            corrupt: 1.0,
+            ..LinkParams::DEFAULT
+        };
+        let mut bits = std::collections::BTreeSet::new();
+        for fate in fates(params, 4, 6000) {
+            let Fate::Arrives { first, copy: None } = fate else {
+                panic!("{fate:?}: nothing but corruption is on");
+            };
+            assert!(first.held.is_zero());
+            let bit = first.flipped_bit.expect("every frame corrupted");
+            assert!(bit < 800, "bit {bit} of a 100-byte frame");
+            bits.insert(bit);
+        }
+        assert!(bits.len() > 790, "all bits are drawn: {} seen", bits.len());
+    }
+
+    #[test]
+    fn reordering_holds_frames_back_so_later_ones_overtake() {
+        let params = LinkParams {
+            latency: Duration::from_micros(10),
+            reorder: 0.3,
+            reorder_delay: Duration::from_millis(5),
+            ..LinkParams::DEFAULT
+        };
+        let all = fates(params, 5, 2000);
+        let mut held = 0;
+        let mut last = SimTime::ZERO;
+        let mut overtaken = 0;
+        for fate in all {
+            let Fate::Arrives { first, copy: None } = fate else {
+                panic!("{fate:?}");
+            };
+            assert!(first.held <= Duration::from_millis(5));
+            held += usize::from(!first.held.is_zero());
+            overtaken += usize::from(first.at < last);
+            last = last.max(first.at);
+        }
+        assert!((500..700).contains(&held), "{held} of 2000 held at 30%");
+        assert!(overtaken > 100, "only {overtaken} frames arrived out of order");
+    }
+
+    #[test]
+    fn impairments_are_deterministic_and_leave_loss_draws_alone() {
+        let lossy = LinkParams {
+            loss: 0.2,
+            ..LinkParams::DEFAULT
+        };
+        let mangled = LinkParams {
+            duplicate: 0.1,
+            reorder: 0.1,
+            corrupt: 0.1,
+            ..lossy
+        };
+        let a = fates(mangled, 9, 1000);
+        assert_eq!(a, fates(mangled, 9, 1000), "same seed, same fates");
+        // The first frame's loss draw comes before any impairment draw, so
+        // the first loss happens at the same frame on both links.
+        let first_loss = |fs: &[Fate]| fs.iter().position(|f| *f == Fate::Lost);
+        assert_eq!(first_loss(&a), first_loss(&fates(lossy, 9, 1000)));
+    }
+
+    #[test]
+    fn check_names_the_parameter_out_of_range() {
+        let bad = LinkParams {
+            corrupt: 1.5,
+            ..LinkParams::DEFAULT
+        };
+        let err = bad.check().unwrap_err();
+        assert!(err.starts_with("corrupt must be a probability"), "{err}");
+        let no_delay = LinkParams {
+            reorder: 0.1,
+            reorder_delay: Duration::ZERO,
+            ..LinkParams::DEFAULT
+        };
+        assert!(no_delay.check().is_err());
+        assert!(LinkParams::DEFAULT.check().is_ok());
     }
 }

@@ -8,6 +8,7 @@
 
 mod args;
 mod basics;
+pub mod bulk;
 mod feiq;
 mod http_by_hand;
 mod one_message;
@@ -42,7 +43,7 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 36] = [
+static PROGRAMS: [Program; 38] = [
     Program {
         name: "echo",
         about: "echo [WORD…]: prints its arguments on one line",
@@ -275,5 +276,20 @@ static PROGRAMS: [Program; 36] = [
         about: "framed-receiver [BIND]: reads length-prefixed messages on BIND \
                 (0.0.0.0:7001) one by one with read_exact",
         main: sticky::framed_receiver,
+    },
+    // TCP's reliability property (tests/tcp_reliability.rs).
+    Program {
+        name: "bulk-writer",
+        about: "bulk-writer SERVER BYTES [--seed S] [--writes A,B,…] [--attempts N]: \
+                writes BYTES of the seed's pattern to SERVER in write_all chunks \
+                (cycled), shuts down writing and waits for the reader's close",
+        main: bulk::bulk_writer,
+    },
+    Program {
+        name: "bulk-reader",
+        about: "bulk-reader BIND BYTES [--seed S] [--reads A,B,…]: reads one \
+                connection to EOF in reads of A, B, … bytes and checks every \
+                byte against the seed's pattern",
+        main: bulk::bulk_reader,
     },
 ];

@@ -2,7 +2,6 @@
 //! [`TopologyBuilder`] the Rust API offers.
 
 use super::model::{RunSpec, Scenario, SwitchSpec};
-use crate::link::LinkParams;
 use crate::programs;
 use crate::sim::Sim;
 use crate::stack::{Ipv4Cidr, PingConfig};
@@ -53,13 +52,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> Result<Sim, TopoError> {
     for link in &scenario.links {
         let a = node(&net, &link.a.node)?;
         let b = node(&net, &link.b.node)?;
-        let params = LinkParams {
-            latency: link.latency,
-            bandwidth_bps: link.bandwidth_bps,
-            queue_frames: link.queue_frames,
-            loss: link.loss,
-        };
-        net.link((a, &link.a.iface), (b, &link.b.iface), params)?;
+        net.link((a, &link.a.iface), (b, &link.b.iface), link.params)?;
     }
     for ping in &scenario.pings {
         let from = node(&net, &ping.from)?;

@@ -111,6 +111,14 @@ pub struct FileLinkParams {
     pub queue: Option<Spanned<i64>>,
     /// Probability in [0, 1].
     pub loss: Option<Spanned<f64>>,
+    /// Probability in [0, 1] that a frame arrives twice.
+    pub duplicate: Option<Spanned<f64>>,
+    /// Probability in [0, 1] that a frame is held back (reordered).
+    pub reorder: Option<Spanned<f64>>,
+    /// The longest a reordered frame is held back, a duration.
+    pub reorder_delay: Option<Spanned<String>>,
+    /// Probability in [0, 1] that one bit of a frame is flipped.
+    pub corrupt: Option<Spanned<f64>>,
 }
 
 /// A `[[link]]`.
@@ -129,6 +137,14 @@ pub struct FileLink {
     pub queue: Option<Spanned<i64>>,
     /// As in [`FileLinkParams`].
     pub loss: Option<Spanned<f64>>,
+    /// As in [`FileLinkParams`].
+    pub duplicate: Option<Spanned<f64>>,
+    /// As in [`FileLinkParams`].
+    pub reorder: Option<Spanned<f64>>,
+    /// As in [`FileLinkParams`].
+    pub reorder_delay: Option<Spanned<String>>,
+    /// As in [`FileLinkParams`].
+    pub corrupt: Option<Spanned<f64>>,
 }
 
 /// A `[[ping]]`.

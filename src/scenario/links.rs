@@ -13,9 +13,11 @@ use super::file::{FileLink, FileLinkParams};
 use super::load::{duration_or, problem, ranged, Problem, Problems};
 use super::model::{Endpoint, IpNodeSpec, LinkSpec, SwitchSpec};
 use super::units::parse_bandwidth;
+use crate::link::LinkParams;
 
 /// Link parameters when neither the link nor `[link_defaults]` sets them:
-/// 1ms, 100 Mbit/s, 100 frames, no loss. The endpoints are left empty.
+/// [`LinkParams::DEFAULT`]: 1ms, 100 Mbit/s, 100 frames, no impairments.
+/// The endpoints are left empty.
 pub(super) fn builtin_link_defaults() -> LinkSpec {
     let unresolved = || Endpoint {
         node: String::new(),
@@ -24,10 +26,7 @@ pub(super) fn builtin_link_defaults() -> LinkSpec {
     LinkSpec {
         a: unresolved(),
         b: unresolved(),
-        latency: std::time::Duration::from_millis(1),
-        bandwidth_bps: 100_000_000,
-        queue_frames: 100,
-        loss: 0.0,
+        params: LinkParams::DEFAULT,
     }
 }
 
@@ -39,6 +38,10 @@ impl FileLink {
             bandwidth: self.bandwidth.clone(),
             queue: self.queue.clone(),
             loss: self.loss.clone(),
+            duplicate: self.duplicate.clone(),
+            reorder: self.reorder.clone(),
+            reorder_delay: self.reorder_delay.clone(),
+            corrupt: self.corrupt.clone(),
         }
     }
 }
@@ -46,25 +49,42 @@ impl FileLink {
 /// `base` with the parameters `raw` sets; the endpoints are left as in `base`.
 pub(super) fn link_params(raw: &FileLinkParams, base: &LinkSpec) -> Result<LinkSpec, Problem> {
     let mut link = base.clone();
-    link.latency = duration_or(raw.latency.as_ref(), "latency", base.latency)?;
+    let p = &mut link.params;
+    p.latency = duration_or(raw.latency.as_ref(), "latency", p.latency)?;
     if let Some(bw) = &raw.bandwidth {
-        link.bandwidth_bps = parse_bandwidth(bw.get_ref())
+        p.bandwidth_bps = parse_bandwidth(bw.get_ref())
             .map_err(|e| problem(bw.span(), format!("invalid bandwidth: {e}")))?;
     }
     if let Some(queue) = &raw.queue {
-        link.queue_frames = ranged(queue, "queue", 1, None)?;
+        p.queue_frames = ranged(queue, "queue", 1, None)?;
     }
-    if let Some(loss) = &raw.loss {
-        let v = *loss.get_ref();
-        if !(0.0..=1.0).contains(&v) {
-            return Err(problem(
-                loss.span(),
-                format!("loss must be a probability between 0 and 1 (0.01 is 1%), got {v}"),
-            ));
-        }
-        link.loss = v;
+    p.loss = probability_or(&raw.loss, "loss", p.loss)?;
+    p.duplicate = probability_or(&raw.duplicate, "duplicate", p.duplicate)?;
+    p.reorder = probability_or(&raw.reorder, "reorder", p.reorder)?;
+    p.reorder_delay = duration_or(raw.reorder_delay.as_ref(), "reorder_delay", p.reorder_delay)?;
+    p.corrupt = probability_or(&raw.corrupt, "corrupt", p.corrupt)?;
+    if p.reorder > 0.0 && p.reorder_delay.is_zero() {
+        let span = (raw.reorder_delay.as_ref().map(Spanned::span))
+            .or_else(|| raw.reorder.as_ref().map(Spanned::span))
+            .unwrap_or(0..0);
+        return Err(problem(span, "reorder needs a reorder_delay above zero"));
     }
     Ok(link)
+}
+
+/// A probability key, or `default` when absent.
+fn probability_or(raw: &Option<Spanned<f64>>, key: &str, default: f64) -> Result<f64, Problem> {
+    let Some(value) = raw else {
+        return Ok(default);
+    };
+    let v = *value.get_ref();
+    if !(0.0..=1.0).contains(&v) {
+        return Err(problem(
+            value.span(),
+            format!("{key} must be a probability between 0 and 1 (0.01 is 1%), got {v}"),
+        ));
+    }
+    Ok(v)
 }
 
 /// What a name in the file stands for.

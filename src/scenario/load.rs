@@ -393,6 +393,7 @@ fn expect_step(raw: &Spanned<FileExpect>, text: &str, file: &str) -> Result<Expe
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::link::LinkParams;
     use crate::scenario::model::{Endpoint, IfaceSpec, RouteSpec};
 
     const CROSS_SUBNET: &str = r#"
@@ -487,14 +488,19 @@ program = "echo"
         }
     }
 
+    fn with(mut link: LinkSpec, change: impl FnOnce(&mut LinkParams)) -> LinkSpec {
+        change(&mut link.params);
+        link
+    }
+
     fn link(a: Endpoint, b: Endpoint) -> LinkSpec {
         LinkSpec {
             a,
             b,
-            latency: Duration::from_millis(2),
-            bandwidth_bps: 100_000_000,
-            queue_frames: 100,
-            loss: 0.0,
+            params: LinkParams {
+                latency: Duration::from_millis(2),
+                ..LinkParams::DEFAULT
+            },
         }
     }
 
@@ -549,19 +555,16 @@ program = "echo"
             links: vec![
                 // sw1.eth0 is named by the second link, so the bare `sw1` gets eth1.
                 link(ep("pc1", "eth0"), ep("sw1", "eth1")),
-                LinkSpec {
-                    bandwidth_bps: 1_000_000_000,
-                    ..link(ep("sw1", "eth0"), ep("gw", "eth0"))
-                },
-                LinkSpec {
-                    queue_frames: 8,
-                    loss: 0.5,
-                    ..link(ep("gw", "wan"), ep("sw2", "eth0"))
-                },
-                LinkSpec {
-                    latency: Duration::from_micros(250),
-                    ..link(ep("sw2", "eth1"), ep("pc2", "eth0"))
-                },
+                with(link(ep("sw1", "eth0"), ep("gw", "eth0")), |p| {
+                    p.bandwidth_bps = 1_000_000_000;
+                }),
+                with(link(ep("gw", "wan"), ep("sw2", "eth0")), |p| {
+                    p.queue_frames = 8;
+                    p.loss = 0.5;
+                }),
+                with(link(ep("sw2", "eth1"), ep("pc2", "eth0")), |p| {
+                    p.latency = Duration::from_micros(250);
+                }),
             ],
             pings: vec![PingSpec {
                 label: None,
@@ -640,7 +643,7 @@ from = "b"
 to = "10.9.9.9"
 "#;
         let got = load_str(text, "t.toml").unwrap();
-        let l = &got.links[0];
+        let l = &got.links[0].params;
         assert_eq!(l.latency, Duration::from_millis(5));
         assert_eq!((l.bandwidth_bps, l.queue_frames, l.loss), (0, 3, 0.25));
         assert_eq!(got.pings[0].to, Ipv4Addr::new(10, 9, 9, 9));

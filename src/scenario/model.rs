@@ -5,6 +5,7 @@
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
+use crate::link::LinkParams;
 use crate::wire::MacAddr;
 
 /// A whole scenario: a topology, what happens on it, and what must be seen.
@@ -101,14 +102,8 @@ pub struct LinkSpec {
     pub a: Endpoint,
     /// The other end.
     pub b: Endpoint,
-    /// One-way propagation delay.
-    pub latency: Duration,
-    /// Bits per second; 0 means infinitely fast (no serialization delay).
-    pub bandwidth_bps: u64,
-    /// Frames that may wait in each direction's transmit queue (tail drop).
-    pub queue_frames: usize,
-    /// Probability in [0, 1] that a frame is lost, per frame and direction.
-    pub loss: f64,
+    /// Latency, bandwidth, queue and impairments.
+    pub params: LinkParams,
 }
 
 /// A ping: `count` ICMP echo requests from a host.

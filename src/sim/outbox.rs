@@ -89,6 +89,13 @@ impl Outbox {
         self.pool.take()
     }
 
+    /// A copy of `frame` in a recycled buffer.
+    pub fn copy_of(&mut self, frame: &[u8]) -> Vec<u8> {
+        let mut copy = self.pool.take();
+        copy.extend_from_slice(frame);
+        copy
+    }
+
     /// Gives back a frame that will not be sent.
     pub fn recycle(&mut self, frame: Vec<u8>) {
         self.pool.give(frame);

@@ -16,10 +16,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Numbers simulations, so that sockets know which one they belong to.
 static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
 use super::{Outbox, SimTime};
-use crate::link::Fate;
+use crate::link::{Arrival, Fate};
 use crate::stack::{IpNode, PingReport, Timer};
 use crate::topo::{Graph, NodeId, NodeLogic};
-use crate::trace::event::{Direction, DropCause, Record, What};
+use crate::trace::event::{Direction, DropCause, Note, Record, What};
 use crate::trace::{Trace, TraceSink};
 
 /// Something that happens at an instant.
@@ -433,14 +433,14 @@ impl Sim {
             );
         }
         match fate {
-            Fate::Arrives(at) => self.push(
-                at,
-                Event::Arrive {
-                    node: far_node,
-                    iface: far_iface,
-                    frame,
-                },
-            ),
+            Fate::Arrives { first, copy } => {
+                if let Some(copy) = copy {
+                    self.record(node, What::Note(&Note::LinkDuplicate { iface }));
+                    let twin = self.out.copy_of(&frame);
+                    self.deliver(node, iface, (far_node, far_iface), copy, twin);
+                }
+                self.deliver(node, iface, (far_node, far_iface), first, frame);
+            }
             Fate::Lost | Fate::QueueFull => {
                 let cause = if fate == Fate::Lost {
                     DropCause::LinkLoss
@@ -458,6 +458,30 @@ impl Sim {
                 self.out.recycle(frame);
             }
         }
+    }
+
+    /// Schedules one copy of a frame sent on `iface` of `node` to arrive at
+    /// `far` as `arrival` says, flipping the bit the link corrupted.
+    fn deliver(
+        &mut self,
+        node: NodeId,
+        iface: usize,
+        far: (NodeId, usize),
+        arrival: Arrival,
+        mut frame: Vec<u8>,
+    ) {
+        if let Some(bit) = arrival.flipped_bit {
+            if let Some(byte) = frame.get_mut(bit / 8) {
+                *byte ^= 1 << (bit % 8);
+            }
+            self.record(node, What::Note(&Note::LinkCorrupt { iface, bit }));
+        }
+        if !arrival.held.is_zero() {
+            let held = arrival.held;
+            self.record(node, What::Note(&Note::LinkReorder { iface, held }));
+        }
+        let (node, iface) = far;
+        self.push(arrival.at, Event::Arrive { node, iface, frame });
     }
 
     pub(super) fn record(&mut self, node: NodeId, what: What<'_>) {

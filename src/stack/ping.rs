@@ -70,6 +70,8 @@ pub struct PingReport {
     pub transmitted: u16,
     /// Distinct requests answered by an echo reply.
     pub received: u16,
+    /// Replies beyond the first for a request (a path that duplicates).
+    pub duplicates: u16,
     /// Requests answered by an ICMP error (or that could not be sent).
     pub errors: u16,
     /// Round-trip times of the replies, in the order received.
@@ -197,6 +199,7 @@ impl Pinger {
         }
         if dup {
             line.push_str(" (DUP!)");
+            self.report.duplicates += 1;
         } else {
             self.report.received += 1;
             self.report.rtts.push(rtt);
@@ -236,11 +239,15 @@ impl Pinger {
         } else {
             lost * 100.0 / f64::from(r.transmitted)
         };
-        let errors = if r.errors > 0 {
-            format!(", +{} errors", r.errors)
-        } else {
-            String::new()
-        };
+        // As iputils: `, +N duplicates` then `, +N errors`, each only if
+        // there are any.
+        let mut errors = String::new();
+        if r.duplicates > 0 {
+            errors += &format!(", +{} duplicates", r.duplicates);
+        }
+        if r.errors > 0 {
+            errors += &format!(", +{} errors", r.errors);
+        }
         let mut lines = vec![
             format!("--- {} ping statistics ---", self.config.dst),
             format!(
@@ -388,6 +395,12 @@ mod tests {
             .unwrap();
         assert!(dup.ends_with("(DUP!)"));
         assert_eq!(p.report().received, 1);
+        assert_eq!(p.report().duplicates, 1);
+        let summary = p.finish(SimTime::from_millis(3));
+        assert_eq!(
+            summary[1],
+            "1 packets transmitted, 1 received, +1 duplicates, 0% packet loss, time 3ms"
+        );
         assert_eq!(format_percent(100.0 / 3.0), "33.3333");
         assert_eq!(format_percent(50.0), "50");
     }

@@ -236,12 +236,7 @@ impl TopologyBuilder {
         b: (NodeId, &str),
         params: LinkParams,
     ) -> Result<LinkId, TopoError> {
-        if !(0.0..=1.0).contains(&params.loss) {
-            return err(format!("loss {} is outside [0, 1]", params.loss));
-        }
-        if params.queue_frames == 0 {
-            return err("a link needs a queue of at least one frame".to_string());
-        }
+        params.check().map_err(TopoError)?;
         let ia = self.port(a.0, a.1)?;
         let ib = self.port(b.0, b.1)?;
         let name_a = format!("{}.{}", self.graph[a.0].name, a.1);

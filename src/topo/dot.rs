@@ -18,15 +18,24 @@ fn describe_link(p: &LinkParams) -> String {
         b if b % 1_000 == 0 => s += &format!(", {} kbit/s", b / 1_000),
         b => s += &format!(", {b} bit/s"),
     }
-    if p.loss > 0.0 {
-        s += &format!(", {}% loss", p.loss * 100.0);
+    let impairments = [
+        (p.loss, "loss"),
+        (p.duplicate, "duplicated"),
+        (p.reorder, "reordered"),
+        (p.corrupt, "corrupted"),
+    ];
+    for (probability, what) in impairments {
+        if probability > 0.0 {
+            s += &format!(", {}% {what}", probability * 100.0);
+        }
     }
     s
 }
 
 /// The graph in DOT: hosts as boxes, routers as ellipses, switches as
 /// diamonds; each label lists the interfaces with their addresses, each edge
-/// names the interfaces it joins and the link's latency, bandwidth and loss.
+/// names the interfaces it joins and the link's latency, bandwidth and
+/// impairments.
 pub fn to_dot(graph: &Graph, name: &str) -> String {
     let mut out = format!(
         "graph {} {{\n  node [fontname=\"monospace\"];\n",

@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::net::Ipv4Addr;
+use std::time::Duration;
 
 use crate::sim::SimTime;
 use crate::stack::cidr::Ipv4Cidr;
@@ -161,6 +162,29 @@ pub enum Note {
         dst: MacAddr,
         /// The port.
         port: usize,
+    },
+    /// The link on `iface` duplicated the frame just sent: two copies
+    /// arrive.
+    LinkDuplicate {
+        /// The sending interface.
+        iface: usize,
+    },
+    /// The link on `iface` flipped one bit of the frame just sent (of one
+    /// copy, if it was duplicated).
+    LinkCorrupt {
+        /// The sending interface.
+        iface: usize,
+        /// The bit: bit `bit % 8` (from the least significant) of byte
+        /// `bit / 8` of the frame.
+        bit: usize,
+    },
+    /// The link on `iface` held the frame just sent back (reordering):
+    /// it arrives this much later than it would have.
+    LinkReorder {
+        /// The sending interface.
+        iface: usize,
+        /// The extra delay.
+        held: Duration,
     },
     /// An ARP cache entry was added.
     ArpAdd {

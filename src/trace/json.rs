@@ -61,6 +61,7 @@ fn event_name(note: &Note) -> &'static str {
         | Note::ArpExpire { .. }
         | Note::ArpRetry { .. }
         | Note::ArpFailed { .. } => "arp",
+        Note::LinkDuplicate { .. } | Note::LinkCorrupt { .. } | Note::LinkReorder { .. } => "link",
         Note::Route { .. } => "route",
         Note::Reassembled { .. } => "reassembly",
         Note::Tcp { .. } => "tcp",

@@ -84,6 +84,22 @@ fn render_note(record: &Record<'_>, note: &Note, out: &mut String) {
             name(*in_port),
             name(*out_port)
         ),
+        Note::LinkDuplicate { iface } => {
+            write!(out, "{node}.{} link duplicated the frame", name(*iface))
+        }
+        Note::LinkCorrupt { iface, bit } => write!(
+            out,
+            "{node}.{} link corrupted the frame: bit {} of byte {} flipped",
+            name(*iface),
+            bit % 8,
+            bit / 8
+        ),
+        Note::LinkReorder { iface, held } => write!(
+            out,
+            "{node}.{} link held the frame back {:.3}ms (reordered)",
+            name(*iface),
+            held.as_secs_f64() * 1e3
+        ),
         Note::SwitchFilter { dst, port } => {
             write!(
                 out,
