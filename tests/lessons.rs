@@ -38,6 +38,19 @@ fn every_lesson_is_listed_with_a_loadable_scenario() {
 }
 
 #[test]
+fn lessons_are_listed_in_seed_order_with_unique_names() {
+    let seeds: Vec<&str> = lesson::all().iter().map(|l| l.seed_lesson).collect();
+    let mut sorted = seeds.clone();
+    sorted.sort();
+    assert_eq!(seeds, sorted, "lessons out of seed order");
+    for (i, l) in lesson::all().iter().enumerate() {
+        let twin = lesson::all()[i + 1..].iter().find(|m| m.name == l.name);
+        assert!(twin.is_none(), "{} is listed twice", l.name);
+        assert!(l.file.starts_with("scenarios/"), "{}: {}", l.name, l.file);
+    }
+}
+
+#[test]
 fn udp_first_steps() {
     assert_eq!(
         same_on_both("udp-first-steps"),
@@ -151,6 +164,121 @@ fn http_by_hand() {
     let lines = same_on_both("http-by-hand");
     assert!(lines.contains(&"pc1 http-client: HTTP/1.1 200 OK".to_string()));
     assert!(lines.contains(&"pc1 http-client: body: 120 bytes".to_string()));
+}
+
+#[test]
+fn tcp_first_steps() {
+    assert_eq!(
+        same_on_both("tcp-first-steps"),
+        [
+            "pc2 tcp-server: Starting tcp server on 0.0.0.0:8998",
+            "pc2 tcp-server: Received msg: I love wangxiaojing from 192.168.1.2:49152",
+            "pc1 tcp-client: Received msg: I love wangxiaojing from 192.168.1.2:49152",
+            "pc2 tcp-server: Received msg: hello from pc3 from 192.168.1.4:49152",
+            "pc3 tcp-client: Received msg: hello from pc3 from 192.168.1.4:49152",
+        ]
+    );
+}
+
+#[test]
+fn upper_loop() {
+    assert_eq!(
+        same_on_both("upper-loop"),
+        [
+            "pc2 upper-loop-server: starting....",
+            "pc2 upper-loop-server: client: 192.168.1.2:49152",
+            "pc2 upper-loop-server: from client: b'hello'",
+            "pc1 upper-loop-client: HELLO",
+            "pc2 upper-loop-server: from client: b'how are you'",
+            "pc1 upper-loop-client: HOW ARE YOU",
+            "pc2 upper-loop-server: from client: b'bye'",
+            "pc1 upper-loop-client: BYE",
+            "pc1 upper-loop-client: done",
+            "pc2 upper-loop-server: the client closed the connection",
+        ]
+    );
+}
+
+#[test]
+fn send_vs_sendall() {
+    assert_eq!(
+        same_on_both("send-vs-sendall"),
+        [
+            "pc1 partial-write-sender: one write offered 8388608 bytes",
+            "pc1 partial-write-sender: a single write took only part of the data: true",
+            "pc2 slow-reader: reading slowly from 192.168.1.2:49152",
+            "pc1 partial-write-sender: write_all sent the rest",
+            "pc2 slow-reader: received 8388608 bytes in total, intact",
+        ]
+    );
+}
+
+#[test]
+fn upper_server_loops() {
+    let lines = same_on_both("upper-server-loops");
+    let count = |text: &str| lines.iter().filter(|l| l.contains(text)).count();
+    // SO_REUSEADDR: the restarted server binds 8079 again and answers.
+    assert_eq!(count("upper-server-reuse: starting...."), 2, "{lines:#?}");
+    assert_eq!(count("pc1 upper-client: from server: b'HELLO AGAIN'"), 1);
+    // The communication loop skips the empty line.
+    assert_eq!(count("pc1 upper-loop-client: (empty line skipped)"), 1);
+    assert_eq!(
+        count("upper-server-loop: the client closed the connection"),
+        1
+    );
+    // The connection loop serves pc1, then pc3, and never ends.
+    let at = |text: &str| lines.iter().position(|l| l.contains(text));
+    let pc1_gone = at("upper-server-forever: the client closed").expect("pc1 left");
+    let pc3_served = at("upper-server-forever: from client: b'hi, I am pc3'").expect("pc3");
+    assert!(pc1_gone < pc3_served, "{lines:#?}");
+    assert_eq!(
+        count("upper-server-forever: the client closed the connection"),
+        2
+    );
+    assert_eq!(count("error:"), 0, "{lines:#?}");
+}
+
+#[test]
+fn upper_server_closes_listener() {
+    let lines = same_on_both("upper-server-closes-listener");
+    assert_eq!(
+        lines[lines.len() - 3..],
+        [
+            "pc2 upper-server-closes-listener: closed the listening socket",
+            "pc2 upper-server-closes-listener: error: accept: Bad file descriptor (os error 9)",
+            "pc3 upper-loop-client: error: connect pc2:8071: Connection refused (os error 111)",
+        ]
+    );
+    assert!(lines.contains(&"pc1 upper-loop-client: BYE".to_string()));
+}
+
+#[test]
+fn upper_server_spins() {
+    let lines = same_on_both("upper-server-spins");
+    let empty = "pc2 upper-server-spins: recv returned 0 bytes (the client is gone); looping again";
+    assert_eq!(
+        lines.iter().filter(|l| *l == empty).count(),
+        5,
+        "{lines:#?}"
+    );
+    let last = lines.last().expect("lines");
+    assert!(
+        last.starts_with("pc2 upper-server-spins: stopped after 5 empty reads"),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn one_message() {
+    assert_eq!(
+        same_on_both("one-message"),
+        [
+            "pc2 one-message-server: server started on 0.0.0.0:8888",
+            "pc1 one-message-client: connected to the server",
+            "pc1 one-message-client: sent, and closed",
+            "pc2 one-message-server: the client 192.168.1.2:49152 sent: Welcome to python world",
+        ]
+    );
 }
 
 #[test]

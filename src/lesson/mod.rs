@@ -51,7 +51,8 @@ macro_rules! lesson {
     };
 }
 
-static LESSONS: [Lesson; 11] = [
+static LESSONS: [Lesson; 18] = [
+    // Seed 000: UDP and TCP, first steps.
     lesson!(
         "udp-first-steps",
         "000",
@@ -71,6 +72,44 @@ static LESSONS: [Lesson; 11] = [
         "a 4000-byte datagram crosses the gateway in three IP fragments"
     ),
     lesson!(
+        "tcp-first-steps",
+        "000",
+        "tcp_first_steps.toml",
+        "a TCP server on port 8998 in an accept loop answers one client, then the next"
+    ),
+    lesson!(
+        "tcp-refused",
+        "000",
+        "tcp_refused.toml",
+        "connecting where nothing listens: the RST and Connection refused"
+    ),
+    // Seed 001: the upper-case server, the layers.
+    lesson!(
+        "tcp-handshake",
+        "001",
+        "tcp_handshake.toml",
+        "the upper-case server: handshake, data, FIN and ACK each way, TIME-WAIT"
+    ),
+    lesson!(
+        "upper-loop",
+        "001",
+        "upper_loop.toml",
+        "the homework: a communication loop, every line answered in capitals on one connection"
+    ),
+    // Seed 002: TCP by hand, threads, broadcast.
+    lesson!(
+        "http-by-hand",
+        "002",
+        "http_by_hand.toml",
+        "an HTTP/1.1 request written by hand to a small web server, across a gateway"
+    ),
+    lesson!(
+        "threaded-server",
+        "002",
+        "threaded_server.toml",
+        "a thread per client, and the seed's bug that serves one at a time"
+    ),
+    lesson!(
         "udp-broadcast-feiq",
         "002",
         "udp_broadcast_feiq.toml",
@@ -82,29 +121,30 @@ static LESSONS: [Lesson; 11] = [
         "udp_echo.toml",
         "a UDP echo server and its client on different subnets"
     ),
+    // Seed 003: the socket calls, send vs sendall, loops.
     lesson!(
-        "udp-reply",
-        "004",
-        "udp_reply.toml",
-        "a UDP sender and a receiver that replies"
+        "send-vs-sendall",
+        "003",
+        "send_vs_sendall.toml",
+        "one non-blocking write takes only part of 8 MiB; write_all sends the rest"
     ),
     lesson!(
-        "tcp-handshake",
-        "001",
-        "tcp_handshake.toml",
-        "the upper-case server: handshake, data, FIN and ACK each way, TIME-WAIT"
+        "upper-server-loops",
+        "003",
+        "upper_server_loops.toml",
+        "SO_REUSEADDR (8079), a communication loop (8070), a connection loop around it (8071)"
     ),
     lesson!(
-        "tcp-refused",
-        "000",
-        "tcp_refused.toml",
-        "connecting where nothing listens: the RST and Connection refused"
+        "upper-server-closes-listener",
+        "003",
+        "upper_server_closes_listener.toml",
+        "the seed's bug: the listener closed inside the loop, so the second client is refused"
     ),
     lesson!(
-        "threaded-server",
-        "002",
-        "threaded_server.toml",
-        "a thread per client, and the seed's bug that serves one at a time"
+        "upper-server-spins",
+        "003",
+        "upper_server_spins.toml",
+        "the seed's bug on Linux: after the client leaves, recv returns 0 bytes and the loop spins"
     ),
     lesson!(
         "tcp-sticky",
@@ -112,11 +152,18 @@ static LESSONS: [Lesson; 11] = [
         "tcp_sticky.toml",
         "a byte stream, not messages: writes glued together, and framing"
     ),
+    // Seed 004: the same, once more.
     lesson!(
-        "http-by-hand",
-        "002",
-        "http_by_hand.toml",
-        "an HTTP/1.1 request written by hand to a small web server, across a gateway"
+        "one-message",
+        "004",
+        "one_message.toml",
+        "a TCP server on port 8888 receives one message and prints it"
+    ),
+    lesson!(
+        "udp-reply",
+        "004",
+        "udp_reply.toml",
+        "a UDP sender and a receiver that replies"
     ),
 ];
 
