@@ -98,9 +98,11 @@ fn main() -> ExitCode {
             trace,
         } => lesson(&name, on, seed, trace),
         Command::Lessons => {
-            for l in simnet::lesson::all() {
+            let lessons = simnet::lesson::all();
+            let width = lessons.iter().map(|l| l.name.len()).max().unwrap_or(0);
+            for l in lessons {
                 println!(
-                    "{:<20} {}  {}  ({})",
+                    "{:<width$}  {}  {}  ({})",
                     l.name, l.seed_lesson, l.about, l.file
                 );
             }

@@ -21,8 +21,8 @@ use std::rc::Rc;
 use common::etherparse_check::assert_frame_agrees;
 use common::mini_json::{self, Json};
 use simnet::scenario::{self, Outcome, RunOptions, Scenario};
-use simnet::trace::pcap::{file_header, record_header};
 use simnet::trace::event::Note;
+use simnet::trace::pcap::{file_header, record_header};
 use simnet::trace::{Record, TraceSink, What};
 
 /// Scenarios that must ship; more may.

@@ -153,6 +153,21 @@ fn every_impairment_shows_in_the_trace_and_tcp_repairs_it() {
     assert!(seen("(fast retransmit)") > 0);
 }
 
+/// Found by the property: at 30 % loss with one-byte writes, the FIN and
+/// its retransmissions are lost 16 times in a row and the writer's wait for
+/// the reader's close ends in TimedOut; the reader, which never saw the
+/// FIN, waits in `read` (no RST is sent, as on Linux). Accepted as giving up.
+#[test]
+fn a_writer_that_times_out_waiting_for_the_close_gives_up() {
+    let case = Transfer::parse(
+        "seed=9716248412342580644 loss=0.29698487178311755 latency_ns=10000 \
+         bandwidth_bps=1000000 len=23383 writes=1 reads=1",
+    )
+    .expect("the case line parses");
+    let outcome = run(&case, None).unwrap_or_else(|p| panic!("{}", case.report(&p)));
+    assert!(outcome.gave_up, "the writer gives up with TimedOut");
+}
+
 /// Found by the property: when a connection fails (here: TimedOut after
 /// 15 retries at 28 % loss) while a blocking `write` that already queued
 /// part of its data waits for room, the call returns the partial count and

@@ -409,7 +409,10 @@ mod tests {
             last = last.max(first.at);
         }
         assert!((500..700).contains(&held), "{held} of 2000 held at 30%");
-        assert!(overtaken > 100, "only {overtaken} frames arrived out of order");
+        assert!(
+            overtaken > 100,
+            "only {overtaken} frames arrived out of order"
+        );
     }
 
     #[test]

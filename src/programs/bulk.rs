@@ -64,8 +64,8 @@ fn parse_args(args: &[String], option: &str) -> Result<Args, String> {
     let (seed, rest) = take_number(args, "--seed")?;
     let (attempts, rest) = take_number(&rest, "--attempts")?;
     let (chunks, rest) = take_option(&rest, option)?;
-    let chunks = parse_sizes(chunks.as_deref().unwrap_or("65536"))
-        .map_err(|e| format!("{option}: {e}"))?;
+    let chunks =
+        parse_sizes(chunks.as_deref().unwrap_or("65536")).map_err(|e| format!("{option}: {e}"))?;
     let len = nth(&rest, 1, "0");
     let len = len
         .parse()
@@ -151,9 +151,7 @@ pub fn bulk_reader(args: &[String]) {
         let n = match stream.read(&mut buf[..size]) {
             Ok(0) => break,
             Ok(n) => n,
-            Err(e) => {
-                return println!("error: read after {received} bytes: {:?}: {e}", e.kind())
-            }
+            Err(e) => return println!("error: read after {received} bytes: {:?}: {e}", e.kind()),
         };
         for &byte in &buf[..n] {
             let expected = (received < args.len).then(|| pattern.next_byte());

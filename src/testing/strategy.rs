@@ -30,17 +30,15 @@ pub fn impaired_link() -> impl Strategy<Value = LinkParams> {
         probability(0.05),
     )
         .prop_map(
-            |(latency_ns, bandwidth_bps, loss, duplicate, reorder, delay_ns, corrupt)| {
-                LinkParams {
-                    latency: Duration::from_nanos(latency_ns),
-                    bandwidth_bps,
-                    loss,
-                    duplicate,
-                    reorder,
-                    reorder_delay: Duration::from_nanos(delay_ns),
-                    corrupt,
-                    ..LinkParams::DEFAULT
-                }
+            |(latency_ns, bandwidth_bps, loss, duplicate, reorder, delay_ns, corrupt)| LinkParams {
+                latency: Duration::from_nanos(latency_ns),
+                bandwidth_bps,
+                loss,
+                duplicate,
+                reorder,
+                reorder_delay: Duration::from_nanos(delay_ns),
+                corrupt,
+                ..LinkParams::DEFAULT
             },
         )
 }

@@ -21,7 +21,8 @@ const CONNECT_ATTEMPTS: u32 = 5;
 
 /// From this chance of losing a frame (lost or corrupted) on, a writer
 /// that gives up (TimedOut after `data_retries` = 15, as Linux's
-/// `tcp_retries2`) is accepted, provided the reader got a prefix of the
+/// `tcp_retries2`, while writing or while its FIN waits for an ACK) is
+/// accepted, provided the reader got a prefix of the
 /// payload and waits in `read` (with no RST, again as Linux). Giving up
 /// takes 16 consecutive failed round trips of the same segment: at 28 %
 /// loss each way that is 0.48^16 ≈ 1e-5 per stall, seen about once in
@@ -232,7 +233,7 @@ impl Transfer {
         });
         if frame_loss >= GIVE_UP_LOSS
             && connected
-            && writer_last.starts_with("error: write")
+            && writer_last.starts_with("error: ")
             && writer_last.contains("TimedOut")
             && !reader_failed
             && reader_waits_in_read
