@@ -356,3 +356,261 @@ fn tcp_closing_with_unread_data_resets_the_peer() {
         ],
     );
 }
+
+/// `take_error` as the programs print it: the pending error's kind.
+fn show_pending(stream: &TcpStream) {
+    show("pending", stream.take_error().map(|e| e.map(|e| e.kind())));
+}
+
+#[test]
+fn tcp_after_a_reset_the_first_write_is_reset_and_the_next_a_broken_pipe() {
+    same_on_both(
+        &[
+            Part {
+                host: "pc2",
+                at: Duration::ZERO,
+                body: || {
+                    serve_one(|mut stream| {
+                        show("write", stream.write(b"bye"));
+                        // The client's bytes stay unread: closing sends RST.
+                        simnet::thread::sleep(Duration::from_millis(300));
+                        drop(stream);
+                        println!("closed");
+                    });
+                },
+            },
+            Part {
+                host: "pc1",
+                at: Duration::from_millis(100),
+                body: || {
+                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                    show("write", stream.write(b"unread"));
+                    // Long enough for the RST to arrive.
+                    simnet::thread::sleep(Duration::from_millis(500));
+                    let mut buf = [0u8; 16];
+                    // What arrived before the RST is still there to read.
+                    show("read", stream.read(&mut buf));
+                    // The RST's ECONNRESET goes to the first call that
+                    // meets it; after it the connection is simply gone.
+                    show("write", stream.write(b"more"));
+                    show("write again", stream.write(b"more"));
+                    show("read after", stream.read(&mut buf));
+                    show_pending(&stream);
+                },
+            },
+        ],
+        &[
+            "write: Ok(3)",
+            "closed",
+            "write: Ok(6)",
+            "read: Ok(3)",
+            "write: Err(ConnectionReset, os error Some(104))",
+            "write again: Err(BrokenPipe, os error Some(32))",
+            "read after: Ok(0)",
+            "pending: Ok(None)",
+        ],
+    );
+}
+
+#[test]
+fn tcp_writing_to_a_peer_that_closed_works_once_then_is_a_broken_pipe() {
+    same_on_both(
+        &[
+            Part {
+                host: "pc2",
+                at: Duration::ZERO,
+                body: || {
+                    serve_one(|stream| {
+                        drop(stream);
+                        println!("closed");
+                    });
+                },
+            },
+            Part {
+                host: "pc1",
+                at: Duration::from_millis(100),
+                body: || {
+                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                    let mut buf = [0u8; 16];
+                    // The server's FIN: end of stream, and we are in
+                    // CLOSE-WAIT. Writing is still allowed...
+                    show("read", stream.read(&mut buf));
+                    show("write", stream.write(b"hello"));
+                    // ...but the server is gone: it answers with a RST.
+                    simnet::thread::sleep(Duration::from_millis(300));
+                    // A RST in CLOSE-WAIT is EPIPE on Linux, not ECONNRESET,
+                    // and a read still says end of stream.
+                    show("read again", stream.read(&mut buf));
+                    show_pending(&stream);
+                    show("write again", stream.write(b"hello"));
+                    show("and again", stream.write(b"hello"));
+                },
+            },
+        ],
+        &[
+            "closed",
+            "read: Ok(0)",
+            "write: Ok(5)",
+            "read again: Ok(0)",
+            "pending: Ok(Some(BrokenPipe))",
+            "write again: Err(BrokenPipe, os error Some(32))",
+            "and again: Err(BrokenPipe, os error Some(32))",
+        ],
+    );
+}
+
+#[test]
+fn tcp_a_write_cut_short_by_a_reset_returns_its_count_and_the_reply_is_still_read() {
+    same_on_both(
+        &[
+            Part {
+                host: "pc2",
+                at: Duration::ZERO,
+                body: || {
+                    serve_one(|mut stream| {
+                        simnet::thread::sleep(Duration::from_millis(200));
+                        show("write", stream.write(b"413"));
+                        simnet::thread::sleep(Duration::from_millis(100));
+                        // Megabytes unread: RST.
+                        drop(stream);
+                        println!("closed");
+                    });
+                },
+            },
+            Part {
+                host: "pc1",
+                at: Duration::from_millis(100),
+                body: || {
+                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                    // Far more than the buffers hold (Linux's loopback takes
+                    // about 4 MiB from a peer that does not read): the write
+                    // blocks until the RST ends it.
+                    let big = vec![7u8; 16 << 20];
+                    match stream.write(&big) {
+                        Ok(n) => println!("write: partial {}", n > 0 && n < big.len()),
+                        Err(e) => println!("write: Err({:?})", e.kind()),
+                    }
+                    // The write reported its count; the error waits for the
+                    // next call, after the data that came before the RST.
+                    let mut buf = [0u8; 16];
+                    show("read", stream.read(&mut buf));
+                    show("read again", stream.read(&mut buf));
+                    show("write again", stream.write(b"more"));
+                },
+            },
+        ],
+        &[
+            "write: Ok(3)",
+            "closed",
+            "write: partial true",
+            "read: Ok(3)",
+            "read again: Err(ConnectionReset, os error Some(104))",
+            "write again: Err(BrokenPipe, os error Some(32))",
+        ],
+    );
+}
+
+/// The `n`th byte of a test stream: not a repeating short pattern, so a
+/// lost or doubled segment shows.
+fn pattern(n: usize) -> u8 {
+    (n % 251) as u8
+}
+
+#[test]
+fn tcp_a_half_closed_connection_still_receives_the_whole_reply() {
+    same_on_both(
+        &[
+            Part {
+                host: "pc2",
+                at: Duration::ZERO,
+                body: || {
+                    serve_one(|mut stream| {
+                        let mut request = Vec::new();
+                        show("read to end", stream.read_to_end(&mut request));
+                        // The client can no longer send, but it still reads:
+                        // a reply larger than both buffers, so the window
+                        // must open and close on the way.
+                        let reply: Vec<u8> = (0..300_000).map(pattern).collect();
+                        show("write all", stream.write_all(&reply));
+                        println!("replied");
+                    });
+                },
+            },
+            Part {
+                host: "pc1",
+                at: Duration::from_millis(100),
+                body: || {
+                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                    show("write", stream.write(b"GET everything"));
+                    show("shutdown", stream.shutdown(Shutdown::Write));
+                    show("write after", stream.write(b"more"));
+                    let mut reply = Vec::new();
+                    show("read to end", stream.read_to_end(&mut reply));
+                    let intact = reply.iter().enumerate().all(|(n, b)| *b == pattern(n));
+                    println!("intact: {intact}");
+                },
+            },
+        ],
+        &[
+            "read to end: Ok(14)",
+            "write all: Ok(())",
+            "replied",
+            "write: Ok(14)",
+            "shutdown: Ok(())",
+            "write after: Err(BrokenPipe, os error Some(32))",
+            "read to end: Ok(300000)",
+            "intact: true",
+        ],
+    );
+}
+
+#[test]
+fn tcp_a_listener_rebinds_its_port_while_old_connections_live_on_it() {
+    same_on_both(
+        &[
+            Part {
+                host: "pc2",
+                at: Duration::ZERO,
+                body: || {
+                    let listener = TcpListener::bind("0.0.0.0:8998").expect("bind");
+                    let (stream, _) = listener.accept().expect("accept");
+                    drop(listener);
+                    // The accepted connection still uses port 8998; std sets
+                    // SO_REUSEADDR, so only a listener would be in the way.
+                    show(
+                        "rebind beside an open connection",
+                        TcpListener::bind("0.0.0.0:8998").map(|_| ()),
+                    );
+                    // We close first, so our end waits in TIME-WAIT (60 s).
+                    drop(stream);
+                    simnet::thread::sleep(Duration::from_millis(300));
+                    match TcpListener::bind("0.0.0.0:8998") {
+                        Ok(listener) => {
+                            println!("rebind beside TIME-WAIT: Ok");
+                            show("accept", listener.accept().map(|_| ()));
+                        }
+                        Err(e) => show("rebind beside TIME-WAIT", Err::<(), _>(e)),
+                    }
+                },
+            },
+            Part {
+                host: "pc1",
+                at: Duration::from_millis(100),
+                body: || {
+                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                    show("read", stream.read(&mut [0u8; 16]));
+                    drop(stream);
+                    simnet::thread::sleep(Duration::from_millis(500));
+                    show("connect", TcpStream::connect("pc2:8998").map(|_| ()));
+                },
+            },
+        ],
+        &[
+            "rebind beside an open connection: Ok(())",
+            "rebind beside TIME-WAIT: Ok",
+            "accept: Ok(())",
+            "read: Ok(0)",
+            "connect: Ok(())",
+        ],
+    );
+}

@@ -384,7 +384,7 @@ impl TcpStream {
     /// Takes the pending error (`SO_ERROR`).
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
         match &self.inner {
-            StreamBackend::Os(s) => s.sock().take_error(),
+            StreamBackend::Os(s) => s.take_error(),
             StreamBackend::Sim(sock) => take_error(*sock),
         }
     }

@@ -4,7 +4,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, SocketAddrV4};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use super::addr::{first_v4, ToSocketAddrs};
@@ -12,6 +12,12 @@ use super::loopback::{self, SocketMap, Target};
 
 /// `ENETUNREACH` on Linux.
 const ENETUNREACH: i32 = 101;
+/// `EPIPE` on Linux.
+const EPIPE: i32 = 32;
+/// The errors `sk_err` holds when a connection has ended under a blocked
+/// write: `ECONNRESET` (a RST), `ETIMEDOUT` (retransmissions unanswered),
+/// `EPIPE` (a RST in CLOSE-WAIT).
+const FATAL: [i32; 3] = [104, 110, EPIPE];
 
 /// A real listener.
 #[derive(Debug)]
@@ -47,7 +53,7 @@ impl OsListener {
     pub(super) fn accept(&self) -> io::Result<(OsStream, SocketAddr)> {
         let Some(map) = &self.map else {
             let (sock, peer) = self.sock.accept()?;
-            return Ok((OsStream { sock, map: None }, peer));
+            return Ok((OsStream::new(sock, None), peer));
         };
         loopback::check_stop();
         let (sock, peer) = if map.blocking() {
@@ -62,10 +68,10 @@ impl OsListener {
         } else {
             self.sock.accept()?
         };
-        let stream = OsStream {
+        let stream = OsStream::new(
             sock,
-            map: Some(SocketMap::new(Arc::clone(&map.net), map.host, false)),
-        };
+            Some(SocketMap::new(Arc::clone(&map.net), map.host, false)),
+        );
         Ok((stream, map.net.unmap(peer)))
     }
 
@@ -98,6 +104,10 @@ impl OsListener {
 pub(super) struct OsStream {
     sock: std::net::TcpStream,
     map: Option<SocketMap>,
+    /// An error (errno) that ended a blocking write after it had queued
+    /// bytes: see [`OsStream::write`]. Shared by the clones, as the
+    /// kernel's `sk_err` is.
+    pending: Arc<Mutex<Option<i32>>>,
 }
 
 impl OsStream {
@@ -118,7 +128,7 @@ impl OsStream {
                 }
                 None => std::net::TcpStream::connect(&addr.to_socket_addrs()?[..])?,
             };
-            return Ok(OsStream { sock, map: None });
+            return Ok(OsStream::new(sock, None));
         };
         loopback::check_stop();
         let to = match net.target(host, first_v4(addr)?) {
@@ -129,10 +139,20 @@ impl OsStream {
         // Bind the host's own loopback address first, so the peer sees
         // where the connection comes from.
         let sock = connect_from(net.lo_addr(host), to, timeout)?;
-        Ok(OsStream {
+        Ok(OsStream::new(sock, Some(SocketMap::new(net, host, false))))
+    }
+
+    fn new(sock: std::net::TcpStream, map: Option<SocketMap>) -> OsStream {
+        OsStream {
             sock,
-            map: Some(SocketMap::new(net, host, false)),
-        })
+            map,
+            pending: Arc::default(),
+        }
+    }
+
+    /// The pending error's slot.
+    fn pending(&self) -> std::sync::MutexGuard<'_, Option<i32>> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The stream itself, for calls that need no translation.
@@ -141,6 +161,13 @@ impl OsStream {
     }
 
     /// Reads (or peeks), waiting as a loopback run can stop.
+    ///
+    /// With an error kept by [`OsStream::write`], Linux's order for a read
+    /// holds (`tcp_recvmsg`): data still queued first, then the error.
+    /// The kernel's connection is over then (a RST or a timeout closed it),
+    /// so its read does not block. A kept `EPIPE` is never a read's: Linux
+    /// sets it (on a RST in CLOSE-WAIT) only after the peer's FIN, and a
+    /// read returns end of stream.
     pub(super) fn read(&self, buf: &mut [u8], peek: bool) -> io::Result<usize> {
         let mut once = || {
             if peek {
@@ -149,6 +176,18 @@ impl OsStream {
                 (&self.sock).read(buf)
             }
         };
+        let kept = *self.pending();
+        if let Some(errno) = kept.filter(|&e| e != EPIPE) {
+            return match once() {
+                Ok(0) => {
+                    if !peek {
+                        self.pending().take();
+                    }
+                    Err(io::Error::from_raw_os_error(errno))
+                }
+                other => other,
+            };
+        }
         match &self.map {
             Some(m) if m.blocking() => {
                 loopback::check_stop();
@@ -163,7 +202,17 @@ impl OsStream {
     /// all of `buf` before it returns, as Linux's blocking send does: the
     /// short slices it waits in must not show as short writes. Only the
     /// program's own write timeout ends it early.
+    ///
+    /// An error (a RST, a timeout) after some slices went is Linux's case
+    /// of a send that returns the count it copied and leaves `sk_err` set
+    /// for the next call. The slice that met the error consumed it from the
+    /// kernel, so it is kept here and reported as the kernel would have:
+    /// by the next write, by `take_error`, or by a read once the data
+    /// queued for it is read.
     pub(super) fn write(&self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(errno) = self.pending().take() {
+            return Err(io::Error::from_raw_os_error(errno));
+        }
         if !self.map.as_ref().is_some_and(SocketMap::blocking) || buf.is_empty() {
             return (&self.sock).write(buf);
         }
@@ -178,7 +227,14 @@ impl OsStream {
             match wrote {
                 Ok(n) => done += n,
                 // A timeout after some progress: what was queued, as Linux.
-                Err(_) if done > 0 => break,
+                // An error that ended the connection: kept for the next call.
+                Err(e) if done > 0 => {
+                    let kept = e.raw_os_error().filter(|e| FATAL.contains(e));
+                    if kept.is_some() {
+                        *self.pending() = kept;
+                    }
+                    break;
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -207,7 +263,16 @@ impl OsStream {
         Ok(OsStream {
             sock: self.sock.try_clone()?,
             map: self.map.clone(),
+            pending: Arc::clone(&self.pending),
         })
+    }
+
+    /// `SO_ERROR`: the error kept by a write first, else the kernel's.
+    pub(super) fn take_error(&self) -> io::Result<Option<io::Error>> {
+        if let Some(errno) = self.pending().take() {
+            return Ok(Some(io::Error::from_raw_os_error(errno)));
+        }
+        self.sock.take_error()
     }
 
     /// Sets non-blocking mode (remembered: a blocking read is sliced).

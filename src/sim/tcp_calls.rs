@@ -183,7 +183,7 @@ impl Sim {
                     return answer(Err(errno::EBADF));
                 };
                 let rest = data.get(done..).unwrap_or_default();
-                match ip.tcp_write(now, id, rest, out) {
+                match ip.tcp_write(now, id, rest, done > 0, out) {
                     // Linux's blocking send waits until all of it is queued.
                     Ok(Some(n)) if done + n >= data.len() => answer(Ok(TcpOk::Written(done + n))),
                     Ok(got) if opts.nonblocking => answer(partial(done + got.unwrap_or(0))),
@@ -200,13 +200,9 @@ impl Sim {
                         }
                     }
                     // Some bytes went: the write reports them, and the error
-                    // waits for the next call (as Linux keeps it pending).
-                    Err(e) if done > 0 => {
-                        if let Some(conn) = ip.tcp().conn(id) {
-                            conn.deferred_error = Some(e);
-                        }
-                        answer(Ok(TcpOk::Written(done)))
-                    }
+                    // stays pending in the connection for the next call
+                    // (Tcb::send_more), as Linux keeps `sk_err`.
+                    Err(_) if done > 0 => answer(Ok(TcpOk::Written(done))),
                     Err(e) => answer(Err(e)),
                 }
             }
@@ -373,11 +369,11 @@ impl Sim {
                 }
                 _ => Err(errno::EBADF),
             },
-            TcpCall::TakeError { .. } => Ok(TcpOk::Error(table.conn(id).and_then(|c| {
-                c.deferred_error
-                    .take()
-                    .or_else(|| c.tcb.take_error().map(|e| e.errno()))
-            }))),
+            TcpCall::TakeError { .. } => Ok(TcpOk::Error(
+                table
+                    .conn(id)
+                    .and_then(|c| c.tcb.take_error().map(|e| e.errno())),
+            )),
             TcpCall::Shutdown { how, .. } => {
                 ip.tcp_shutdown(now, id, how, out).map(|()| TcpOk::Done)
             }

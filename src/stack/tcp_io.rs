@@ -113,9 +113,6 @@ impl IpNode {
         out: &mut Outbox,
     ) -> Result<Option<Vec<u8>>, i32> {
         let conn = self.tcp().conn(id).ok_or(errno::EBADF)?;
-        if let Some(e) = conn.deferred_error.take() {
-            return Err(e);
-        }
         if conn.read_shut {
             return Ok(Some(Vec::new()));
         }
@@ -137,19 +134,24 @@ impl IpNode {
     }
 
     /// Queues what fits of `data` on connection `id`: `Some(n)` with n > 0,
-    /// or `None` when the send buffer is full.
+    /// or `None` when the send buffer is full. `continued`: this is the rest
+    /// of a write that has queued some bytes already, so an error is
+    /// returned but stays pending for the next call ([`Tcb::send_more`]).
     pub fn tcp_write(
         &mut self,
         now: SimTime,
         id: SocketId,
         data: &[u8],
+        continued: bool,
         out: &mut Outbox,
     ) -> Result<Option<usize>, i32> {
         let conn = self.tcp().conn(id).ok_or(errno::EBADF)?;
-        if let Some(e) = conn.deferred_error.take() {
-            return Err(e);
-        }
-        let result = match conn.tcb.send(data) {
+        let sent = if continued {
+            conn.tcb.send_more(data)
+        } else {
+            conn.tcb.send(data)
+        };
+        let result = match sent {
             Ok(0) if !data.is_empty() => Ok(None),
             Ok(n) => Ok(Some(n)),
             Err(TcpError::WouldBlock) => Ok(None),

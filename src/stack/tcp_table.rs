@@ -46,10 +46,6 @@ pub struct Conn {
     pub ttl: u8,
     /// `shutdown(Read)` was called: reads return end of stream.
     pub read_shut: bool,
-    /// An error the state machine reported during a write that had
-    /// already queued some bytes: the write returned its count, and the
-    /// error waits for the next call, as on Linux.
-    pub deferred_error: Option<i32>,
 }
 
 /// A socket of the table.
@@ -158,7 +154,6 @@ impl TcpTable {
             timer_at: None,
             ttl,
             read_shut: false,
-            deferred_error: None,
         };
         self.sockets.insert(id, TcpSocket::Conn(Box::new(conn)));
         if let Some(TcpSocket::Listener(l)) = listener.and_then(|l| self.sockets.get_mut(&l)) {

@@ -1,11 +1,16 @@
 //! Congestion control: RFC 5681 (slow start, congestion avoidance, fast
 //! retransmit, fast recovery) with the NewReno modification (RFC 6582).
 //!
-//! All quantities are bytes. Events are emitted on every change of phase
-//! and every loss (entering fast recovery, a timeout), not on each ACK of
-//! slow start or congestion avoidance: a bulk transfer would otherwise print
-//! one line per ACK. The growth between events can be read off `cwnd` in
-//! the next event.
+//! All quantities are bytes. An event reports cwnd and ssthresh at every
+//! change of phase, every loss and every change of ssthresh: entering slow
+//! start (at the handshake, after a timeout), entering congestion
+//! avoidance, entering fast recovery, each partial ACK in it, leaving it,
+//! and each growth of cwnd in congestion avoidance (one SMSS per round
+//! trip). Slow start grows cwnd on every ACK, which would print one line per
+//! ACK of a bulk transfer: it is summarised, one event each time cwnd has
+//! doubled since the last one (about once per round trip). In fast recovery
+//! each further duplicate ACK inflates cwnd by one SMSS: the duplicate ACK's
+//! own event carries the new cwnd.
 
 use super::{SeqNum, TcpEvent, MAX_WINDOW};
 
@@ -49,6 +54,8 @@ pub(super) struct Congestion {
     pub(super) phase: Phase,
     /// Bytes acknowledged in congestion avoidance since cwnd last grew.
     bytes_acked: u32,
+    /// cwnd in the last event: slow start reports again once cwnd doubles.
+    reported: u32,
 }
 
 /// cwnd never grows beyond this: far above any window a peer can offer
@@ -61,14 +68,16 @@ impl Congestion {
     /// `iss` initialises `recover` (RFC 6582 §3.2 step 1).
     pub(super) fn new(mss: u32, iss: SeqNum) -> Congestion {
         let mss = mss.max(1);
+        let cwnd = initial_window(mss);
         Congestion {
             mss,
-            cwnd: initial_window(mss),
+            cwnd,
             ssthresh: MAX_WINDOW,
             dupacks: 0,
             recover: iss,
             phase: Phase::SlowStart,
             bytes_acked: 0,
+            reported: cwnd,
         }
     }
 
@@ -79,6 +88,12 @@ impl Congestion {
             ssthresh: self.ssthresh,
             why,
         }
+    }
+
+    /// Push the event describing the current state, labelled `why`.
+    fn report(&mut self, why: &'static str, events: &mut Vec<TcpEvent>) {
+        self.reported = self.cwnd;
+        events.push(self.event(why));
     }
 
     /// An ACK of new data: `acked` bytes, cumulative ACK `ack`, and `flight`
@@ -97,12 +112,14 @@ impl Congestion {
                 // min(ssthresh, max(FlightSize, SMSS) + SMSS), no burst.
                 self.cwnd = self.ssthresh.min(flight.max(self.mss) + self.mss);
                 self.bytes_acked = 0;
-                self.phase = if self.cwnd < self.ssthresh {
-                    Phase::SlowStart
+                let why = if self.cwnd < self.ssthresh {
+                    self.phase = Phase::SlowStart;
+                    "left fast recovery, slow start"
                 } else {
-                    Phase::Avoidance
+                    self.phase = Phase::Avoidance;
+                    "left fast recovery, congestion avoidance"
                 };
-                events.push(self.event(self.phase_name()));
+                self.report(why, events);
                 Verdict::Proceed
             }
             Phase::Recovery => {
@@ -114,6 +131,7 @@ impl Congestion {
                     self.cwnd += self.mss;
                 }
                 self.cwnd = self.cwnd.max(self.mss);
+                self.report("partial ack", events);
                 Verdict::RetransmitHead
             }
             Phase::SlowStart => {
@@ -123,7 +141,9 @@ impl Congestion {
                 if self.cwnd >= self.ssthresh {
                     self.phase = Phase::Avoidance;
                     self.bytes_acked = 0;
-                    events.push(self.event("congestion avoidance"));
+                    self.report("congestion avoidance", events);
+                } else if self.cwnd >= self.reported.saturating_mul(2) {
+                    self.report("slow start", events);
                 }
                 Verdict::Proceed
             }
@@ -135,6 +155,7 @@ impl Congestion {
                 if self.bytes_acked >= self.cwnd {
                     self.bytes_acked -= self.cwnd;
                     self.cwnd = (self.cwnd + self.mss).min(CWND_CAP);
+                    self.report("congestion avoidance", events);
                 }
                 Verdict::Proceed
             }
@@ -142,7 +163,8 @@ impl Congestion {
     }
 
     /// A duplicate ACK (RFC 5681 §2's definition, checked by the caller) of
-    /// `snd_una`, with data sent up to `snd_max`.
+    /// `snd_una`, with data sent up to `snd_max`. Reports it, with the
+    /// inflated cwnd when in fast recovery.
     pub(super) fn on_dupack(
         &mut self,
         snd_una: SeqNum,
@@ -150,12 +172,24 @@ impl Congestion {
         events: &mut Vec<TcpEvent>,
     ) -> Verdict {
         self.dupacks = self.dupacks.saturating_add(1);
+        let (ack, count) = (snd_una.0, self.dupacks);
         if self.phase == Phase::Recovery {
             // RFC 5681 §3.2 step 4: each further duplicate ACK means a
             // segment left the network: inflate cwnd by one SMSS.
             self.cwnd = (self.cwnd + self.mss).min(CWND_CAP);
+            self.reported = self.cwnd;
+            events.push(TcpEvent::DupAck {
+                ack,
+                count,
+                cwnd: Some(self.cwnd),
+            });
             return Verdict::Proceed;
         }
+        events.push(TcpEvent::DupAck {
+            ack,
+            count,
+            cwnd: None,
+        });
         // RFC 6582 §3.2 step 1: enter fast retransmit only if the ACK covers
         // `recover`, so that the duplicate ACKs a go-back-N retransmission
         // after a timeout provokes do not halve cwnd again.
@@ -168,7 +202,7 @@ impl Congestion {
         self.cwnd = self.ssthresh + 3 * self.mss;
         self.recover = snd_max;
         self.phase = Phase::Recovery;
-        events.push(self.event("fast recovery"));
+        self.report("fast recovery", events);
         Verdict::RetransmitHead
     }
 
@@ -183,15 +217,7 @@ impl Congestion {
         self.dupacks = 0;
         self.bytes_acked = 0;
         self.phase = Phase::SlowStart;
-        events.push(self.event("timeout"));
-    }
-
-    fn phase_name(&self) -> &'static str {
-        match self.phase {
-            Phase::SlowStart => "slow start",
-            Phase::Avoidance => "congestion avoidance",
-            Phase::Recovery => "fast recovery",
-        }
+        self.report("timeout", events);
     }
 }
 

@@ -58,7 +58,11 @@ pub enum TcpEvent {
         cwnd: u32,
         /// The slow start threshold, in bytes.
         ssthresh: u32,
-        /// "slow start", "congestion avoidance", "fast recovery" or "timeout".
+        /// What happened: "slow start" (at the handshake, then each time
+        /// slow start has doubled cwnd), "congestion avoidance" (entered,
+        /// then each growth), "fast recovery" (entered), "partial ack",
+        /// "left fast recovery, slow start", "left fast recovery,
+        /// congestion avoidance" or "timeout".
         why: &'static str,
     },
     /// A round-trip time was measured (RFC 6298 §2).
@@ -112,7 +116,29 @@ pub enum TcpEvent {
         ack: u32,
         /// How many duplicates in a row so far.
         count: u32,
+        /// In fast recovery: cwnd after this duplicate inflated it by one
+        /// SMSS (RFC 5681 §3.2 step 4).
+        cwnd: Option<u32>,
     },
+    /// A timer worth seeing was started: TIME-WAIT's 2 MSL ("time-wait"),
+    /// an orphan's FIN-WAIT-2 timeout ("fin-wait-2"), the persist timer
+    /// ("persist"), or the retransmission timer again after it expired
+    /// ("retransmission", with the backed-off RTO). The retransmission
+    /// timer restarted by each ACK and the delayed-ACK timer are not
+    /// reported when set, only when they expire: a bulk transfer would
+    /// print one line per segment.
+    TimerSet {
+        /// Which timer.
+        which: &'static str,
+        /// When it fires, from now.
+        after: Duration,
+        /// How many times its interval has doubled (RFC 6298 5.5 for the
+        /// RTO; the persist timer backs off the same way); 0 for none.
+        backoff: u32,
+    },
+    /// Our receive buffer is full: the window we advertise fell to zero,
+    /// and the peer must wait (probing) until we read (RFC 9293 §3.8.6.1).
+    WindowClosed,
     /// We are sending a RST.
     ResetSent {
         /// Why: e.g. "closed with unread data".
@@ -127,6 +153,15 @@ pub enum TcpEvent {
 
 fn ms(d: Duration) -> String {
     format!("{:.3}ms", d.as_secs_f64() * 1e3)
+}
+
+/// A timer's interval: in seconds from one second up, else in ms.
+fn span(d: Duration) -> String {
+    if d >= Duration::from_secs(1) {
+        format!("{:.3}s", d.as_secs_f64())
+    } else {
+        ms(d)
+    }
 }
 
 /// In tcpdump-ish words, e.g. `SYN-SENT -> ESTABLISHED`,
@@ -161,7 +196,31 @@ impl fmt::Display for TcpEvent {
             TcpEvent::Duplicate { seq, len } => {
                 write!(f, "duplicate seq {seq} len {len}, dropped")
             }
-            TcpEvent::DupAck { ack, count } => write!(f, "duplicate ack {ack} (#{count})"),
+            TcpEvent::DupAck {
+                ack,
+                count,
+                cwnd: None,
+            } => write!(f, "duplicate ack {ack} (#{count})"),
+            TcpEvent::DupAck {
+                ack,
+                count,
+                cwnd: Some(cwnd),
+            } => write!(f, "duplicate ack {ack} (#{count}), cwnd {cwnd}"),
+            TcpEvent::TimerSet {
+                which,
+                after,
+                backoff: 0,
+            } => write!(f, "{which} timer set for {}", span(*after)),
+            TcpEvent::TimerSet {
+                which,
+                after,
+                backoff,
+            } => write!(
+                f,
+                "{which} timer set for {} (backoff #{backoff})",
+                span(*after)
+            ),
+            TcpEvent::WindowClosed => write!(f, "receive window closed (win 0)"),
             TcpEvent::ResetSent { why } => write!(f, "sending RST: {why}"),
             TcpEvent::Failed { error } => write!(f, "error: {error}"),
         }

@@ -105,7 +105,7 @@ impl Tcb {
         let fin_again = seg_seq + payload.len() as u32 + 1 == self.rcv_nxt;
         if self.state == State::TimeWait && flags.fin && !flags.rst && !flags.syn && fin_again {
             self.ack_now = true;
-            self.close_at = Some(now + self.config.time_wait);
+            self.start_time_wait_timer(now);
             return;
         }
 
@@ -246,19 +246,23 @@ impl Tcb {
         }
     }
 
-    /// A valid RST (RFC 9293 §3.10.7.4, second).
+    /// A valid RST (RFC 9293 §3.10.7.4, second): the connection is CLOSED,
+    /// and an application still holding it gets the error Linux's
+    /// `tcp_reset` leaves in `sk_err`. RFC 9293 says "connection reset" for
+    /// every synchronized state; Linux differs in CLOSE-WAIT, where the peer
+    /// has already said it sends no more: the error is `EPIPE`, which a
+    /// read never shows (end of stream comes first) and the next write
+    /// does, as "Broken pipe". In TIME-WAIT the socket the application held
+    /// is already closed (Linux moved the connection to a timewait socket):
+    /// nothing to report.
     fn reset_received(&mut self) {
         match self.state {
             State::SynReceived if self.passive => self.set_state(State::Closed),
             State::SynReceived => self.fail(TcpError::Refused),
-            State::Established | State::FinWait1 | State::FinWait2 | State::CloseWait => {
-                if self.app_closed {
-                    self.set_state(State::Closed);
-                } else {
-                    self.fail(TcpError::Reset);
-                }
-            }
-            _ => self.set_state(State::Closed),
+            State::TimeWait => self.set_state(State::Closed),
+            _ if self.app_closed => self.set_state(State::Closed),
+            State::CloseWait => self.fail(TcpError::Pipe),
+            _ => self.fail(TcpError::Reset),
         }
     }
 
@@ -290,10 +294,6 @@ impl Tcb {
         if ack.gt(self.snd_una) {
             self.new_ack(now, ack);
         } else if dup {
-            self.events.push(TcpEvent::DupAck {
-                ack: ack.0,
-                count: self.cc.dupacks.saturating_add(1),
-            });
             let verdict = self
                 .cc
                 .on_dupack(self.snd_una, self.snd_max, &mut self.events);

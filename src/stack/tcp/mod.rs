@@ -16,10 +16,13 @@
 //!
 //! `dispatch` must follow every other call: it is where segments leave and
 //! where the retransmission and persist timers are armed. Events (state
-//! changes, retransmissions, RTT samples, …) are appended to the `events`
-//! vector of `on_segment` and `on_time`; those caused by an application call
-//! (a state change on `close`, a window update on `recv`) wait in the `Tcb`
-//! until [`Tcb::take_events`] or the next `on_segment`/`on_time`.
+//! changes, retransmissions, congestion window changes, RTT samples, timers
+//! set and expired, …) are appended to the `events` vector of `on_segment`
+//! and `on_time`; those caused by an application call (a state change on
+//! `close`, a window update on `recv`) or by `dispatch` (a zero window
+//! advertised, the persist timer armed) wait in the `Tcb` until
+//! [`Tcb::take_events`] or the next `on_segment`/`on_time`: call it after
+//! `dispatch`.
 //!
 //! Nothing here reads a clock, draws a random number or iterates a hash map:
 //! the same calls give the same segments, byte for byte (DESIGN.md,

@@ -4,7 +4,7 @@
 use crate::sim::SimTime;
 use crate::wire::tcp::{TcpFlags, TcpRepr};
 
-use super::{State, Tcb};
+use super::{State, Tcb, TcpEvent};
 
 impl Tcb {
     /// Send what is due now, calling `emit` for each segment (header and
@@ -29,6 +29,7 @@ impl Tcb {
         }
         self.ack_now = false;
         self.update_timers(now);
+        self.report_persist_timer(now);
     }
 
     /// The SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED), when it is due: at
@@ -67,6 +68,10 @@ impl Tcb {
     /// the window's right edge.
     pub(super) fn header(&mut self, seq: super::SeqNum) -> TcpRepr {
         let window = self.window_to_advertise();
+        if window == 0 && !self.window_closed {
+            self.events.push(TcpEvent::WindowClosed);
+        }
+        self.window_closed = window == 0;
         self.rcv_adv = self.rcv_adv.max(self.rcv_nxt + u32::from(window));
         self.ack_sent_upto = self.rcv_nxt;
         self.ack_now = false;

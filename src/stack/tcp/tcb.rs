@@ -68,6 +68,9 @@ pub struct Tcb {
     pub(super) rcv_adv: SeqNum,
     /// `rcv_nxt` when we last sent an ACK (Linux's `rcv_wup`).
     pub(super) ack_sent_upto: SeqNum,
+    /// The last window we advertised was zero (reported once when it
+    /// closes).
+    pub(super) window_closed: bool,
     pub(super) recv: RecvQueue,
     /// The peer's FIN has been received, in order.
     pub(super) fin_received: bool,
@@ -83,6 +86,8 @@ pub struct Tcb {
     // Timers: each is the time it fires, or None.
     pub(super) rto_at: Option<SimTime>,
     pub(super) persist_at: Option<SimTime>,
+    /// `persist_at` when last reported (see `report_persist_timer`).
+    pub(super) persist_reported: Option<SimTime>,
     pub(super) ack_at: Option<SimTime>,
     /// TIME-WAIT, or an orphan's FIN-WAIT-2 timeout.
     pub(super) close_at: Option<SimTime>,
@@ -128,6 +133,7 @@ impl Tcb {
             rcv_nxt: SeqNum(0),
             rcv_adv: SeqNum(0),
             ack_sent_upto: SeqNum(0),
+            window_closed: false,
             recv: RecvQueue::new(config.recv_buffer),
             fin_received: false,
             ack_now: false,
@@ -136,6 +142,7 @@ impl Tcb {
             rst_out: Vec::new(),
             rto_at: None,
             persist_at: None,
+            persist_reported: None,
             ack_at: None,
             close_at: None,
             retries: 0,
@@ -283,6 +290,18 @@ impl Tcb {
         Ok(self.send.push(data))
     }
 
+    /// The rest of a blocking write of which some bytes are queued already:
+    /// as [`Tcb::send`], except that a pending error is returned without
+    /// being consumed. Linux's `tcp_sendmsg` returns the count it copied and
+    /// leaves `sk_err` set, so the next call (a read after the data still
+    /// queued for it, a write, `SO_ERROR`) reports the error.
+    pub fn send_more(&mut self, data: &[u8]) -> Result<usize, TcpError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        self.send(data)
+    }
+
     fn can_write(&self) -> bool {
         !self.send.fin_queued
             && !self.app_closed
@@ -297,6 +316,11 @@ impl Tcb {
     /// stream (the peer's FIN is read, or the connection ended after its
     /// error was reported), a pending error (reported once), or
     /// `Err(TcpError::WouldBlock)` when nothing is there yet.
+    ///
+    /// The order is Linux's (`tcp_recvmsg`): data first, even after a RST;
+    /// then end of stream once the peer's FIN was received (`SOCK_DONE`),
+    /// which leaves a later error pending for a write or `SO_ERROR`; then
+    /// the error.
     pub fn recv(&mut self, buf: &mut [u8], peek: bool) -> Result<usize, TcpError> {
         if self.recv.readable() > 0 {
             if buf.is_empty() {
@@ -308,13 +332,16 @@ impl Tcb {
             }
             return Ok(n);
         }
+        if self.fin_received {
+            return Ok(0);
+        }
         if let Some(error) = self.error {
             if !peek {
                 self.error = None;
             }
             return Err(error);
         }
-        if self.fin_received || self.state == State::Closed {
+        if self.state == State::Closed {
             return Ok(0);
         }
         Err(TcpError::WouldBlock)
@@ -437,7 +464,8 @@ impl Tcb {
     }
 
     /// Hand out the events recorded by application calls (state changes on
-    /// `close`, window updates on `recv`) since the last `on_segment`,
+    /// `close`, window updates on `recv`) and by `dispatch` (a zero window
+    /// advertised, the persist timer armed) since the last `on_segment`,
     /// `on_time` or `take_events`.
     pub fn take_events(&mut self, events: &mut Vec<TcpEvent>) {
         events.append(&mut self.events);

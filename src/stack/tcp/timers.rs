@@ -105,6 +105,11 @@ impl Tcb {
             self.rexmit_head = false;
         }
         self.rto_at = Some(now + self.rtt.rto());
+        self.events.push(TcpEvent::TimerSet {
+            which: "retransmission",
+            after: self.rtt.rto(),
+            backoff: self.retries,
+        });
     }
 
     /// The persist timer expired: probe the peer's window (see
@@ -130,7 +135,30 @@ impl Tcb {
         }
         self.probe_pending = true;
         self.persist_backoff = (self.persist_backoff + 1).min(MAX_PERSIST_BACKOFF);
+        self.start_persist_timer(now);
+    }
+
+    /// Arm the persist timer for the current (backed-off) interval. It is
+    /// reported by `dispatch` ([`Tcb::report_persist_timer`]): between a
+    /// segment's arrival and `dispatch` the timer may be armed for a moment
+    /// (everything acknowledged, data waiting) that the data then sent ends.
+    fn start_persist_timer(&mut self, now: SimTime) {
         self.persist_at = Some(now + self.persist_interval());
+    }
+
+    /// Report the persist timer if `dispatch` leaves it armed anew.
+    pub(super) fn report_persist_timer(&mut self, now: SimTime) {
+        if self.persist_at == self.persist_reported {
+            return;
+        }
+        self.persist_reported = self.persist_at;
+        if let Some(at) = self.persist_at {
+            self.events.push(TcpEvent::TimerSet {
+                which: "persist",
+                after: at.saturating_since(now),
+                backoff: self.persist_backoff,
+            });
+        }
     }
 
     /// RTO doubled for each probe sent, up to `max_rto` (Linux's
@@ -170,7 +198,7 @@ impl Tcb {
             self.rto_at = None;
             if unsent {
                 if self.persist_at.is_none() {
-                    self.persist_at = Some(now + self.persist_interval());
+                    self.start_persist_timer(now);
                 }
             } else {
                 self.persist_at = None;
@@ -178,7 +206,13 @@ impl Tcb {
             }
         }
         if self.state == State::FinWait2 && self.app_closed && self.close_at.is_none() {
-            self.close_at = Some(now + self.config.fin_wait2_timeout);
+            let after = self.config.fin_wait2_timeout;
+            self.close_at = Some(now + after);
+            self.events.push(TcpEvent::TimerSet {
+                which: "fin-wait-2",
+                after,
+                backoff: 0,
+            });
         }
     }
 
@@ -187,7 +221,19 @@ impl Tcb {
         self.set_state(State::TimeWait);
         self.rto_at = None;
         self.persist_at = None;
-        self.close_at = Some(now + self.config.time_wait);
+        self.start_time_wait_timer(now);
+    }
+
+    /// Start (or restart, when the peer's FIN comes again) the 2 MSL timer
+    /// of TIME-WAIT (RFC 9293 §3.10.7.4, "TIME-WAIT STATE").
+    pub(super) fn start_time_wait_timer(&mut self, now: SimTime) {
+        let after = self.config.time_wait;
+        self.close_at = Some(now + after);
+        self.events.push(TcpEvent::TimerSet {
+            which: "time-wait",
+            after,
+            backoff: 0,
+        });
     }
 
     /// Whether our FIN has been sent and acknowledged.

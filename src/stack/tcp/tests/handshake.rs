@@ -284,9 +284,35 @@ fn states_and_events_read_like_the_rfc_and_tcpdump() {
             TcpEvent::DupAck {
                 ack: 5001,
                 count: 3,
+                cwnd: None,
             },
             "duplicate ack 5001 (#3)",
         ),
+        (
+            TcpEvent::DupAck {
+                ack: 5001,
+                count: 4,
+                cwnd: Some(8000),
+            },
+            "duplicate ack 5001 (#4), cwnd 8000",
+        ),
+        (
+            TcpEvent::TimerSet {
+                which: "time-wait",
+                after: dur(60_000),
+                backoff: 0,
+            },
+            "time-wait timer set for 60.000s",
+        ),
+        (
+            TcpEvent::TimerSet {
+                which: "retransmission",
+                after: dur(600),
+                backoff: 1,
+            },
+            "retransmission timer set for 600.000ms (backoff #1)",
+        ),
+        (TcpEvent::WindowClosed, "receive window closed (win 0)"),
     ];
     for (event, line) in lines {
         assert_eq!(event.to_string(), line);

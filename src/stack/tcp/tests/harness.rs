@@ -207,6 +207,9 @@ impl Net {
         if let Some(b) = self.b.as_mut() {
             b.dispatch(now, &mut |r, d| out.push((false, *r, d.to_vec())));
         }
+        // What `dispatch` reported (a zero window advertised, the persist
+        // timer armed), at the time it happened.
+        self.collect_api_events();
         for (from_a, repr, data) in out {
             assert_eq!(repr.payload_len, data.len());
             let seg = Seg {

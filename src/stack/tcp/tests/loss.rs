@@ -153,7 +153,8 @@ fn fast_retransmit_and_newreno_recovery() {
         [
             TcpEvent::DupAck {
                 ack: 5001,
-                count: 3
+                count: 3,
+                cwnd: None,
             },
             TcpEvent::Congestion {
                 cwnd: 7000,
@@ -202,7 +203,7 @@ fn fast_retransmit_and_newreno_recovery() {
     assert!(ev.contains(&TcpEvent::Congestion {
         cwnd: 2000,
         ssthresh: 4000,
-        why: "slow start"
+        why: "left fast recovery, slow start"
     }));
     let sent: Vec<_> = out(&mut a, ms(320))
         .iter()

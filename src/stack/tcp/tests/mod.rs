@@ -6,6 +6,7 @@
 mod bulk;
 mod close;
 mod data;
+mod events;
 mod handshake;
 mod harness;
 mod loss;

@@ -124,7 +124,10 @@ fn data_arriving_after_close_is_answered_with_rst() {
     assert!(net.events(true).contains(&TcpEvent::ResetSent {
         why: "data after close"
     }));
-    assert_eq!(net.b().take_error(), Some(TcpError::Reset));
+    // b was in CLOSE-WAIT: Linux's tcp_reset gives EPIPE there, not
+    // ECONNRESET, and a read still returns end of stream first.
+    assert_eq!(net.b().recv(&mut [0; 8], false), Ok(0));
+    assert_eq!(net.b().take_error(), Some(TcpError::Pipe));
 }
 
 #[test]
@@ -265,4 +268,80 @@ fn errors_map_to_linux_errnos_and_messages() {
     assert_eq!(TcpError::Pipe.errno(), 32);
     assert_eq!(TcpError::WouldBlock.errno(), 11);
     assert_eq!(TcpError::Reset.to_string(), "Connection reset by peer");
+}
+
+/// What the application sees after a RST is Linux's `tcp_reset` and
+/// `tcp_recvmsg`: data received before the RST is still read first, then
+/// the error once, then end of stream; a write after the error is EPIPE.
+#[test]
+fn data_received_before_a_rst_is_read_before_the_error() {
+    let mut a = client(TcpConfig::default(), 1460, 65535);
+    feed(&mut a, ms(200), &seg(5001, 1001, "PA", 65535), b"bye");
+    let ev = feed(&mut a, ms(210), &seg(5004, 0, "R", 0), &[]);
+    assert_eq!(
+        ev,
+        [
+            TcpEvent::Failed {
+                error: TcpError::Reset
+            },
+            TcpEvent::StateChange {
+                from: State::Established,
+                to: State::Closed
+            }
+        ]
+    );
+    let mut buf = [0; 8];
+    assert_eq!(a.recv(&mut buf, true), Ok(3), "peek");
+    assert_eq!(a.recv(&mut buf, false), Ok(3));
+    assert_eq!(a.recv(&mut buf, true), Err(TcpError::Reset), "peek");
+    assert_eq!(a.recv(&mut buf, false), Err(TcpError::Reset));
+    assert_eq!(a.recv(&mut buf, false), Ok(0));
+    assert_eq!(a.send(b"x"), Err(TcpError::Pipe));
+}
+
+/// The rest of a blocking write that met the RST: Linux returns the count
+/// already queued and leaves `sk_err` for the next call.
+#[test]
+fn the_rest_of_a_write_leaves_the_error_pending() {
+    let mut a = client(TcpConfig::default(), 1460, 65535);
+    feed(&mut a, ms(210), &seg(5001, 0, "R", 0), &[]);
+    assert_eq!(a.send_more(b"x"), Err(TcpError::Reset));
+    assert_eq!(a.send_more(b"x"), Err(TcpError::Reset), "still pending");
+    assert_eq!(a.take_error(), Some(TcpError::Reset));
+    assert_eq!(a.send_more(b"x"), Err(TcpError::Pipe));
+}
+
+/// In LAST-ACK (the peer's FIN read, ours sent) a RST is ECONNRESET on
+/// Linux, but a read still says end of stream, as the FIN came first.
+#[test]
+fn a_rst_in_last_ack_is_a_reset_for_the_next_write_not_for_a_read() {
+    let mut a = client(TcpConfig::default(), 1460, 65535);
+    feed(&mut a, ms(200), &seg(5001, 1001, "FA", 65535), &[]);
+    assert_eq!(a.state(), State::CloseWait);
+    a.shutdown_write();
+    assert_eq!(a.state(), State::LastAck);
+    out(&mut a, ms(200));
+    feed(&mut a, ms(210), &seg(5002, 0, "R", 0), &[]);
+    assert_eq!(a.state(), State::Closed);
+    assert_eq!(a.recv(&mut [0; 8], false), Ok(0));
+    assert_eq!(a.send(b"x"), Err(TcpError::Reset));
+    assert_eq!(a.send(b"x"), Err(TcpError::Pipe));
+}
+
+/// In TIME-WAIT the application's socket is already done on Linux (the
+/// connection lives on as a timewait socket): a RST reports nothing.
+#[test]
+fn a_rst_in_time_wait_reports_nothing() {
+    let mut net = Net::established();
+    net.run_until(ms(1000));
+    net.a.shutdown_write();
+    net.run_until(ms(2000));
+    net.b().close();
+    net.run_until(ms(3000));
+    assert_eq!(net.states(), (State::TimeWait, State::Closed));
+    // B's FIN was at 5001; RCV.NXT is past it.
+    feed(&mut net.a, ms(3000), &seg(5002, 0, "R", 0), &[]);
+    assert_eq!(net.a.state(), State::Closed);
+    assert_eq!(net.a.take_error(), None);
+    assert_eq!(net.a.recv(&mut [0; 8], false), Ok(0));
 }

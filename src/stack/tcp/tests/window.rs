@@ -136,6 +136,17 @@ fn sender_does_not_fill_a_small_window_with_a_small_segment_until_the_persist_ti
     // largest window offered (4000): wait (RFC 9293 §3.8.6.2.1).
     assert!(out(&mut a, ms(310)).is_empty());
     let t = a.poll_at().expect("persist timer");
+    // It runs for the RTO (250 ms after the data's sample).
+    let mut ev = Vec::new();
+    a.take_events(&mut ev);
+    assert_eq!(
+        ev,
+        [TcpEvent::TimerSet {
+            which: "persist",
+            after: dur(250),
+            backoff: 0
+        }]
+    );
     assert_eq!(
         tick(&mut a, t),
         [TcpEvent::TimerExpired { which: "persist" }]
