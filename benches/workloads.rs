@@ -23,22 +23,34 @@
 //!   expected, and `ok` asks only that the client verified every round trip
 //!   and returned, and that nothing else was left blocked.
 //! - `hosts N [RUNS]`: N client hosts and one server on one switch with N+1
-//!   ports (the `lan` preset: 10.0.0.0/16, server pc1 at 10.0.0.1, clients
-//!   pc2… from 10.0.0.2; 1 Gbit/s, 10 µs links), tracing off. The server
-//!   runs a UDP echo process; every client, all starting at time 0, sends
-//!   one 64-byte datagram of its own to the server and waits for the echo.
-//!   So N ARP requests are broadcast at once (each flooded to every port),
-//!   the server answers them all, then echoes N datagrams. `ok` asks that
-//!   every client verified its echo byte for byte and returned, that the
-//!   server is the only process left blocked, that the server's ARP cache
-//!   holds every client's MAC and that the switch learned every host's MAC
-//!   on its port. Reports frames simulated per wall-clock second.
+//!   ports (the `lan_hub_known` preset: 10.0.0.0/16, server pc1 at
+//!   10.0.0.1, clients pc2… from 10.0.0.2; 1 Gbit/s, 10 µs links, each
+//!   queueing max(1000, N) frames), tracing off. The server runs a UDP echo
+//!   process; every client, all starting at time 0, sends one 64-byte
+//!   datagram of its own to the server and waits for the echo. The
+//!   neighbours are known in advance, as ns-3 users do with
+//!   `PopulateArpCache`: the server has a permanent ARP entry for every
+//!   client, every client one for the server (2N entries in all), and the
+//!   switch a static MAC entry for the server's port. So a run is exactly
+//!   4N frames: no ARP, no flooding. The output line says `arp=static`.
+//!   `ok` asks that every client verified its echo byte for byte and
+//!   returned, that the server is the only process left blocked, that the
+//!   run took exactly 4N frames, that the server's ARP cache holds every
+//!   client's MAC (`server_neigh`) and that the switch maps every host's
+//!   MAC to its port (`mac_table`). Reports frames simulated per wall-clock
+//!   second. The queues are deep because all N datagrams reach the switch
+//!   at the same instant, bound for the server's one port.
+//! - `hosts-arp N [RUNS]`: the same with ARP (`arp=dynamic`) and the plain
+//!   `lan` preset, every link queueing 1000 frames: each client broadcasts
+//!   an ARP request for the server at time 0, each flooded to every port,
+//!   the server answers them all (and learns each client from its request),
+//!   then echoes N datagrams. `ok` asks the same, but for the frame count.
 //!   Beware: the switch's port to the server queues 1000 frames, so of a
 //!   burst of N > 1001 ARP requests only 1001 get through, and with three
 //!   ARP attempts (synchronized, 1 s apart) at most 3003 clients are
-//!   answered: `hosts 10000` ends with 6997 clients blocked (`ok=false`).
-//!   The flood also keeps about 1001 frames in flight per port, each in a
-//!   1514-byte buffer: some 16 GB of memory at N = 10000.
+//!   answered: `hosts-arp 10000` ends with 6997 clients blocked
+//!   (`ok=false`). The flood also keeps about 1001 frames in flight per
+//!   port: some 10 million frames at N = 10000.
 //! - `bulk BYTES LOSS [RUNS]`: on one switch (1 Gbit/s, 1 ms links, each
 //!   dropping a frame with probability LOSS), a client process on pc1
 //!   connects over TCP to a server process on pc2 (port 5001), writes BYTES
@@ -73,12 +85,16 @@ mod udp;
 use std::error::Error;
 use std::process::ExitCode;
 
+use hosts::Arp;
+
 const USAGE: &str = "\
 usage: cargo bench --bench workloads -- [WORKLOAD [PARAM...]]
 workloads:
   ping_flood [COUNT [RUNS]]  COUNT echo requests, 1 to 65535 (default 60000)
   udp [COUNT [RUNS]]         COUNT UDP round trips, at least 1 (default 100000)
-  hosts [N [RUNS]]           N client hosts, 1 to 65533 (default 1000)
+  hosts [N [RUNS]]           N client hosts, 1 to 65533 (default 1000),
+                             neighbours known in advance (static ARP)
+  hosts-arp [N [RUNS]]       the same, with every client resolving by ARP
   bulk [BYTES [LOSS [RUNS]]] BYTES over one TCP connection (default 16777216),
                              LOSS a frame drop probability, 0 to 1 (default 0)
   rr [N [RUNS]]              N TCP connections of one exchange, at least 1
@@ -90,7 +106,7 @@ Exit status: 0 all runs verified, 1 a run was not (ok=false), 2 bad usage or set
 enum Plan {
     PingFlood { count: u16, runs: usize },
     Udp { count: u64, runs: usize },
-    Hosts { n: usize, runs: usize },
+    Hosts { n: usize, arp: Arp, runs: usize },
     Bulk { bytes: u64, loss: f64, runs: usize },
     Rr { n: u64, runs: usize },
 }
@@ -153,7 +169,12 @@ fn parse(workload: &str, params: &[String]) -> Result<Plan, String> {
             )?,
             runs: runs(params)?,
         },
-        "hosts" => Plan::Hosts {
+        "hosts" | "hosts-arp" => Plan::Hosts {
+            arp: if workload == "hosts" {
+                Arp::Static
+            } else {
+                Arp::Dynamic
+            },
             n: param(
                 params,
                 0,
@@ -182,7 +203,7 @@ fn parse(workload: &str, params: &[String]) -> Result<Plan, String> {
         },
         other => {
             return Err(format!(
-                "unknown workload `{other}` (known: ping_flood, udp, hosts, bulk, rr)"
+                "unknown workload `{other}` (known: ping_flood, udp, hosts, hosts-arp, bulk, rr)"
             ))
         }
     })
@@ -192,7 +213,7 @@ fn run(plan: &Plan) -> Result<bool, Box<dyn Error>> {
     match *plan {
         Plan::PingFlood { count, runs } => ping_flood::run(count, runs),
         Plan::Udp { count, runs } => udp::run(count, runs),
-        Plan::Hosts { n, runs } => hosts::run(n, runs),
+        Plan::Hosts { n, arp, runs } => hosts::run(n, arp, runs),
         Plan::Bulk { bytes, loss, runs } => bulk::run(bytes, loss, runs),
         Plan::Rr { n, runs } => rr::run(n, runs),
     }
@@ -205,7 +226,7 @@ fn main() -> ExitCode {
         .filter(|a| !a.starts_with("--"))
         .collect();
     let plans = match args.split_first() {
-        None => ["ping_flood", "udp", "hosts", "bulk", "rr"]
+        None => ["ping_flood", "udp", "hosts", "hosts-arp", "bulk", "rr"]
             .iter()
             .map(|w| parse(w, &[]))
             .collect(),

@@ -1,5 +1,7 @@
-//! `hosts N [RUNS]`: N UDP clients and one echo server on one switch, all
-//! clients starting at once.
+//! `hosts N [RUNS]` and `hosts-arp N [RUNS]`: N UDP clients and one echo
+//! server on one switch, all clients starting at once; `hosts` with the
+//! neighbours known in advance (permanent ARP entries), `hosts-arp` with
+//! every client resolving the server by ARP.
 
 use std::cell::Cell;
 use std::error::Error;
@@ -7,22 +9,54 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use simnet::link::LinkParams;
 use simnet::net::UdpSocket;
 use simnet::sim::{Exit, ProcState, StopReason};
-use simnet::topo::presets::lan;
+use simnet::topo::presets::{lan, lan_hub_known};
 use simnet::topo::{NodeId, NodeLogic};
 
 use super::common::{repeat, udp_echo_server, Measure, Run, ECHO_PORT, LINK, PAYLOAD};
 
-/// The `hosts` workload, `runs` times with `n` clients.
-pub fn run(n: usize, runs: usize) -> Result<bool, Box<dyn Error>> {
-    let head = format!("workload=hosts param={n}");
+/// How the hosts find each other's MAC addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arp {
+    /// Permanent ARP entries between the server and each client, and a
+    /// static entry for the server in the switch (the `hosts` workload).
+    Static,
+    /// Every client broadcasts an ARP request for the server at time 0
+    /// (the `hosts-arp` workload).
+    Dynamic,
+}
+
+impl Arp {
+    fn workload(self) -> &'static str {
+        match self {
+            Arp::Static => "hosts",
+            Arp::Dynamic => "hosts-arp",
+        }
+    }
+
+    fn field(self) -> &'static str {
+        match self {
+            Arp::Static => "static",
+            Arp::Dynamic => "dynamic",
+        }
+    }
+}
+
+/// The `hosts` or `hosts-arp` workload, `runs` times with `n` clients.
+pub fn run(n: usize, arp: Arp, runs: usize) -> Result<bool, Box<dyn Error>> {
+    let head = format!("workload={} param={n}", arp.workload());
     repeat(&head, &[("median_frames_per_s", 0)], runs, || {
-        let (m, check) = hosts(n)?;
+        let (m, check) = hosts(n, arp)?;
         let rate = m.frames as f64 / m.wall.as_secs_f64();
         let fields = format!(
-            "frames={} frames_per_s={rate:.0} echoes={} arp={} mac_table={}",
-            m.frames, check.echoes, check.arp, check.mac_table
+            "arp={} frames={} frames_per_s={rate:.0} echoes={} server_neigh={} mac_table={}",
+            arp.field(),
+            m.frames,
+            check.echoes,
+            check.server_neigh,
+            check.mac_table
         );
         Ok(Run {
             m,
@@ -37,14 +71,27 @@ struct HostsCheck {
     /// Clients that got their own datagram back.
     echoes: usize,
     /// Clients whose MAC the server's ARP cache holds.
-    arp: usize,
+    server_neigh: usize,
     /// Hosts the switch's MAC table maps to their own port.
     mac_table: usize,
 }
 
-/// One run of the `hosts` workload with `n` clients.
-fn hosts(n: usize) -> Result<(Measure, HostsCheck), Box<dyn Error>> {
-    let mut sim = lan(1, n + 1, LINK)?.build();
+/// One run of the `hosts` or `hosts-arp` workload with `n` clients.
+fn hosts(n: usize, arp: Arp) -> Result<(Measure, HostsCheck), Box<dyn Error>> {
+    let mut sim = match arp {
+        // Every client's datagram reaches the switch at the same instant,
+        // so the server's port must queue them all: `hosts` measures N
+        // round trips, not tail drop at an incast.
+        Arp::Static => {
+            let link = LinkParams {
+                queue_frames: LINK.queue_frames.max(n),
+                ..LINK
+            };
+            lan_hub_known(1, n + 1, link, 1)?
+        }
+        Arp::Dynamic => lan(1, n + 1, LINK)?,
+    }
+    .build();
     // Host pck is nodes[k - 1]: pc1 the server, the others clients. (One
     // pass over the graph: `Sim::node_id` scans it for each name.)
     let graph = sim.graph();
@@ -104,12 +151,13 @@ fn hosts(n: usize) -> Result<(Measure, HostsCheck), Box<dyn Error>> {
     let left_blocked = sim.deadlocked();
     let only_server_blocked = left_blocked.len() == 1
         && left_blocked[0].starts_with("pc1 udp-echo-server: blocked in recv_from");
-    // The server must have learned every client from its ARP request, and
-    // the switch every host's MAC on the port it hangs off.
+    // The server must know every client's MAC (learned from its ARP
+    // request, or configured), and the switch every host's MAC on the port
+    // it hangs off.
     let graph = sim.graph();
     let mac = |node: NodeId| graph[node].ports[0].mac;
     let now = sim.now();
-    let arp = sim
+    let server_neigh = sim
         .ip_node(server_node)
         .ok_or("pc1 is not a host")?
         .neighbors()
@@ -130,17 +178,22 @@ fn hosts(n: usize) -> Result<(Measure, HostsCheck), Box<dyn Error>> {
             far == sw && switch.port_of(now, mac(node)) == Some(port)
         })
         .count();
+    // With the neighbours known, a round trip is four frames (client to
+    // switch to server and back): no ARP, no flooding.
+    let frames_ok = arp == Arp::Dynamic || summary.frames == 4 * n as u64;
     let ok = echoes == n
+        && frames_ok
         && returned == n
         && summary.reason == StopReason::Deadlock
         && only_server_blocked
-        && arp == n
+        && server_neigh == n
         && mac_table == n + 1;
     if !ok {
         let shown: Vec<_> = left_blocked.iter().take(5).collect();
         eprintln!(
-            "hosts run not verified: {summary}; {echoes}/{n} echoes verified, {returned}/{n} clients returned, {arp}/{n} clients in the server's ARP cache, {mac_table}/{} hosts in the MAC table; {} left blocked, the first: {shown:?}",
+            "hosts run not verified: {summary}; {echoes}/{n} echoes verified, {returned}/{n} clients returned, {server_neigh}/{n} clients in the server's ARP cache, {mac_table}/{} hosts in the MAC table, {} frames; {} left blocked, the first: {shown:?}",
             n + 1,
+            summary.frames,
             left_blocked.len()
         );
     }
@@ -153,7 +206,7 @@ fn hosts(n: usize) -> Result<(Measure, HostsCheck), Box<dyn Error>> {
         },
         HostsCheck {
             echoes,
-            arp,
+            server_neigh,
             mac_table,
         },
     ))

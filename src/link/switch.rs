@@ -4,7 +4,14 @@
 //! not seen for the aging time, floods broadcast, multicast and unknown
 //! unicast frames out of every port but the one they came in on, and forwards
 //! known unicast frames out of exactly one port.
+//!
+//! Its table may also hold *static* entries, which the configuration adds
+//! (IEEE 802.1Q's static filtering entries; on Linux,
+//! `bridge fdb replace MAC dev PORT master static`): a static entry never
+//! ages out and learning never changes it, so a frame from that address
+//! arriving on another port does not move it.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -19,7 +26,29 @@ pub const DEFAULT_AGING: Duration = Duration::from_secs(300);
 struct Learned {
     port: usize,
     last_seen: SimTime,
+    /// Configured, not learned: never ages, never moves.
+    fixed: bool,
 }
+
+/// Why a static entry was refused (see [`Switch::add_static`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaticEntryError {
+    /// The switch has no port with this index.
+    NoSuchPort(usize),
+    /// The address is a group (multicast or broadcast) address.
+    NotUnicast(MacAddr),
+}
+
+impl std::fmt::Display for StaticEntryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoSuchPort(p) => write!(f, "no port with index {p}"),
+            Self::NotUnicast(mac) => write!(f, "{mac} is not a unicast MAC address"),
+        }
+    }
+}
+
+impl std::error::Error for StaticEntryError {}
 
 /// A learning switch with `ports` ports.
 #[derive(Debug)]
@@ -45,12 +74,36 @@ impl Switch {
         self.ports - 1
     }
 
-    /// The port `mac` was learned on, if its entry is still fresh at `now`.
+    /// Adds a static entry: frames for `mac` go out of `port`, from now
+    /// on and for good (see the module's documentation). Replaces any
+    /// entry `mac` had.
+    pub fn add_static(&mut self, mac: MacAddr, port: usize) -> Result<(), StaticEntryError> {
+        if port >= self.ports {
+            return Err(StaticEntryError::NoSuchPort(port));
+        }
+        if !mac.is_unicast() {
+            return Err(StaticEntryError::NotUnicast(mac));
+        }
+        let entry = Learned {
+            port,
+            last_seen: SimTime::ZERO,
+            fixed: true,
+        };
+        self.table.insert(mac, entry);
+        Ok(())
+    }
+
+    /// The port `mac` was learned on, if its entry is still fresh at `now`
+    /// (or static).
     pub fn port_of(&self, now: SimTime, mac: MacAddr) -> Option<usize> {
         self.table
             .get(&mac)
-            .filter(|l| now.saturating_since(l.last_seen) < self.aging)
+            .filter(|l| self.fresh(now, l))
             .map(|l| l.port)
+    }
+
+    fn fresh(&self, now: SimTime, entry: &Learned) -> bool {
+        entry.fixed || now.saturating_since(entry.last_seen) < self.aging
     }
 
     /// Handles a frame that arrived on `in_port`.
@@ -109,8 +162,17 @@ impl Switch {
         let fresh = Learned {
             port,
             last_seen: now,
+            fixed: false,
         };
-        match self.table.insert(src, fresh) {
+        let old = match self.table.entry(src) {
+            Entry::Vacant(slot) => {
+                slot.insert(fresh);
+                None
+            }
+            Entry::Occupied(slot) if slot.get().fixed => return,
+            Entry::Occupied(mut slot) => Some(slot.insert(fresh)),
+        };
+        match old {
             Some(old) if now.saturating_since(old.last_seen) >= self.aging => {
                 out.note(|| Note::SwitchLearn { mac: src, port });
             }
@@ -127,7 +189,7 @@ impl Switch {
     /// The port of `dst`, forgetting (and reporting) an entry that has aged out.
     fn lookup(&mut self, now: SimTime, dst: MacAddr, out: &mut Outbox) -> Option<usize> {
         let entry = *self.table.get(&dst)?;
-        if now.saturating_since(entry.last_seen) < self.aging {
+        if self.fresh(now, &entry) {
             return Some(entry.port);
         }
         self.table.remove(&dst);
@@ -145,9 +207,13 @@ impl Switch {
                 out.send(port, frame);
                 return;
             }
-            let mut copy = out.take_buffer();
-            copy.extend_from_slice(&frame);
-            out.send(port, copy);
+            // A copy of the frame's own size, not a pooled buffer: a
+            // flood puts up to one copy per port in flight at once, far
+            // more than the pool keeps, so pooled copies are mostly fresh
+            // full-size (1514-byte) allocations, 25 times what an ARP
+            // request needs. A full-size frame's copy is still a
+            // full-size buffer, which the pool takes back when recycled.
+            out.send(port, frame.to_vec());
         }
         // Flooding from a switch with a single port: nowhere to go.
         out.recycle(frame);
@@ -263,5 +329,57 @@ mod tests {
             .notes
             .iter()
             .any(|n| matches!(n, Note::SwitchMove { from: 0, to: 2, .. })));
+    }
+
+    #[test]
+    fn a_static_entry_forwards_at_once_and_never_ages_or_moves() {
+        let mut sw = switch(3);
+        let mut out = Outbox::new(true);
+        sw.add_static(B, 2).unwrap();
+        // The first frame for B is forwarded, not flooded.
+        sw.on_frame(SimTime::ZERO, 0, frame(A, B), &mut out);
+        assert_eq!(sent_ports(&mut out), [2]);
+        // B seen behind another port does not move its entry.
+        sw.on_frame(SimTime::ZERO, 1, frame(B, MacAddr::BROADCAST), &mut out);
+        assert_eq!(sent_ports(&mut out), [0, 2]);
+        assert!(!out.notes.iter().any(|n| matches!(
+            n,
+            Note::SwitchMove { .. } | Note::SwitchLearn { mac: B, .. }
+        )));
+        let much_later = SimTime::ZERO + DEFAULT_AGING * 10;
+        assert_eq!(sw.port_of(much_later, B), Some(2));
+        assert_eq!(sw.port_of(much_later, A), None, "A was learned: it aged");
+        sw.on_frame(much_later, 1, frame(A, B), &mut out);
+        assert_eq!(sent_ports(&mut out), [2]);
+        assert!(!out
+            .notes
+            .iter()
+            .any(|n| matches!(n, Note::SwitchAge { mac: B, .. })));
+    }
+
+    #[test]
+    fn a_static_entry_needs_a_port_and_a_unicast_address() {
+        let mut sw = switch(2);
+        assert_eq!(sw.add_static(A, 2), Err(StaticEntryError::NoSuchPort(2)));
+        assert_eq!(
+            sw.add_static(MacAddr::BROADCAST, 0),
+            Err(StaticEntryError::NotUnicast(MacAddr::BROADCAST))
+        );
+        assert_eq!(sw.port_of(SimTime::ZERO, A), None);
+    }
+
+    #[test]
+    fn a_flooded_copy_is_the_frame_itself_in_a_buffer_of_its_size() {
+        let mut sw = switch(4);
+        let mut out = Outbox::new(false);
+        let original = frame(A, MacAddr::BROADCAST);
+        sw.on_frame(SimTime::ZERO, 0, original.clone(), &mut out);
+        assert_eq!(out.frames.len(), 3);
+        for (_, copy) in &out.frames {
+            assert_eq!(copy, &original);
+        }
+        assert!(out.frames[..2]
+            .iter()
+            .all(|(_, copy)| copy.capacity() == original.len()));
     }
 }

@@ -6,7 +6,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::arp::{Learned, Neighbors, Retry, MAX_REQUESTS};
+use super::arp::{Learned, Neighbors, Retry, StaticNeighborError, MAX_REQUESTS};
 use super::cidr::Ipv4Cidr;
 use super::frag::Reassembler;
 use super::iface::IpIface;
@@ -120,6 +120,44 @@ impl IpNode {
     /// The ARP cache.
     pub fn neighbors(&self) -> &Neighbors {
         &self.neighbors
+    }
+
+    /// Adds a permanent (static) ARP entry: on interface `iface`, `ip` is
+    /// at `mac`, like Linux's `ip neigh replace IP lladdr MAC dev IFACE nud
+    /// permanent`. The node then sends to `ip` without ever asking for its
+    /// MAC; the entry never expires and ARP packets never change it (see
+    /// [`super::arp`]). It replaces any entry `ip` had; frames that were
+    /// waiting for `ip` go out now, through `out` (before the node has sent
+    /// anything, as when a topology is built, there are none). Refused when
+    /// `iface` does not exist, `ip` is unspecified or a broadcast address,
+    /// or `mac` is not unicast.
+    pub fn add_static_neighbor(
+        &mut self,
+        iface: usize,
+        ip: Ipv4Addr,
+        mac: MacAddr,
+        out: &mut Outbox,
+    ) -> Result<(), StaticNeighborError> {
+        let i = self
+            .ifaces
+            .get(iface)
+            .ok_or(StaticNeighborError::NoSuchIface(iface))?;
+        if ip.is_unspecified() || i.is_broadcast(ip) {
+            return Err(StaticNeighborError::NotUnicastIp(ip));
+        }
+        if !mac.is_unicast() {
+            return Err(StaticNeighborError::NotUnicastMac(mac));
+        }
+        let waiting = self.neighbors.add_static(iface, ip, mac);
+        out.note(|| Note::ArpAdd { iface, ip, mac });
+        if !waiting.is_empty() {
+            out.cancel(Timer::ArpRetry { iface, ip });
+        }
+        for mut frame in waiting {
+            EthernetFrame::new_unchecked(&mut frame[..]).set_dst_addr(mac);
+            out.send(iface, frame);
+        }
+        Ok(())
     }
 
     /// Whether `ip` is one of this node's own addresses (those of its

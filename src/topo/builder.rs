@@ -24,7 +24,7 @@ use std::time::Duration;
 use super::{Graph, Link, LinkId, Node, NodeId, NodeKind, NodeLogic, Port};
 use crate::link::{Channel, LinkParams, Switch};
 use crate::sim::rng::RngStream;
-use crate::sim::{Sim, SimTime};
+use crate::sim::{Outbox, Sim, SimTime};
 use crate::stack::{IpIface, IpNode, Ipv4Cidr, PingConfig, Timer};
 use crate::wire::MacAddr;
 
@@ -203,6 +203,64 @@ impl TopologyBuilder {
     /// Sets `node`'s default gateway.
     pub fn set_gateway(&mut self, node: NodeId, via: Ipv4Addr) -> Result<(), TopoError> {
         self.add_route(node, Ipv4Cidr::DEFAULT, via)
+    }
+
+    /// The index of the existing interface (or switch port) `iface` of `node`.
+    fn existing_iface(&self, node: NodeId, iface: &str) -> Result<usize, TopoError> {
+        let Some(n) = self.graph.node_weight(node) else {
+            return err(format!("no node with id {}", node.index()));
+        };
+        match n.iface_index(iface) {
+            Some(i) => Ok(i),
+            None => err(format!(
+                "{} has no interface {iface} (it has: {})",
+                n.name,
+                n.iface_names.join(", ")
+            )),
+        }
+    }
+
+    /// The MAC address of interface (or switch port) `iface` of `node`.
+    pub fn mac_of(&self, node: NodeId, iface: &str) -> Result<MacAddr, TopoError> {
+        let i = self.existing_iface(node, iface)?;
+        Ok(self.graph[node].ports[i].mac)
+    }
+
+    /// Adds a permanent ARP entry to host or router `node`: on its
+    /// interface `iface`, `ip` is at `mac` (like `ip neigh replace IP lladdr
+    /// MAC dev IFACE nud permanent`; see [`IpNode::add_static_neighbor`]).
+    pub fn add_static_neighbor(
+        &mut self,
+        node: NodeId,
+        iface: &str,
+        ip: Ipv4Addr,
+        mac: MacAddr,
+    ) -> Result<(), TopoError> {
+        let i = self.existing_iface(node, iface)?;
+        let (name, node) = self.ip_node_mut(node)?;
+        // Nothing has run yet, so no frame waits for `ip`: nothing comes out.
+        let mut out = Outbox::new(false);
+        node.add_static_neighbor(i, ip, mac, &mut out)
+            .or_else(|e| err(format!("{name}: static neighbour {ip} on {iface}: {e}")))
+    }
+
+    /// Adds a static entry to switch `node`'s MAC table: frames for `mac`
+    /// leave by `port`, which never ages and is never relearned (like
+    /// `bridge fdb replace MAC dev PORT master static`; see
+    /// [`Switch::add_static`]).
+    pub fn add_static_mac(
+        &mut self,
+        node: NodeId,
+        port: &str,
+        mac: MacAddr,
+    ) -> Result<(), TopoError> {
+        let i = self.existing_iface(node, port)?;
+        let n = self.node_mut(node)?;
+        let NodeLogic::Switch(sw) = &mut n.logic else {
+            return err(format!("{} is not a switch", n.name));
+        };
+        sw.add_static(mac, i)
+            .or_else(|e| err(format!("{}: static MAC entry on {port}: {e}", n.name)))
     }
 
     /// The index of `iface` on `node`; a switch gets a new port when `iface`
