@@ -35,6 +35,22 @@ fn same_on_both(parts: &[Part], expected: &[&str]) {
     assert_eq!(real, expected, "on loopback");
 }
 
+/// A server on pc2 from the start, and a client on pc1 100 ms later.
+fn server_and_client(server: fn(), client: fn()) -> [Part; 2] {
+    [
+        Part {
+            host: "pc2",
+            at: Duration::ZERO,
+            body: server,
+        },
+        Part {
+            host: "pc1",
+            at: Duration::from_millis(100),
+            body: client,
+        },
+    ]
+}
+
 fn alone(body: fn()) -> [Part; 1] {
     [Part {
         host: "pc1",
@@ -190,35 +206,27 @@ fn broadcast_needs_the_flag() {
 #[test]
 fn a_short_buffer_truncates_the_datagram() {
     same_on_both(
-        &[
-            Part {
-                host: "pc2",
-                at: Duration::ZERO,
-                body: || {
-                    let sock = UdpSocket::bind("0.0.0.0:7852").expect("bind");
-                    let mut buf = [0u8; 4];
-                    match sock.recv_from(&mut buf) {
-                        Ok((n, from)) => println!(
-                            "got {n}: {:?} from {}",
-                            String::from_utf8_lossy(&buf[..n]),
-                            from.ip()
-                        ),
-                        Err(e) => println!("error: {e}"),
-                    }
-                    // The rest of the datagram is gone, not left for later.
-                    sock.set_nonblocking(true).expect("nonblocking");
-                    show("next", sock.recv_from(&mut buf).map(|(n, _)| n));
-                },
+        &server_and_client(
+            || {
+                let sock = UdpSocket::bind("0.0.0.0:7852").expect("bind");
+                let mut buf = [0u8; 4];
+                match sock.recv_from(&mut buf) {
+                    Ok((n, from)) => println!(
+                        "got {n}: {:?} from {}",
+                        String::from_utf8_lossy(&buf[..n]),
+                        from.ip()
+                    ),
+                    Err(e) => println!("error: {e}"),
+                }
+                // The rest of the datagram is gone, not left for later.
+                sock.set_nonblocking(true).expect("nonblocking");
+                show("next", sock.recv_from(&mut buf).map(|(n, _)| n));
             },
-            Part {
-                host: "pc1",
-                at: Duration::from_millis(100),
-                body: || {
-                    let sock = UdpSocket::bind("0.0.0.0:0").expect("bind");
-                    show("send", sock.send_to(b"0123456789", "192.168.1.3:7852"));
-                },
+            || {
+                let sock = UdpSocket::bind("0.0.0.0:0").expect("bind");
+                show("send", sock.send_to(b"0123456789", "192.168.1.3:7852"));
             },
-        ],
+        ),
         &[
             "got 4: \"0123\" from 192.168.1.2",
             "next: Err(WouldBlock, os error Some(11))",
@@ -274,41 +282,33 @@ fn serve_one(serve: fn(TcpStream)) {
 #[test]
 fn tcp_a_read_timeout_would_block_and_eof_follows_the_peers_shutdown() {
     same_on_both(
-        &[
-            Part {
-                host: "pc2",
-                at: Duration::ZERO,
-                body: || {
-                    serve_one(|mut stream| {
-                        let mut buf = [0u8; 16];
-                        // The client writes nothing for a while.
-                        stream
-                            .set_read_timeout(Some(Duration::from_millis(100)))
-                            .expect("timeout");
-                        show("early read", stream.read(&mut buf));
-                        stream.set_read_timeout(None).expect("timeout");
-                        show("read", stream.read(&mut buf));
-                        // The client shut down its side: end of stream.
-                        show("eof", stream.read(&mut buf));
-                        // A half-closed connection still carries our data.
-                        show("write", stream.write(b"still here"));
-                    });
-                },
+        &server_and_client(
+            || {
+                serve_one(|mut stream| {
+                    let mut buf = [0u8; 16];
+                    // The client writes nothing for a while.
+                    stream
+                        .set_read_timeout(Some(Duration::from_millis(100)))
+                        .expect("timeout");
+                    show("early read", stream.read(&mut buf));
+                    stream.set_read_timeout(None).expect("timeout");
+                    show("read", stream.read(&mut buf));
+                    // The client shut down its side: end of stream.
+                    show("eof", stream.read(&mut buf));
+                    // A half-closed connection still carries our data.
+                    show("write", stream.write(b"still here"));
+                });
             },
-            Part {
-                host: "pc1",
-                at: Duration::from_millis(100),
-                body: || {
-                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
-                    simnet::thread::sleep(Duration::from_millis(300));
-                    show("write", stream.write(b"hello"));
-                    show("shutdown", stream.shutdown(Shutdown::Write));
-                    let mut got = String::new();
-                    show("read to end", stream.read_to_string(&mut got));
-                    println!("got: {got}");
-                },
+            || {
+                let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                simnet::thread::sleep(Duration::from_millis(300));
+                show("write", stream.write(b"hello"));
+                show("shutdown", stream.shutdown(Shutdown::Write));
+                let mut got = String::new();
+                show("read to end", stream.read_to_string(&mut got));
+                println!("got: {got}");
             },
-        ],
+        ),
         &[
             "early read: Err(WouldBlock, os error Some(11))",
             "read: Ok(5)",
@@ -325,30 +325,22 @@ fn tcp_a_read_timeout_would_block_and_eof_follows_the_peers_shutdown() {
 #[test]
 fn tcp_closing_with_unread_data_resets_the_peer() {
     same_on_both(
-        &[
-            Part {
-                host: "pc2",
-                at: Duration::ZERO,
-                body: || {
-                    serve_one(|stream| {
-                        // Wait for the client's bytes, then close without
-                        // reading them: Linux sends RST, not FIN.
-                        simnet::thread::sleep(Duration::from_millis(300));
-                        drop(stream);
-                        println!("closed");
-                    });
-                },
+        &server_and_client(
+            || {
+                serve_one(|stream| {
+                    // Wait for the client's bytes, then close without
+                    // reading them: Linux sends RST, not FIN.
+                    simnet::thread::sleep(Duration::from_millis(300));
+                    drop(stream);
+                    println!("closed");
+                });
             },
-            Part {
-                host: "pc1",
-                at: Duration::from_millis(100),
-                body: || {
-                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
-                    show("write", stream.write(b"unread"));
-                    show("read", stream.read(&mut [0u8; 16]));
-                },
+            || {
+                let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                show("write", stream.write(b"unread"));
+                show("read", stream.read(&mut [0u8; 16]));
             },
-        ],
+        ),
         &[
             "closed",
             "write: Ok(6)",
@@ -365,40 +357,32 @@ fn show_pending(stream: &TcpStream) {
 #[test]
 fn tcp_after_a_reset_the_first_write_is_reset_and_the_next_a_broken_pipe() {
     same_on_both(
-        &[
-            Part {
-                host: "pc2",
-                at: Duration::ZERO,
-                body: || {
-                    serve_one(|mut stream| {
-                        show("write", stream.write(b"bye"));
-                        // The client's bytes stay unread: closing sends RST.
-                        simnet::thread::sleep(Duration::from_millis(300));
-                        drop(stream);
-                        println!("closed");
-                    });
-                },
+        &server_and_client(
+            || {
+                serve_one(|mut stream| {
+                    show("write", stream.write(b"bye"));
+                    // The client's bytes stay unread: closing sends RST.
+                    simnet::thread::sleep(Duration::from_millis(300));
+                    drop(stream);
+                    println!("closed");
+                });
             },
-            Part {
-                host: "pc1",
-                at: Duration::from_millis(100),
-                body: || {
-                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
-                    show("write", stream.write(b"unread"));
-                    // Long enough for the RST to arrive.
-                    simnet::thread::sleep(Duration::from_millis(500));
-                    let mut buf = [0u8; 16];
-                    // What arrived before the RST is still there to read.
-                    show("read", stream.read(&mut buf));
-                    // The RST's ECONNRESET goes to the first call that
-                    // meets it; after it the connection is simply gone.
-                    show("write", stream.write(b"more"));
-                    show("write again", stream.write(b"more"));
-                    show("read after", stream.read(&mut buf));
-                    show_pending(&stream);
-                },
+            || {
+                let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                show("write", stream.write(b"unread"));
+                // Long enough for the RST to arrive.
+                simnet::thread::sleep(Duration::from_millis(500));
+                let mut buf = [0u8; 16];
+                // What arrived before the RST is still there to read.
+                show("read", stream.read(&mut buf));
+                // The RST's ECONNRESET goes to the first call that
+                // meets it; after it the connection is simply gone.
+                show("write", stream.write(b"more"));
+                show("write again", stream.write(b"more"));
+                show("read after", stream.read(&mut buf));
+                show_pending(&stream);
             },
-        ],
+        ),
         &[
             "write: Ok(3)",
             "closed",
@@ -415,38 +399,30 @@ fn tcp_after_a_reset_the_first_write_is_reset_and_the_next_a_broken_pipe() {
 #[test]
 fn tcp_writing_to_a_peer_that_closed_works_once_then_is_a_broken_pipe() {
     same_on_both(
-        &[
-            Part {
-                host: "pc2",
-                at: Duration::ZERO,
-                body: || {
-                    serve_one(|stream| {
-                        drop(stream);
-                        println!("closed");
-                    });
-                },
+        &server_and_client(
+            || {
+                serve_one(|stream| {
+                    drop(stream);
+                    println!("closed");
+                });
             },
-            Part {
-                host: "pc1",
-                at: Duration::from_millis(100),
-                body: || {
-                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
-                    let mut buf = [0u8; 16];
-                    // The server's FIN: end of stream, and we are in
-                    // CLOSE-WAIT. Writing is still allowed...
-                    show("read", stream.read(&mut buf));
-                    show("write", stream.write(b"hello"));
-                    // ...but the server is gone: it answers with a RST.
-                    simnet::thread::sleep(Duration::from_millis(300));
-                    // A RST in CLOSE-WAIT is EPIPE on Linux, not ECONNRESET,
-                    // and a read still says end of stream.
-                    show("read again", stream.read(&mut buf));
-                    show_pending(&stream);
-                    show("write again", stream.write(b"hello"));
-                    show("and again", stream.write(b"hello"));
-                },
+            || {
+                let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                let mut buf = [0u8; 16];
+                // The server's FIN: end of stream, and we are in
+                // CLOSE-WAIT. Writing is still allowed...
+                show("read", stream.read(&mut buf));
+                show("write", stream.write(b"hello"));
+                // ...but the server is gone: it answers with a RST.
+                simnet::thread::sleep(Duration::from_millis(300));
+                // A RST in CLOSE-WAIT is EPIPE on Linux, not ECONNRESET,
+                // and a read still says end of stream.
+                show("read again", stream.read(&mut buf));
+                show_pending(&stream);
+                show("write again", stream.write(b"hello"));
+                show("and again", stream.write(b"hello"));
             },
-        ],
+        ),
         &[
             "closed",
             "read: Ok(0)",
@@ -462,43 +438,35 @@ fn tcp_writing_to_a_peer_that_closed_works_once_then_is_a_broken_pipe() {
 #[test]
 fn tcp_a_write_cut_short_by_a_reset_returns_its_count_and_the_reply_is_still_read() {
     same_on_both(
-        &[
-            Part {
-                host: "pc2",
-                at: Duration::ZERO,
-                body: || {
-                    serve_one(|mut stream| {
-                        simnet::thread::sleep(Duration::from_millis(200));
-                        show("write", stream.write(b"413"));
-                        simnet::thread::sleep(Duration::from_millis(100));
-                        // Megabytes unread: RST.
-                        drop(stream);
-                        println!("closed");
-                    });
-                },
+        &server_and_client(
+            || {
+                serve_one(|mut stream| {
+                    simnet::thread::sleep(Duration::from_millis(200));
+                    show("write", stream.write(b"413"));
+                    simnet::thread::sleep(Duration::from_millis(100));
+                    // Megabytes unread: RST.
+                    drop(stream);
+                    println!("closed");
+                });
             },
-            Part {
-                host: "pc1",
-                at: Duration::from_millis(100),
-                body: || {
-                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
-                    // Far more than the buffers hold (Linux's loopback takes
-                    // about 4 MiB from a peer that does not read): the write
-                    // blocks until the RST ends it.
-                    let big = vec![7u8; 16 << 20];
-                    match stream.write(&big) {
-                        Ok(n) => println!("write: partial {}", n > 0 && n < big.len()),
-                        Err(e) => println!("write: Err({:?})", e.kind()),
-                    }
-                    // The write reported its count; the error waits for the
-                    // next call, after the data that came before the RST.
-                    let mut buf = [0u8; 16];
-                    show("read", stream.read(&mut buf));
-                    show("read again", stream.read(&mut buf));
-                    show("write again", stream.write(b"more"));
-                },
+            || {
+                let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                // Far more than the buffers hold (Linux's loopback takes
+                // about 4 MiB from a peer that does not read): the write
+                // blocks until the RST ends it.
+                let big = vec![7u8; 16 << 20];
+                match stream.write(&big) {
+                    Ok(n) => println!("write: partial {}", n > 0 && n < big.len()),
+                    Err(e) => println!("write: Err({:?})", e.kind()),
+                }
+                // The write reported its count; the error waits for the
+                // next call, after the data that came before the RST.
+                let mut buf = [0u8; 16];
+                show("read", stream.read(&mut buf));
+                show("read again", stream.read(&mut buf));
+                show("write again", stream.write(b"more"));
             },
-        ],
+        ),
         &[
             "write: Ok(3)",
             "closed",
@@ -519,38 +487,30 @@ fn pattern(n: usize) -> u8 {
 #[test]
 fn tcp_a_half_closed_connection_still_receives_the_whole_reply() {
     same_on_both(
-        &[
-            Part {
-                host: "pc2",
-                at: Duration::ZERO,
-                body: || {
-                    serve_one(|mut stream| {
-                        let mut request = Vec::new();
-                        show("read to end", stream.read_to_end(&mut request));
-                        // The client can no longer send, but it still reads:
-                        // a reply larger than both buffers, so the window
-                        // must open and close on the way.
-                        let reply: Vec<u8> = (0..300_000).map(pattern).collect();
-                        show("write all", stream.write_all(&reply));
-                        println!("replied");
-                    });
-                },
+        &server_and_client(
+            || {
+                serve_one(|mut stream| {
+                    let mut request = Vec::new();
+                    show("read to end", stream.read_to_end(&mut request));
+                    // The client can no longer send, but it still reads:
+                    // a reply larger than both buffers, so the window
+                    // must open and close on the way.
+                    let reply: Vec<u8> = (0..300_000).map(pattern).collect();
+                    show("write all", stream.write_all(&reply));
+                    println!("replied");
+                });
             },
-            Part {
-                host: "pc1",
-                at: Duration::from_millis(100),
-                body: || {
-                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
-                    show("write", stream.write(b"GET everything"));
-                    show("shutdown", stream.shutdown(Shutdown::Write));
-                    show("write after", stream.write(b"more"));
-                    let mut reply = Vec::new();
-                    show("read to end", stream.read_to_end(&mut reply));
-                    let intact = reply.iter().enumerate().all(|(n, b)| *b == pattern(n));
-                    println!("intact: {intact}");
-                },
+            || {
+                let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                show("write", stream.write(b"GET everything"));
+                show("shutdown", stream.shutdown(Shutdown::Write));
+                show("write after", stream.write(b"more"));
+                let mut reply = Vec::new();
+                show("read to end", stream.read_to_end(&mut reply));
+                let intact = reply.iter().enumerate().all(|(n, b)| *b == pattern(n));
+                println!("intact: {intact}");
             },
-        ],
+        ),
         &[
             "read to end: Ok(14)",
             "write all: Ok(())",
@@ -567,44 +527,36 @@ fn tcp_a_half_closed_connection_still_receives_the_whole_reply() {
 #[test]
 fn tcp_a_listener_rebinds_its_port_while_old_connections_live_on_it() {
     same_on_both(
-        &[
-            Part {
-                host: "pc2",
-                at: Duration::ZERO,
-                body: || {
-                    let listener = TcpListener::bind("0.0.0.0:8998").expect("bind");
-                    let (stream, _) = listener.accept().expect("accept");
-                    drop(listener);
-                    // The accepted connection still uses port 8998; std sets
-                    // SO_REUSEADDR, so only a listener would be in the way.
-                    show(
-                        "rebind beside an open connection",
-                        TcpListener::bind("0.0.0.0:8998").map(|_| ()),
-                    );
-                    // We close first, so our end waits in TIME-WAIT (60 s).
-                    drop(stream);
-                    simnet::thread::sleep(Duration::from_millis(300));
-                    match TcpListener::bind("0.0.0.0:8998") {
-                        Ok(listener) => {
-                            println!("rebind beside TIME-WAIT: Ok");
-                            show("accept", listener.accept().map(|_| ()));
-                        }
-                        Err(e) => show("rebind beside TIME-WAIT", Err::<(), _>(e)),
+        &server_and_client(
+            || {
+                let listener = TcpListener::bind("0.0.0.0:8998").expect("bind");
+                let (stream, _) = listener.accept().expect("accept");
+                drop(listener);
+                // The accepted connection still uses port 8998; std sets
+                // SO_REUSEADDR, so only a listener would be in the way.
+                show(
+                    "rebind beside an open connection",
+                    TcpListener::bind("0.0.0.0:8998").map(|_| ()),
+                );
+                // We close first, so our end waits in TIME-WAIT (60 s).
+                drop(stream);
+                simnet::thread::sleep(Duration::from_millis(300));
+                match TcpListener::bind("0.0.0.0:8998") {
+                    Ok(listener) => {
+                        println!("rebind beside TIME-WAIT: Ok");
+                        show("accept", listener.accept().map(|_| ()));
                     }
-                },
+                    Err(e) => show("rebind beside TIME-WAIT", Err::<(), _>(e)),
+                }
             },
-            Part {
-                host: "pc1",
-                at: Duration::from_millis(100),
-                body: || {
-                    let mut stream = TcpStream::connect("pc2:8998").expect("connect");
-                    show("read", stream.read(&mut [0u8; 16]));
-                    drop(stream);
-                    simnet::thread::sleep(Duration::from_millis(500));
-                    show("connect", TcpStream::connect("pc2:8998").map(|_| ()));
-                },
+            || {
+                let mut stream = TcpStream::connect("pc2:8998").expect("connect");
+                show("read", stream.read(&mut [0u8; 16]));
+                drop(stream);
+                simnet::thread::sleep(Duration::from_millis(500));
+                show("connect", TcpStream::connect("pc2:8998").map(|_| ()));
             },
-        ],
+        ),
         &[
             "rebind beside an open connection: Ok(())",
             "rebind beside TIME-WAIT: Ok",
