@@ -471,6 +471,7 @@ mod static_node_tests {
 
     use super::{StaticNeighborError, ENTRY_LIFETIME};
     use crate::sim::{Outbox, SimTime};
+    use crate::stack::ip_node_tests::ip_frame;
     use crate::stack::{IpIface, IpNode, PingConfig, Timer};
     use crate::trace::event::Note;
     use crate::wire::ethernet::{build_frame, HEADER_LEN};
@@ -566,29 +567,8 @@ mod static_node_tests {
             seq_no: 1,
             data: b"static",
         };
-        let ip = Ipv4Repr {
-            src: PEER_IP,
-            dst: MY_IP,
-            protocol: IpProtocol::ICMP,
-            ttl: 64,
-            ident: 77,
-            dont_frag: false,
-            more_frags: false,
-            frag_offset: 0,
-            tos: 0,
-            payload_len: icmp.buffer_len(),
-        };
-        let eth = EthernetRepr {
-            src: src_mac,
-            dst: MY_MAC,
-            ethertype: EtherType::IPV4,
-        };
-        let mut frame = Vec::new();
-        build_frame(&mut frame, &eth, ip.total_len(), |b| {
-            ip.emit(&mut b[..20]);
-            icmp.emit(&mut b[20..]);
-        });
-        frame
+        let (src, dst) = (PEER_IP.to_string(), MY_IP.to_string());
+        ip_frame(src_mac, MY_MAC, &src, &dst, 64, &icmp)
     }
 
     #[test]

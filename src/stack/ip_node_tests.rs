@@ -77,7 +77,8 @@ fn arp_frame(
     frame
 }
 
-fn ip_frame(
+/// An Ethernet frame carrying an IPv4 packet with `icmp` in it.
+pub(super) fn ip_frame(
     src_mac: MacAddr,
     dst_mac: MacAddr,
     src: &str,
