@@ -266,16 +266,10 @@ impl TopologyBuilder {
     /// The index of `iface` on `node`; a switch gets a new port when `iface`
     /// is a port name (`ethN`) it does not have yet.
     fn port(&mut self, node: NodeId, iface: &str) -> Result<usize, TopoError> {
-        if let Some(i) = self.node_mut(node)?.iface_index(iface) {
-            return Ok(i);
-        }
-        if self.node_mut(node)?.kind != NodeKind::Switch {
-            let n = self.node_mut(node)?;
-            return err(format!(
-                "{} has no interface {iface} (it has: {})",
-                n.name,
-                n.iface_names.join(", ")
-            ));
+        match self.existing_iface(node, iface) {
+            Ok(i) => return Ok(i),
+            Err(e) if self.node_mut(node)?.kind != NodeKind::Switch => return Err(e),
+            Err(_) => {}
         }
         let mac = self.fresh_mac();
         let n = self.node_mut(node)?;
@@ -294,7 +288,7 @@ impl TopologyBuilder {
         b: (NodeId, &str),
         params: LinkParams,
     ) -> Result<LinkId, TopoError> {
-        params.check().map_err(TopoError)?;
+        params.check().map_err(|e| TopoError(e.message))?;
         let ia = self.port(a.0, a.1)?;
         let ib = self.port(b.0, b.1)?;
         let name_a = format!("{}.{}", self.graph[a.0].name, a.1);
