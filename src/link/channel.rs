@@ -91,26 +91,28 @@ impl LinkParams {
         Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
     }
 
-    /// The first parameter that is out of range, as a message naming it.
-    pub fn check(&self) -> Result<(), String> {
+    /// The first parameter that is out of range.
+    pub fn check(&self) -> Result<(), BadLinkParam> {
+        let bad = |key, message: String| Err(BadLinkParam { key, message });
         let probabilities = [
             ("loss", self.loss),
             ("duplicate", self.duplicate),
             ("reorder", self.reorder),
             ("corrupt", self.corrupt),
         ];
-        for (name, p) in probabilities {
+        for (key, p) in probabilities {
             if !(0.0..=1.0).contains(&p) {
-                return Err(format!(
-                    "{name} must be a probability between 0 and 1 (0.01 is 1%), got {p}"
-                ));
+                let message =
+                    format!("{key} must be a probability between 0 and 1 (0.01 is 1%), got {p}");
+                return bad(key, message);
             }
         }
         if self.queue_frames == 0 {
-            return Err("queue must hold at least 1 frame".to_string());
+            return bad("queue", "queue must hold at least 1 frame".to_string());
         }
         if self.reorder > 0.0 && self.reorder_delay.is_zero() {
-            return Err("reorder needs a reorder_delay above zero".to_string());
+            let message = "reorder needs a reorder_delay above zero".to_string();
+            return bad("reorder_delay", message);
         }
         Ok(())
     }
@@ -121,6 +123,23 @@ impl LinkParams {
         self.duplicate > 0.0 || self.reorder > 0.0 || self.corrupt > 0.0
     }
 }
+
+/// A link parameter out of range: which one (its scenario-file key) and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadLinkParam {
+    /// The parameter's key in a scenario file: `loss`, `queue`, ….
+    pub key: &'static str,
+    /// What is wrong, naming the key.
+    pub message: String,
+}
+
+impl std::fmt::Display for BadLinkParam {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BadLinkParam {}
 
 impl Default for LinkParams {
     /// [`LinkParams::DEFAULT`].
@@ -442,13 +461,17 @@ mod tests {
             ..LinkParams::DEFAULT
         };
         let err = bad.check().unwrap_err();
-        assert!(err.starts_with("corrupt must be a probability"), "{err}");
+        assert_eq!(err.key, "corrupt");
+        assert!(
+            err.message.starts_with("corrupt must be a probability"),
+            "{err}"
+        );
         let no_delay = LinkParams {
             reorder: 0.1,
             reorder_delay: Duration::ZERO,
             ..LinkParams::DEFAULT
         };
-        assert!(no_delay.check().is_err());
+        assert_eq!(no_delay.check().unwrap_err().key, "reorder_delay");
         assert!(LinkParams::DEFAULT.check().is_ok());
     }
 }

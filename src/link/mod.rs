@@ -3,5 +3,5 @@
 pub mod channel;
 pub mod switch;
 
-pub use channel::{Arrival, Channel, Fate, LinkParams};
+pub use channel::{Arrival, BadLinkParam, Channel, Fate, LinkParams};
 pub use switch::Switch;

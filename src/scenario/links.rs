@@ -58,33 +58,28 @@ pub(super) fn link_params(raw: &FileLinkParams, base: &LinkSpec) -> Result<LinkS
     if let Some(queue) = &raw.queue {
         p.queue_frames = ranged(queue, "queue", 1, None)?;
     }
-    p.loss = probability_or(&raw.loss, "loss", p.loss)?;
-    p.duplicate = probability_or(&raw.duplicate, "duplicate", p.duplicate)?;
-    p.reorder = probability_or(&raw.reorder, "reorder", p.reorder)?;
+    let value_or =
+        |raw: &Option<Spanned<f64>>, default| raw.as_ref().map_or(default, |v| *v.get_ref());
+    p.loss = value_or(&raw.loss, p.loss);
+    p.duplicate = value_or(&raw.duplicate, p.duplicate);
+    p.reorder = value_or(&raw.reorder, p.reorder);
     p.reorder_delay = duration_or(raw.reorder_delay.as_ref(), "reorder_delay", p.reorder_delay)?;
-    p.corrupt = probability_or(&raw.corrupt, "corrupt", p.corrupt)?;
-    if p.reorder > 0.0 && p.reorder_delay.is_zero() {
-        let span = (raw.reorder_delay.as_ref().map(Spanned::span))
-            .or_else(|| raw.reorder.as_ref().map(Spanned::span))
-            .unwrap_or(0..0);
-        return Err(problem(span, "reorder needs a reorder_delay above zero"));
-    }
+    p.corrupt = value_or(&raw.corrupt, p.corrupt);
+    p.check().map_err(|bad| {
+        // Point at the key at fault; for a zero reorder_delay set in
+        // [link_defaults], at this link's `reorder`.
+        let span = match bad.key {
+            "loss" => raw.loss.as_ref().map(Spanned::span),
+            "duplicate" => raw.duplicate.as_ref().map(Spanned::span),
+            "reorder" => raw.reorder.as_ref().map(Spanned::span),
+            "corrupt" => raw.corrupt.as_ref().map(Spanned::span),
+            "queue" => raw.queue.as_ref().map(Spanned::span),
+            _ => (raw.reorder_delay.as_ref().map(Spanned::span))
+                .or_else(|| raw.reorder.as_ref().map(Spanned::span)),
+        };
+        problem(span.unwrap_or(0..0), bad.message)
+    })?;
     Ok(link)
-}
-
-/// A probability key, or `default` when absent.
-fn probability_or(raw: &Option<Spanned<f64>>, key: &str, default: f64) -> Result<f64, Problem> {
-    let Some(value) = raw else {
-        return Ok(default);
-    };
-    let v = *value.get_ref();
-    if !(0.0..=1.0).contains(&v) {
-        return Err(problem(
-            value.span(),
-            format!("{key} must be a probability between 0 and 1 (0.01 is 1%), got {v}"),
-        ));
-    }
-    Ok(v)
 }
 
 /// What a name in the file stands for.

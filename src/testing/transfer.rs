@@ -124,7 +124,7 @@ impl Transfer {
                 _ => return Err(format!("unknown key `{key}`")),
             }
         }
-        case.link.check()?;
+        case.link.check().map_err(|e| e.message)?;
         Ok(case)
     }
 
