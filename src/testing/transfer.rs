@@ -68,10 +68,6 @@ pub struct TransferOutcome {
 impl Transfer {
     /// The one-line form: `seed=… loss=… … writes=1,2 reads=3`.
     pub fn line(&self) -> String {
-        let list = |v: &[usize]| {
-            let text: Vec<String> = v.iter().map(ToString::to_string).collect();
-            text.join(",")
-        };
         let l = &self.link;
         format!(
             "seed={} loss={:?} duplicate={:?} reorder={:?} reorder_delay_ns={} corrupt={:?} \
@@ -85,8 +81,8 @@ impl Transfer {
             l.latency.as_nanos(),
             l.bandwidth_bps,
             self.len,
-            list(&self.writes),
-            list(&self.reads)
+            join_sizes(&self.writes),
+            join_sizes(&self.reads)
         )
     }
 
@@ -133,10 +129,6 @@ impl Transfer {
     /// lines a clean transfer prints as expectations.
     pub fn scenario(&self) -> String {
         let l = &self.link;
-        let list = |v: &[usize]| {
-            let text: Vec<String> = v.iter().map(ToString::to_string).collect();
-            text.join(",")
-        };
         let mut toml = format!(
             "name = \"tcp_reliability_case\"\n\
              description = \"A case of TCP's reliability property: {line}\"\n\
@@ -181,8 +173,8 @@ impl Transfer {
             bw = l.bandwidth_bps,
             len = self.len,
             seed = self.seed,
-            reads = list(&self.reads),
-            writes = list(&self.writes),
+            reads = join_sizes(&self.reads),
+            writes = join_sizes(&self.writes),
         );
         toml
     }
@@ -292,6 +284,13 @@ impl Transfer {
             toml = self.scenario()
         )
     }
+}
+
+/// Chunk sizes as `A,B,…`, the form [`crate::programs::bulk::parse_sizes`]
+/// reads.
+fn join_sizes(sizes: &[usize]) -> String {
+    let text: Vec<String> = sizes.iter().map(ToString::to_string).collect();
+    text.join(",")
 }
 
 #[cfg(test)]
