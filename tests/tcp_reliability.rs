@@ -25,6 +25,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError};
 use simnet::link::LinkParams;
+use simnet::stack::tcp::TcpConfig;
 use simnet::testing::{transfer, Transfer, TransferOutcome};
 use simnet::trace::{TextLines, TextSink};
 
@@ -112,6 +113,7 @@ fn the_same_case_runs_the_same_way_twice() {
             ..LinkParams::DEFAULT
         },
         len: 200_000,
+        tcp: TcpConfig::default(),
         writes: vec![1, 3000, 65536],
         reads: vec![7, 1460, 40000],
     };
@@ -123,7 +125,9 @@ fn the_same_case_runs_the_same_way_twice() {
 
 /// Every impairment at once, strongly: the transfer still delivers every
 /// byte, and the trace shows each impairment at work and the checksum
-/// catching the corruption.
+/// catching the corruption. With SACK, the losses are repaired by SACK
+/// recovery (RFC 6675); without it (the same case with `sack = false`), by
+/// NewReno's fast retransmit.
 #[test]
 fn every_impairment_shows_in_the_trace_and_tcp_repairs_it() {
     let case = Transfer {
@@ -141,16 +145,28 @@ fn every_impairment_shows_in_the_trace_and_tcp_repairs_it() {
         len: 300_000,
         writes: vec![65536],
         reads: vec![4096],
+        tcp: TcpConfig::default(),
     };
-    let lines = TextLines::default();
-    run(&case, Some(lines.clone())).unwrap_or_else(|p| panic!("{}", case.report(&p)));
-    let lines = lines.borrow();
-    let seen = |what: &str| lines.iter().filter(|l| l.contains(what)).count();
-    assert!(seen("pc1.eth0 link duplicated the frame") > 0);
-    assert!(seen("pc1.eth0 link held the frame back") > 0);
-    assert!(seen("pc1.eth0 link corrupted the frame: bit") > 0);
-    assert!(seen("drop bad-checksum") > 0, "a checksum caught one");
-    assert!(seen("(fast retransmit)") > 0);
+    let no_sack = Transfer {
+        tcp: TcpConfig {
+            sack: false,
+            ..TcpConfig::default()
+        },
+        ..case.clone()
+    };
+    for (case, repair) in [(case, "(sack recovery)"), (no_sack, "(fast retransmit)")] {
+        let lines = TextLines::default();
+        run(&case, Some(lines.clone())).unwrap_or_else(|p| panic!("{}", case.report(&p)));
+        let lines = lines.borrow();
+        let seen = |what: &str| lines.iter().filter(|l| l.contains(what)).count();
+        assert!(seen("pc1.eth0 link duplicated the frame") > 0);
+        assert!(seen("pc1.eth0 link held the frame back") > 0);
+        assert!(seen("pc1.eth0 link corrupted the frame: bit") > 0);
+        assert!(seen("drop bad-checksum") > 0, "a checksum caught one");
+        assert!(seen(repair) > 0, "{repair}");
+        let sacks = seen(",nop,nop,sack ");
+        assert_eq!(sacks > 0, case.tcp.sack, "SACK blocks on the wire: {sacks}");
+    }
 }
 
 /// Found by the property: at 30 % loss with one-byte writes, the FIN and
@@ -161,7 +177,8 @@ fn every_impairment_shows_in_the_trace_and_tcp_repairs_it() {
 fn a_writer_that_times_out_waiting_for_the_close_gives_up() {
     assert_gives_up(
         "seed=9716248412342580644 loss=0.29698487178311755 latency_ns=10000 \
-         bandwidth_bps=1000000 len=23383 writes=1 reads=1",
+         bandwidth_bps=1000000 len=23383 writes=1 reads=1 \
+         ws=0 sack=0 ts=0 rbuf=65536 sbuf=65536",
     );
 }
 
@@ -174,7 +191,8 @@ fn a_writer_that_times_out_waiting_for_the_close_gives_up() {
 fn a_write_that_fails_after_a_partial_write_reports_the_connection_error() {
     assert_gives_up(
         "seed=15916873823466716959 loss=0.277477463423802 latency_ns=9990958 \
-         bandwidth_bps=1000000 len=326877 writes=5 reads=1",
+         bandwidth_bps=1000000 len=326877 writes=5 reads=1 \
+         ws=0 sack=0 ts=0 rbuf=65536 sbuf=65536",
     );
 }
 

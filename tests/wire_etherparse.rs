@@ -12,7 +12,8 @@ use simnet::wire::ethernet::build_frame;
 use simnet::wire::icmp::invoking_len;
 use simnet::wire::{
     describe_frame, ArpOperation, ArpRepr, DstUnreachable, EtherType, EthernetRepr, IcmpRepr,
-    IpProtocol, Ipv4Packet, Ipv4Repr, MacAddr, TcpFlags, TcpPacket, TcpRepr, TimeExceeded,
+    IpProtocol, Ipv4Packet, Ipv4Repr, MacAddr, SackBlocks, TcpFlags, TcpPacket, TcpRepr,
+    TcpTimestamp, TimeExceeded,
 };
 
 const HOST_A: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 2);
@@ -333,6 +334,7 @@ fn tcp_segments_of_a_connection() {
         window: 64240,
         mss: Some(1460),
         payload_len: 0,
+        ..TcpRepr::default()
     };
     let syn_ack = TcpRepr {
         src_port: 8998,
@@ -343,6 +345,7 @@ fn tcp_segments_of_a_connection() {
         window: 65535,
         mss: Some(536),
         payload_len: 0,
+        ..TcpRepr::default()
     };
     let ack = TcpRepr {
         seq: 1001,
@@ -412,8 +415,85 @@ fn tcp_segments_of_a_connection() {
     );
 }
 
-/// A header with options simnet never sends, and a payload, built by
-/// etherparse: simnet reads every field as etherparse does.
+/// The options Linux negotiates, as simnet lays them out: a SYN with the
+/// MSS, SACK permitted, timestamps and window scale; data segments with
+/// timestamps and one to four SACK blocks. etherparse reads each as simnet
+/// wrote it.
+#[test]
+fn tcp_options_as_linux_sends_them() {
+    let syn = TcpRepr {
+        src_port: 49152,
+        dst_port: 8998,
+        seq: 1000,
+        flags: flags("S"),
+        window: 65535,
+        mss: Some(1460),
+        window_scale: Some(7),
+        sack_permitted: true,
+        timestamp: Some(TcpTimestamp { val: 4000, ecr: 0 }),
+        ..TcpRepr::default()
+    };
+    let text = describe_frame(&tcp_frame(HOST_A, HOST_B, &syn, &[]));
+    assert!(
+        text.ends_with(
+            ": TCP 49152 > 8998 [S] seq 1000 win 65535 \
+             <mss 1460,sackOK,TS val 4000 ecr 0,nop,wscale 7> len 0, length 74"
+        ),
+        "{text}"
+    );
+    let no_ts = TcpRepr {
+        timestamp: None,
+        ..syn
+    };
+    check(&tcp_frame(HOST_A, HOST_B, &no_ts, &[]));
+    let data: Vec<u8> = (0..1448u32).map(|i| (i * 5) as u8).collect();
+    for blocks in 0..=4u32 {
+        for ts in [None, Some(TcpTimestamp { val: 7, ecr: 4000 })] {
+            let mut sack = SackBlocks::new();
+            for i in 0..blocks {
+                sack.push(5000 + 3000 * i, 6448 + 3000 * i);
+            }
+            let seg = TcpRepr {
+                flags: flags("."),
+                ack: 1001,
+                window: 501,
+                mss: None,
+                window_scale: None,
+                sack_permitted: false,
+                timestamp: ts,
+                sack,
+                payload_len: data.len(),
+                ..syn
+            };
+            check(&tcp_frame(HOST_A, HOST_B, &seg, &data));
+        }
+    }
+    let mut sack = SackBlocks::new();
+    sack.push(3897, 5345);
+    sack.push(1001, 2449);
+    let seg = TcpRepr {
+        flags: flags("."),
+        ack: 1,
+        window: 501,
+        mss: None,
+        window_scale: None,
+        sack_permitted: false,
+        timestamp: Some(TcpTimestamp { val: 9, ecr: 8 }),
+        sack,
+        ..syn
+    };
+    let text = describe_frame(&tcp_frame(HOST_A, HOST_B, &seg, &[]));
+    assert!(
+        text.ends_with(
+            ": TCP 49152 > 8998 [.] seq 1000 ack 1 win 501 \
+             <nop,nop,TS val 9 ecr 8,nop,nop,sack 2 {3897:5345}{1001:2449}> len 0, length 86"
+        ),
+        "{text}"
+    );
+}
+
+/// A header with options laid out as etherparse does, and a payload, built
+/// by etherparse: simnet reads every field as etherparse does.
 #[test]
 fn tcp_built_by_etherparse() {
     use etherparse::{TcpHeader, TcpOptionElement};
@@ -449,7 +529,11 @@ fn tcp_built_by_etherparse() {
             flags: flags("S."),
             window: 65535,
             mss: Some(1400),
+            window_scale: Some(7),
+            sack_permitted: true,
+            timestamp: Some(TcpTimestamp { val: 1, ecr: 2 }),
             payload_len: data.len(),
+            ..TcpRepr::default()
         }
     );
     let frame = ip_frame(

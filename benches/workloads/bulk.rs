@@ -12,7 +12,7 @@ use simnet::link::LinkParams;
 use simnet::net::{TcpListener, TcpStream};
 use simnet::topo::presets::one_lan;
 
-use super::common::{all_returned, process_states, repeat, Measure, Run, TCP_PORT};
+use super::common::{all_returned, configure_tcp, process_states, repeat, Measure, Run, TCP_PORT};
 
 /// The `bulk` workload, `runs` times with `bytes` bytes and loss `loss`.
 pub fn run(bytes: u64, loss: f64, runs: usize) -> Result<bool, Box<dyn Error>> {
@@ -77,6 +77,7 @@ fn bulk(bytes: u64, loss: f64) -> Result<(Measure, BulkCheck), Box<dyn Error>> {
     let mut sim = one_lan(1, link)?.build();
     let pc1 = sim.node_id("pc1").ok_or("no pc1")?;
     let pc2 = sim.node_id("pc2").ok_or("no pc2")?;
+    configure_tcp(&mut sim, &[pc1, pc2]);
     // What the server read and verified, whether it saw EOF (with nothing
     // wrong before it), and when.
     let read = Rc::new(Cell::new(0u64));

@@ -9,6 +9,7 @@ use std::time::Duration;
 use simnet::link::LinkParams;
 use simnet::net::UdpSocket;
 use simnet::sim::{Exit, ProcState, Sim};
+use simnet::stack::tcp::TcpConfig;
 
 /// One measured run.
 pub struct Measure {
@@ -53,6 +54,27 @@ pub fn numbered_payload(buf: &mut [u8], i: u64) {
         *b = (i as usize).wrapping_mul(31).wrapping_add(j) as u8;
     }
     buf[..8].copy_from_slice(&i.to_be_bytes());
+}
+
+/// The TCP configuration of the TCP workloads' hosts: Linux's defaults
+/// ([`TcpConfig::default`]), or, with `SIMNET_BENCH_TCP=classic` in the
+/// environment, simnet's TCP without window scaling, SACK and timestamps
+/// ([`TcpConfig::classic`]), which gives the runs of simnet 0.1.
+pub fn tcp_config() -> TcpConfig {
+    match std::env::var("SIMNET_BENCH_TCP").as_deref() {
+        Ok("classic") => TcpConfig::classic(),
+        _ => TcpConfig::default(),
+    }
+}
+
+/// Give every IP node of `sim` the workloads' TCP configuration.
+pub fn configure_tcp(sim: &mut Sim, nodes: &[simnet::topo::NodeId]) {
+    let config = tcp_config();
+    for &node in nodes {
+        if let Some(ip) = sim.ip_node_mut(node) {
+            ip.set_tcp_config(config);
+        }
+    }
 }
 
 /// Whether every process of `sim` returned.

@@ -11,7 +11,8 @@ use simnet::net::{TcpListener, TcpStream};
 use simnet::topo::presets::one_lan;
 
 use super::common::{
-    all_returned, numbered_payload, process_states, repeat, Measure, Run, LINK, TCP_PORT,
+    all_returned, configure_tcp, numbered_payload, process_states, repeat, Measure, Run, LINK,
+    TCP_PORT,
 };
 
 /// The `rr` workload's request and response size, in bytes.
@@ -42,6 +43,7 @@ fn rr(n: u64) -> Result<(Measure, u64), Box<dyn Error>> {
     let mut sim = one_lan(1, LINK)?.build();
     let pc1 = sim.node_id("pc1").ok_or("no pc1")?;
     let pc2 = sim.node_id("pc2").ok_or("no pc2")?;
+    configure_tcp(&mut sim, &[pc1, pc2]);
     sim.spawn(pc2, "tcp-rr-server", Duration::ZERO, move || {
         let listener = TcpListener::bind(("0.0.0.0", TCP_PORT)).expect("bind the server");
         let mut buf = [0u8; RR_SIZE];

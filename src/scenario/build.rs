@@ -41,6 +41,7 @@ pub fn build(scenario: &Scenario, seed: u64) -> Result<Sim, TopoError> {
         if let Some(gateway) = spec.gateway {
             net.set_gateway(id, gateway)?;
         }
+        net.set_tcp_config(id, spec.tcp)?;
     }
     for SwitchSpec { name, aging } in &scenario.switches {
         net.add_switch(name, *aging)?;

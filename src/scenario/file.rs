@@ -63,6 +63,25 @@ pub struct FileIpNode {
     pub routes: Vec<FileRoute>,
     /// Several interfaces, instead of `ip`.
     pub interfaces: Option<Spanned<Vec<FileIface>>>,
+    /// TCP settings: `tcp = { sack = false, recv_buffer = 65536 }`.
+    pub tcp: Option<FileTcp>,
+}
+
+/// A node's `tcp = { ... }`: Linux's sysctls of the same names
+/// (`net.ipv4.tcp_window_scaling` …) and its socket buffer sizes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileTcp {
+    /// Offer window scaling (RFC 7323).
+    pub window_scaling: Option<bool>,
+    /// Offer SACK (RFC 2018).
+    pub sack: Option<bool>,
+    /// Offer timestamps (RFC 7323).
+    pub timestamps: Option<bool>,
+    /// The receive buffer, in bytes.
+    pub recv_buffer: Option<Spanned<i64>>,
+    /// The send buffer, in bytes.
+    pub send_buffer: Option<Spanned<i64>>,
 }
 
 /// One entry of `interfaces = [...]`.

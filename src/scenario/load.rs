@@ -395,6 +395,7 @@ mod tests {
     use super::*;
     use crate::link::LinkParams;
     use crate::scenario::model::{Endpoint, IfaceSpec, RouteSpec};
+    use crate::stack::tcp::TcpConfig;
 
     const CROSS_SUBNET: &str = r#"
 name = "cross_subnet_arp"
@@ -521,6 +522,7 @@ program = "echo"
                     interfaces: vec![pc1_eth0],
                     routes: vec![],
                     gateway: Some(Ipv4Addr::new(192, 168, 1, 1)),
+                    tcp: TcpConfig::default(),
                 },
                 IpNodeSpec {
                     name: "pc2".into(),
@@ -531,6 +533,7 @@ program = "echo"
                         via: Ipv4Addr::new(192, 168, 2, 254),
                     }],
                     gateway: Some(Ipv4Addr::new(192, 168, 2, 1)),
+                    tcp: TcpConfig::default(),
                 },
             ],
             routers: vec![IpNodeSpec {
@@ -541,6 +544,7 @@ program = "echo"
                 ],
                 routes: vec![],
                 gateway: None,
+                tcp: TcpConfig::default(),
             }],
             switches: vec![
                 SwitchSpec {

@@ -6,6 +6,7 @@ use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use crate::link::LinkParams;
+use crate::stack::tcp::TcpConfig;
 use crate::wire::MacAddr;
 
 /// A whole scenario: a topology, what happens on it, and what must be seen.
@@ -48,6 +49,8 @@ pub struct IpNodeSpec {
     pub routes: Vec<RouteSpec>,
     /// Default gateway: must lie inside the subnet of one interface.
     pub gateway: Option<Ipv4Addr>,
+    /// Its TCP configuration (`tcp = { ... }`).
+    pub tcp: TcpConfig,
 }
 
 /// One interface of a host or router.

@@ -7,9 +7,10 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::file::{FileIface, FileIpNode, FileScenario, FileSwitch};
+use super::file::{FileIface, FileIpNode, FileScenario, FileSwitch, FileTcp};
 use super::load::{duration_or, problem, ranged, Problem, Problems};
 use super::model::{IfaceSpec, IpNodeSpec, RouteSpec, SwitchSpec};
+use crate::stack::tcp::TcpConfig;
 use crate::wire::MacAddr;
 
 /// A checked host or router, with where its addresses are written (for the
@@ -129,6 +130,7 @@ pub(super) fn check_ip_node(raw: &FileIpNode, kind: &str) -> Result<CheckedNode,
             interfaces: Vec::new(),
             routes: Vec::new(),
             gateway: None,
+            tcp: tcp_config(raw.tcp.as_ref())?,
         },
         addr_spans: Vec::new(),
         mac_spans: Vec::new(),
@@ -188,6 +190,29 @@ pub(super) fn check_ip_node(raw: &FileIpNode, kind: &str) -> Result<CheckedNode,
         });
     }
     Ok(node)
+}
+
+/// The smallest and largest socket buffer a scenario may set, in bytes.
+const BUFFER_RANGE: (i64, i64) = (1024, 1 << 30);
+
+/// A node's TCP configuration: Linux's defaults ([`TcpConfig::default`]),
+/// changed by what `tcp = { ... }` says.
+fn tcp_config(raw: Option<&FileTcp>) -> Result<TcpConfig, Problem> {
+    let mut config = TcpConfig::default();
+    let Some(raw) = raw else {
+        return Ok(config);
+    };
+    config.window_scaling = raw.window_scaling.unwrap_or(config.window_scaling);
+    config.sack = raw.sack.unwrap_or(config.sack);
+    config.timestamps = raw.timestamps.unwrap_or(config.timestamps);
+    let (lo, hi) = BUFFER_RANGE;
+    if let Some(size) = &raw.recv_buffer {
+        config.recv_buffer = ranged(size, "tcp.recv_buffer", lo, Some(hi))?;
+    }
+    if let Some(size) = &raw.send_buffer {
+        config.send_buffer = ranged(size, "tcp.send_buffer", lo, Some(hi))?;
+    }
+    Ok(config)
 }
 
 fn without_ip(key: &str) -> String {

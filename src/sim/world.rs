@@ -231,6 +231,15 @@ impl Sim {
         }
     }
 
+    /// The IP stack of host or router `node`, to change (its TCP
+    /// configuration, say) before the run.
+    pub fn ip_node_mut(&mut self, node: NodeId) -> Option<&mut IpNode> {
+        match &mut self.graph.node_weight_mut(node)?.logic {
+            NodeLogic::Ip(ip) => Some(ip),
+            NodeLogic::Switch(_) => None,
+        }
+    }
+
     pub(crate) fn schedule_timer(&mut self, at: SimTime, node: NodeId, timer: Timer) {
         self.push(at, Event::Timer { node, timer });
     }

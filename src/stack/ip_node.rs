@@ -13,6 +13,7 @@ use super::iface::IpIface;
 use super::loopback::LoopbackQueue;
 use super::ping::{PingConfig, PingError, PingReport, Pinger};
 use super::route::RoutingTable;
+use super::tcp::TcpConfig;
 use super::tcp_table::TcpTable;
 use super::timer::Timer;
 use super::udp::UdpTable;
@@ -35,6 +36,9 @@ pub struct IpNode {
     pub(super) reassembler: Reassembler,
     pub(super) udp: Option<UdpTable>,
     pub(super) tcp: Option<TcpTable>,
+    /// The configuration of the node's new TCP connections (its sysctls
+    /// and default buffer sizes).
+    pub(super) tcp_config: TcpConfig,
     /// The node's own random stream (initial sequence numbers), seeded by
     /// the topology builder.
     pub(super) rng: RngStream,
@@ -74,6 +78,7 @@ impl IpNode {
             reassembler: Reassembler::new(),
             udp: None,
             tcp: None,
+            tcp_config: TcpConfig::default(),
             rng: RngStream::new(0, "tcp-iss"),
             loopback: LoopbackQueue::new(),
             scratch: Vec::new(),
@@ -84,6 +89,22 @@ impl IpNode {
     /// run's seed and the node's name).
     pub fn seed_rng(&mut self, seed: u64, name: &str) {
         self.rng = RngStream::new(seed, &format!("tcp-iss {name}"));
+    }
+
+    /// Sets the configuration of the node's TCP connections from now on:
+    /// the options it offers (like Linux's `net.ipv4.tcp_window_scaling`,
+    /// `tcp_sack` and `tcp_timestamps`) and its buffer sizes. Connections
+    /// already open keep theirs.
+    pub fn set_tcp_config(&mut self, config: TcpConfig) {
+        self.tcp_config = config;
+        if let Some(table) = &mut self.tcp {
+            table.config = config;
+        }
+    }
+
+    /// The configuration new TCP connections get.
+    pub fn tcp_config(&self) -> TcpConfig {
+        self.tcp_config
     }
 
     /// Whether this node forwards packets between its interfaces.

@@ -24,9 +24,9 @@ const HEADERS: u16 = 40;
 impl IpNode {
     /// The node's TCP socket table (made on first use).
     pub fn tcp(&mut self) -> &mut TcpTable {
-        let ifaces = &self.ifaces;
+        let (ifaces, config) = (&self.ifaces, self.tcp_config);
         self.tcp
-            .get_or_insert_with(|| TcpTable::new(socket_addrs(ifaces), TcpConfig::default()))
+            .get_or_insert_with(|| TcpTable::new(socket_addrs(ifaces), config))
     }
 
     /// The MSS to announce on a connection to `remote`: the MTU of the

@@ -29,5 +29,7 @@
 mod strategy;
 mod transfer;
 
-pub use strategy::{chunk_size, chunk_sizes, impaired_link, payload_len, probability, transfer};
+pub use strategy::{
+    chunk_size, chunk_sizes, impaired_link, payload_len, probability, tcp_config, transfer,
+};
 pub use transfer::{Transfer, TransferOutcome, GIVE_UP_LOSS, PORT};

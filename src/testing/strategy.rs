@@ -6,6 +6,7 @@ use proptest::prelude::*;
 
 use super::Transfer;
 use crate::link::LinkParams;
+use crate::stack::tcp::{TcpConfig, DEFAULT_BUFFER};
 
 /// A probability in `[0, max)`; zero a quarter of the time, so that cases
 /// without the impairment are common too.
@@ -62,8 +63,32 @@ pub fn payload_len() -> impl Strategy<Value = usize> {
     ]
 }
 
-/// A whole transfer: any seed, an [`impaired_link`], a [`payload_len`] and
-/// [`chunk_sizes`] for both sides.
+/// A TCP configuration with each option on or off ([`TcpConfig`]'s
+/// `window_scaling`, `sack` and `timestamps`, as Linux's sysctls), and
+/// buffers of 4 KiB, 64 KiB or the default 1 MiB, the same on both hosts.
+pub fn tcp_config() -> impl Strategy<Value = TcpConfig> {
+    let buffer = prop_oneof![Just(4096usize), Just(65536), Just(DEFAULT_BUFFER)];
+    (
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        buffer.clone(),
+        buffer,
+    )
+        .prop_map(
+            |(window_scaling, sack, timestamps, recv_buffer, send_buffer)| TcpConfig {
+                window_scaling,
+                sack,
+                timestamps,
+                recv_buffer,
+                send_buffer,
+                ..TcpConfig::default()
+            },
+        )
+}
+
+/// A whole transfer: any seed, an [`impaired_link`], a [`payload_len`],
+/// [`chunk_sizes`] for both sides and a [`tcp_config`] for both hosts.
 pub fn transfer() -> impl Strategy<Value = Transfer> {
     (
         any::<u64>(),
@@ -71,12 +96,14 @@ pub fn transfer() -> impl Strategy<Value = Transfer> {
         payload_len(),
         chunk_sizes(),
         chunk_sizes(),
+        tcp_config(),
     )
-        .prop_map(|(seed, link, len, writes, reads)| Transfer {
+        .prop_map(|(seed, link, len, writes, reads, tcp)| Transfer {
             seed,
             link,
             len,
             writes,
             reads,
+            tcp,
         })
 }

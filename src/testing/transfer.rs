@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::link::LinkParams;
 use crate::scenario::{build, load_str};
 use crate::sim::{Exit, ProcState, RunSummary, Sim, SimTime, StopReason};
+use crate::stack::tcp::TcpConfig;
 
 /// The reader's port.
 pub const PORT: u16 = 9000;
@@ -37,6 +38,7 @@ pub const GIVE_UP_LOSS: f64 = 0.2;
 /// link, so each direction of the connection meets its impairments exactly
 /// once (on both links, 30 % loss would become 51 % end to end). The
 /// pc2–sw1 link has the same latency and bandwidth and no impairments.
+/// Both hosts run TCP with `tcp`'s options and buffers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transfer {
     /// The run's seed: the link's draws, the ISNs and the payload.
@@ -49,6 +51,8 @@ pub struct Transfer {
     pub writes: Vec<usize>,
     /// The reader's buffer sizes, used in turn.
     pub reads: Vec<usize>,
+    /// Both hosts' TCP: which options they offer, their buffers.
+    pub tcp: TcpConfig,
 }
 
 /// How a transfer that passed went.
@@ -66,12 +70,15 @@ pub struct TransferOutcome {
 }
 
 impl Transfer {
-    /// The one-line form: `seed=… loss=… … writes=1,2 reads=3`.
+    /// The one-line form: `seed=… loss=… … writes=1,2 reads=3 ws=1 sack=1
+    /// ts=1 rbuf=… sbuf=…`.
     pub fn line(&self) -> String {
         let l = &self.link;
+        let t = &self.tcp;
         format!(
             "seed={} loss={:?} duplicate={:?} reorder={:?} reorder_delay_ns={} corrupt={:?} \
-             latency_ns={} bandwidth_bps={} len={} writes={} reads={}",
+             latency_ns={} bandwidth_bps={} len={} writes={} reads={} \
+             ws={} sack={} ts={} rbuf={} sbuf={}",
             self.seed,
             l.loss,
             l.duplicate,
@@ -82,12 +89,18 @@ impl Transfer {
             l.bandwidth_bps,
             self.len,
             join_sizes(&self.writes),
-            join_sizes(&self.reads)
+            join_sizes(&self.reads),
+            u8::from(t.window_scaling),
+            u8::from(t.sack),
+            u8::from(t.timestamps),
+            t.recv_buffer,
+            t.send_buffer,
         )
     }
 
     /// Parses what [`Transfer::line`] prints; absent keys keep their
-    /// defaults (no impairments, 1 ms, 100 Mbit/s, 1024-byte chunks).
+    /// defaults (no impairments, 1 ms, 100 Mbit/s, 1024-byte chunks, and
+    /// TCP as [`TcpConfig::default`] has it).
     pub fn parse(line: &str) -> Result<Transfer, String> {
         let mut case = Transfer {
             seed: 0,
@@ -95,6 +108,7 @@ impl Transfer {
             len: 0,
             writes: vec![1024],
             reads: vec![1024],
+            tcp: TcpConfig::default(),
         };
         let sizes = crate::programs::bulk::parse_sizes;
         for field in line.split_whitespace() {
@@ -104,7 +118,17 @@ impl Transfer {
             let bad = |e: &dyn std::fmt::Display| format!("{key}: {e}");
             let number = |v: &str| v.parse::<u64>().map_err(|e| bad(&e));
             let float = |v: &str| v.parse::<f64>().map_err(|e| bad(&e));
-            let l = &mut case.link;
+            let flag = |v: &str| match v {
+                "0" => Ok(false),
+                "1" => Ok(true),
+                _ => Err(bad(&"expected 0 or 1")),
+            };
+            let buffer = |v: &str| match v.parse::<usize>() {
+                Ok(n) if n >= 1024 => Ok(n),
+                Ok(_) => Err(bad(&"a buffer is at least 1024 bytes")),
+                Err(e) => Err(bad(&e)),
+            };
+            let (l, t) = (&mut case.link, &mut case.tcp);
             match key {
                 "seed" => case.seed = number(value)?,
                 "loss" => l.loss = float(value)?,
@@ -117,6 +141,11 @@ impl Transfer {
                 "len" => case.len = value.parse().map_err(|e| bad(&e))?,
                 "writes" => case.writes = sizes(value).map_err(|e| bad(&e))?,
                 "reads" => case.reads = sizes(value).map_err(|e| bad(&e))?,
+                "ws" => t.window_scaling = flag(value)?,
+                "sack" => t.sack = flag(value)?,
+                "ts" => t.timestamps = flag(value)?,
+                "rbuf" => t.recv_buffer = buffer(value)?,
+                "sbuf" => t.send_buffer = buffer(value)?,
                 _ => return Err(format!("unknown key `{key}`")),
             }
         }
@@ -129,13 +158,19 @@ impl Transfer {
     /// lines a clean transfer prints as expectations.
     pub fn scenario(&self) -> String {
         let l = &self.link;
+        let t = &self.tcp;
+        let tcp = format!(
+            "tcp = {{ window_scaling = {}, sack = {}, timestamps = {}, \
+             recv_buffer = {}, send_buffer = {} }}",
+            t.window_scaling, t.sack, t.timestamps, t.recv_buffer, t.send_buffer
+        );
         let mut toml = format!(
             "name = \"tcp_reliability_case\"\n\
              description = \"A case of TCP's reliability property: {line}\"\n\
              seed = {seed}\n\
              time_limit = \"86400s\"\n\n\
-             [[host]]\nname = \"pc1\"\nip = \"192.168.1.2/24\"\n\n\
-             [[host]]\nname = \"pc2\"\nip = \"192.168.1.3/24\"\n\n\
+             [[host]]\nname = \"pc1\"\nip = \"192.168.1.2/24\"\n{tcp}\n\n\
+             [[host]]\nname = \"pc2\"\nip = \"192.168.1.3/24\"\n{tcp}\n\n\
              [[switch]]\nname = \"sw1\"\n\n\
              [[link]]\na = \"pc1\"\nb = \"sw1\"\n\
              latency = \"{lat}ns\"\nbandwidth = \"{bw}bit\"\n",
@@ -313,6 +348,11 @@ mod tests {
             len: 5,
             writes: vec![1, 2],
             reads: vec![3],
+            tcp: TcpConfig {
+                sack: false,
+                recv_buffer: 4096,
+                ..TcpConfig::default()
+            },
         }
     }
 
@@ -330,6 +370,13 @@ mod tests {
         assert!(Transfer::parse("seed=1 loss=2").is_err(), "out of range");
         assert!(Transfer::parse("seed=1 writes=0").is_err());
         assert!(Transfer::parse("colour=red").is_err());
+        assert_eq!(
+            case.tcp,
+            TcpConfig::default(),
+            "absent TCP keys: the defaults"
+        );
+        assert!(Transfer::parse("sack=2").is_err());
+        assert!(Transfer::parse("rbuf=10").is_err());
     }
 
     #[test]
@@ -346,6 +393,8 @@ mod tests {
         );
         assert_eq!(scenario.links[1].params.loss, 0.0);
         assert_eq!(scenario.runs.len(), 2);
+        assert_eq!(scenario.hosts[0].tcp, case().tcp);
+        assert_eq!(scenario.hosts[1].tcp, case().tcp);
     }
 
     #[test]

@@ -25,6 +25,7 @@ use super::{Graph, Link, LinkId, Node, NodeId, NodeKind, NodeLogic, Port};
 use crate::link::{Channel, LinkParams, Switch};
 use crate::sim::rng::RngStream;
 use crate::sim::{Outbox, Sim, SimTime};
+use crate::stack::tcp::TcpConfig;
 use crate::stack::{IpIface, IpNode, Ipv4Cidr, PingConfig, Timer};
 use crate::wire::MacAddr;
 
@@ -224,6 +225,14 @@ impl TopologyBuilder {
     pub fn mac_of(&self, node: NodeId, iface: &str) -> Result<MacAddr, TopoError> {
         let i = self.existing_iface(node, iface)?;
         Ok(self.graph[node].ports[i].mac)
+    }
+
+    /// Sets the TCP configuration of host or router `node` (see
+    /// [`IpNode::set_tcp_config`]): which options it offers, its buffers.
+    pub fn set_tcp_config(&mut self, node: NodeId, config: TcpConfig) -> Result<(), TopoError> {
+        let (_, ip) = self.ip_node_mut(node)?;
+        ip.set_tcp_config(config);
+        Ok(())
     }
 
     /// Adds a permanent ARP entry to host or router `node`: on its

@@ -247,29 +247,24 @@ fn write_tcp(bytes: &[u8], addrs: Option<(Ipv4Addr, Ipv4Addr)>, out: &mut String
 }
 
 /// One option, named as tcpdump names it: `mss 1460`, `nop`, `eol`,
-/// `wscale 7`, `sackOK`, `TS val 1 ecr 2`, or `unknown-253 0x0102`.
+/// `wscale 7`, `sackOK`, `TS val 1 ecr 2`, `sack 2 {1001:2449}{3897:5345}`
+/// or `unknown-253 0x0102`.
 fn write_tcp_option(option: super::Result<TcpOption<'_>>, out: &mut String) -> fmt::Result {
     match option {
         Err(err) => write!(out, "[{err}]"),
         Ok(TcpOption::End) => out.write_str("eol"),
         Ok(TcpOption::Nop) => out.write_str("nop"),
         Ok(TcpOption::Mss(mss)) => write!(out, "mss {mss}"),
-        // Window scale, SACK permitted and timestamps (RFC 7323, RFC 2018),
-        // which simnet does not send, but a learner may meet.
-        Ok(TcpOption::Unknown {
-            kind: 3,
-            data: &[shift],
-        }) => write!(out, "wscale {shift}"),
-        Ok(TcpOption::Unknown { kind: 4, data: &[] }) => out.write_str("sackOK"),
-        Ok(TcpOption::Unknown {
-            kind: 8,
-            data: &[a, b, c, d, e, f, g, h],
-        }) => write!(
-            out,
-            "TS val {} ecr {}",
-            u32::from_be_bytes([a, b, c, d]),
-            u32::from_be_bytes([e, f, g, h])
-        ),
+        Ok(TcpOption::WindowScale(shift)) => write!(out, "wscale {shift}"),
+        Ok(TcpOption::SackPermitted) => out.write_str("sackOK"),
+        Ok(TcpOption::Sack(blocks)) => {
+            write!(out, "sack {} ", blocks.len())?;
+            for (left, right) in blocks.as_slice() {
+                write!(out, "{{{left}:{right}}}")?;
+            }
+            Ok(())
+        }
+        Ok(TcpOption::Timestamp(ts)) => write!(out, "TS val {} ecr {}", ts.val, ts.ecr),
         Ok(TcpOption::Unknown { kind, data }) => {
             write!(out, "unknown-{kind}")?;
             if !data.is_empty() {
@@ -371,6 +366,7 @@ mod tests {
             window: 64240,
             mss: Some(1460),
             payload_len: 0,
+            ..TcpRepr::default()
         }
     }
 
@@ -572,6 +568,7 @@ mod tests {
             window: 65535,
             mss: Some(1460),
             payload_len: 0,
+            ..TcpRepr::default()
         };
         assert_eq!(
             describe_frame(&tcp_frame(B, &syn_ack, &[])),
@@ -629,6 +626,7 @@ mod tests {
             window: 0,
             mss: None,
             payload_len: 0,
+            ..TcpRepr::default()
         };
         assert_eq!(
             describe_frame(&tcp_frame(B, &rst, &[])),

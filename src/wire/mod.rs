@@ -24,7 +24,7 @@ pub use ethernet::{EtherType, EthernetFrame, EthernetRepr};
 pub use icmp::{DstUnreachable, IcmpPacket, IcmpRepr, TimeExceeded};
 pub use ipv4::{IpProtocol, Ipv4Packet, Ipv4Repr};
 pub use mac::{MacAddr, ParseMacError};
-pub use tcp::{TcpFlags, TcpOption, TcpOptions, TcpPacket, TcpRepr};
+pub use tcp::{SackBlocks, TcpFlags, TcpOption, TcpOptions, TcpPacket, TcpRepr, TcpTimestamp};
 pub use udp::{UdpPacket, UdpRepr};
 
 use std::fmt;

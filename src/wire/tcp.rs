@@ -32,9 +32,22 @@
 //!
 //! Options (RFC 9293 §3.1, §3.2) are End of Option List (kind 0, one byte),
 //! No-Operation (kind 1, one byte), and kind-length-data triples whose length
-//! counts the kind and length bytes: Maximum Segment Size is kind 2, length
-//! 4. Unknown options are skipped by their length (MUST-5); an illegal
-//! length, such as zero, is an error (MUST-7).
+//! counts the kind and length bytes:
+//!
+//! | kind | length | option | where |
+//! |---|---|---|---|
+//! | 2 | 4 | Maximum Segment Size | RFC 9293 §3.7.1, SYNs only |
+//! | 3 | 3 | Window Scale (shift count) | RFC 7323 §2.2, SYNs only |
+//! | 4 | 2 | SACK permitted | RFC 2018 §2, SYNs only |
+//! | 5 | 2 + 8n | SACK, n = 1 to 4 blocks | RFC 2018 §3 |
+//! | 8 | 10 | Timestamps (TSval, TSecr) | RFC 7323 §3.2 |
+//!
+//! Unknown options are skipped by their length (MUST-5); an illegal
+//! length, such as zero, or a known option of the wrong length, is an error
+//! (MUST-7). [`TcpRepr::emit`] lays the options out as Linux does
+//! (`tcp_options_write`), padded with No-Operations to 32-bit words:
+//! `mss, sackOK, TS, nop, wscale` on a SYN (`nop, nop, sackOK` without
+//! timestamps), `nop, nop, TS` and `nop, nop, sack` on other segments.
 
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -55,8 +68,29 @@ const KIND_END: u8 = 0;
 const KIND_NOP: u8 = 1;
 /// Option kind: Maximum Segment Size.
 const KIND_MSS: u8 = 2;
+/// Option kind: Window Scale (RFC 7323 §2.2).
+const KIND_WSCALE: u8 = 3;
+/// Option kind: SACK permitted (RFC 2018 §2).
+const KIND_SACK_PERMITTED: u8 = 4;
+/// Option kind: SACK (RFC 2018 §3).
+const KIND_SACK: u8 = 5;
+/// Option kind: Timestamps (RFC 7323 §3.2).
+const KIND_TIMESTAMP: u8 = 8;
 /// The length of the MSS option: kind, length and two bytes of size.
 const MSS_OPTION_LEN: usize = 4;
+/// Bytes a window scale option takes with its leading No-Operation.
+const WSCALE_LEN: usize = 4;
+/// Bytes of SACK permitted padded to a word (`nop, nop, sackOK`).
+const SACK_PERMITTED_LEN: usize = 4;
+/// Bytes of the timestamps option with its two leading bytes (`nop, nop`,
+/// or SACK permitted on a SYN).
+const TIMESTAMP_LEN: usize = 12;
+/// Bytes of the options area: 40 (Data Offset at most 15 words).
+const MAX_OPTIONS_LEN: usize = MAX_HEADER_LEN - HEADER_LEN;
+
+/// The largest window shift (RFC 7323 §2.3): a larger one received is
+/// taken as 14.
+pub const MAX_WINDOW_SHIFT: u8 = 14;
 
 /// The control bits in byte 13, as RFC 9293 §3.1 numbers them.
 const FIN: u8 = 0x01;
@@ -161,6 +195,79 @@ impl fmt::Display for TcpFlags {
     }
 }
 
+/// The Timestamps option (RFC 7323 §3.2): the sender's clock, and the
+/// latest clock value it received from the other side.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TcpTimestamp {
+    /// TSval: the sender's timestamp clock when it sent the segment.
+    pub val: u32,
+    /// TSecr: the TSval it echoes (meaningful when ACK is set).
+    pub ecr: u32,
+}
+
+/// The blocks of a SACK option (RFC 2018 §3): up to four ranges of
+/// sequence numbers received beyond the cumulative ACK, each `[left,
+/// right)`, the most recently changed first. Two are equal when they hold
+/// the same blocks in the same order.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SackBlocks {
+    blocks: [(u32, u32); SackBlocks::MAX],
+    len: u8,
+}
+
+impl PartialEq for SackBlocks {
+    fn eq(&self, other: &SackBlocks) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for SackBlocks {}
+
+impl SackBlocks {
+    /// The most blocks an option holds: 40 bytes of options fit four.
+    pub const MAX: usize = 4;
+
+    /// No blocks.
+    pub const fn new() -> SackBlocks {
+        SackBlocks {
+            blocks: [(0, 0); SackBlocks::MAX],
+            len: 0,
+        }
+    }
+
+    /// Appends the block `[left, right)`; returns `false` (and drops it)
+    /// when four are held already.
+    pub fn push(&mut self, left: u32, right: u32) -> bool {
+        let len = usize::from(self.len);
+        if len == SackBlocks::MAX {
+            return false;
+        }
+        self.blocks[len] = (left, right);
+        self.len += 1;
+        true
+    }
+
+    /// The blocks, in order.
+    pub fn as_slice(&self) -> &[(u32, u32)] {
+        &self.blocks[..usize::from(self.len)]
+    }
+
+    /// How many blocks there are.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Only the first `n` blocks.
+    pub fn truncate(&mut self, n: usize) {
+        self.len = self.len.min(u8::try_from(n).unwrap_or(u8::MAX));
+    }
+}
+
 /// A TCP segment's header, parsed: what the stack reads and writes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TcpRepr {
@@ -174,10 +281,22 @@ pub struct TcpRepr {
     pub ack: u32,
     /// Control bits.
     pub flags: TcpFlags,
-    /// Receive window, unscaled (simnet does not negotiate window scaling).
+    /// The Window field as it stands: the receive window, right-shifted by
+    /// the sender's window scale once one is negotiated (never on a SYN).
     pub window: u16,
     /// The Maximum Segment Size option (kind 2), sent only on SYNs.
     pub mss: Option<u16>,
+    /// The Window Scale option (kind 3): the shift the sender will apply to
+    /// the windows it advertises. Sent only on SYNs.
+    pub window_scale: Option<u8>,
+    /// The SACK-permitted option (kind 4), sent only on SYNs.
+    pub sack_permitted: bool,
+    /// The Timestamps option (kind 8).
+    pub timestamp: Option<TcpTimestamp>,
+    /// The SACK option (kind 5): blocks received beyond `ack`. Those that do
+    /// not fit in the 40 bytes of options are left out by
+    /// [`TcpRepr::emit`] (three fit beside timestamps, four without).
+    pub sack: SackBlocks,
     /// Bytes of data that follow the header.
     pub payload_len: usize,
 }
@@ -428,6 +547,14 @@ pub enum TcpOption<'a> {
     /// Maximum Segment Size (kind 2, length 4): the largest segment data
     /// the sender can receive.
     Mss(u16),
+    /// Window Scale (kind 3, length 3): the shift count (RFC 7323 §2.2).
+    WindowScale(u8),
+    /// SACK permitted (kind 4, length 2, RFC 2018 §2).
+    SackPermitted,
+    /// SACK (kind 5, length 2 + 8n): n blocks (RFC 2018 §3).
+    Sack(SackBlocks),
+    /// Timestamps (kind 8, length 10, RFC 7323 §3.2).
+    Timestamp(TcpTimestamp),
     /// Any other option, skipped by its length.
     Unknown {
         /// The option kind.
@@ -440,7 +567,7 @@ pub enum TcpOption<'a> {
 /// The options of a header, in order: an iterator of
 /// `Result<TcpOption>` that ends after [`TcpOption::End`], at the end of the
 /// bytes, or after the first error (a length below 2, an option running past
-/// the header, an MSS option whose length is not 4).
+/// the header, a known option of the wrong length).
 #[derive(Clone, Debug)]
 pub struct TcpOptions<'a> {
     rest: &'a [u8],
@@ -474,13 +601,39 @@ impl<'a> TcpOptions<'a> {
                 };
                 self.rest = &self.rest[len..];
                 let data = &option[2..];
-                match (kind, data) {
-                    (KIND_MSS, &[hi, lo]) => Ok(TcpOption::Mss(u16::from_be_bytes([hi, lo]))),
-                    (KIND_MSS, _) => Err(malformed("MSS option length is not 4")),
-                    _ => Ok(TcpOption::Unknown { kind, data }),
-                }
+                known_option(kind, data)
             }
         }
+    }
+}
+
+/// The option of `kind` whose bytes after kind and length are `data`.
+fn known_option(kind: u8, data: &[u8]) -> Result<TcpOption<'_>> {
+    match (kind, data) {
+        (KIND_MSS, &[hi, lo]) => Ok(TcpOption::Mss(u16::from_be_bytes([hi, lo]))),
+        (KIND_MSS, _) => Err(malformed("MSS option length is not 4")),
+        (KIND_WSCALE, &[shift]) => Ok(TcpOption::WindowScale(shift)),
+        (KIND_WSCALE, _) => Err(malformed("window scale option length is not 3")),
+        (KIND_SACK_PERMITTED, []) => Ok(TcpOption::SackPermitted),
+        (KIND_SACK_PERMITTED, _) => Err(malformed("SACK-permitted option length is not 2")),
+        (KIND_SACK, _) => {
+            if data.is_empty() || data.len() % 8 != 0 || data.len() > 8 * SackBlocks::MAX {
+                return Err(malformed("SACK option length is not 2 + 8n, n from 1 to 4"));
+            }
+            let mut blocks = SackBlocks::new();
+            for block in data.chunks_exact(8) {
+                let left = u32::from_be_bytes([block[0], block[1], block[2], block[3]]);
+                let right = u32::from_be_bytes([block[4], block[5], block[6], block[7]]);
+                blocks.push(left, right);
+            }
+            Ok(TcpOption::Sack(blocks))
+        }
+        (KIND_TIMESTAMP, &[a, b, c, d, e, f, g, h]) => Ok(TcpOption::Timestamp(TcpTimestamp {
+            val: u32::from_be_bytes([a, b, c, d]),
+            ecr: u32::from_be_bytes([e, f, g, h]),
+        })),
+        (KIND_TIMESTAMP, _) => Err(malformed("timestamps option length is not 10")),
+        _ => Ok(TcpOption::Unknown { kind, data }),
     }
 }
 
@@ -502,8 +655,9 @@ impl<'a> Iterator for TcpOptions<'a> {
 impl TcpRepr {
     /// Reads the header of `packet`, a segment from `src` to `dst`, checking
     /// its lengths, its checksum (RFC 9293 §3.1, MUST-3: a segment with a
-    /// bad checksum is discarded) and its options. `mss` is the last MSS
-    /// option present; unknown options are skipped. CWR and ECE are ignored.
+    /// bad checksum is discarded) and its options. Each option field holds
+    /// the last such option present; unknown options are skipped. CWR and
+    /// ECE are ignored.
     pub fn parse<T: AsRef<[u8]>>(
         packet: &TcpPacket<T>,
         src: Ipv4Addr,
@@ -513,40 +667,73 @@ impl TcpRepr {
         if !packet.verify_checksum(src, dst) {
             return Err(WireError::Checksum { layer: "TCP" });
         }
-        let mut mss = None;
-        for option in packet.options_iter() {
-            if let TcpOption::Mss(value) = option? {
-                mss = Some(value);
-            }
-        }
-        Ok(TcpRepr {
+        let mut repr = TcpRepr {
             src_port: packet.src_port(),
             dst_port: packet.dst_port(),
             seq: packet.seq_number(),
             ack: packet.ack_number(),
             flags: packet.flags(),
             window: packet.window(),
-            mss,
             payload_len: packet.payload().len(),
-        })
+            ..TcpRepr::default()
+        };
+        for option in packet.options_iter() {
+            match option? {
+                TcpOption::Mss(value) => repr.mss = Some(value),
+                TcpOption::WindowScale(shift) => repr.window_scale = Some(shift),
+                TcpOption::SackPermitted => repr.sack_permitted = true,
+                TcpOption::Sack(blocks) => repr.sack = blocks,
+                TcpOption::Timestamp(ts) => repr.timestamp = Some(ts),
+                TcpOption::End | TcpOption::Nop | TcpOption::Unknown { .. } => {}
+            }
+        }
+        Ok(repr)
     }
 
-    /// Bytes of header: [`HEADER_LEN`], plus 4 with the MSS option.
-    pub const fn header_len(&self) -> usize {
-        match self.mss {
-            Some(_) => HEADER_LEN + MSS_OPTION_LEN,
-            None => HEADER_LEN,
+    /// Bytes the options take before any SACK blocks: the MSS, timestamps
+    /// (with SACK permitted riding in their padding), SACK permitted alone,
+    /// and window scale, as [`TcpRepr::emit`] lays them out.
+    const fn fixed_options_len(&self) -> usize {
+        let mut len = 0;
+        if self.mss.is_some() {
+            len += MSS_OPTION_LEN;
         }
+        if self.timestamp.is_some() {
+            len += TIMESTAMP_LEN;
+        } else if self.sack_permitted {
+            len += SACK_PERMITTED_LEN;
+        }
+        if self.window_scale.is_some() {
+            len += WSCALE_LEN;
+        }
+        len
+    }
+
+    /// How many of the SACK blocks [`TcpRepr::emit`] writes: those that fit
+    /// in the options area after the other options.
+    pub fn sack_blocks_sent(&self) -> usize {
+        let room = MAX_OPTIONS_LEN.saturating_sub(self.fixed_options_len() + 4) / 8;
+        self.sack.len().min(room)
+    }
+
+    /// Bytes of header: [`HEADER_LEN`] plus the options, padded to 32-bit
+    /// words (the MSS 4, timestamps 12, SACK permitted 4 without
+    /// timestamps, window scale 4, SACK 4 + 8 per block).
+    pub fn header_len(&self) -> usize {
+        let blocks = self.sack_blocks_sent();
+        let sack = if blocks > 0 { 4 + 8 * blocks } else { 0 };
+        HEADER_LEN + self.fixed_options_len() + sack
     }
 
     /// Header plus data: the TCP length of the pseudo-header, and the IPv4
     /// payload length.
-    pub const fn buffer_len(&self) -> usize {
+    pub fn buffer_len(&self) -> usize {
         self.header_len() + self.payload_len
     }
 
     /// Writes the header into `buf[..header_len]`: the fields, Data Offset,
-    /// the MSS option when `mss` is `Some`, an Urgent Pointer of zero, and
+    /// the options that are set (laid out as the module documentation
+    /// says), an Urgent Pointer of zero, and
     /// the checksum over the pseudo-header for `src` > `dst`, the header and
     /// the data. The caller writes the data into
     /// `buf[header_len..header_len + payload_len]` *first*, as the checksum
@@ -565,13 +752,46 @@ impl TcpRepr {
         packet.set_flags(self.flags);
         packet.set_window(self.window);
         packet.set_urgent_pointer(0);
+        self.write_options(packet.options_mut());
+        packet.fill_checksum(src, dst);
+    }
+
+    /// Lays the options out in `out` (exactly the options area) as Linux's
+    /// `tcp_options_write` does.
+    fn write_options(&self, out: &mut [u8]) {
+        let mut at = 0;
+        let mut put = |bytes: &[u8]| {
+            out[at..at + bytes.len()].copy_from_slice(bytes);
+            at += bytes.len();
+        };
         if let Some(mss) = self.mss {
             let [hi, lo] = mss.to_be_bytes();
-            packet
-                .options_mut()
-                .copy_from_slice(&[KIND_MSS, MSS_OPTION_LEN as u8, hi, lo]);
+            put(&[KIND_MSS, MSS_OPTION_LEN as u8, hi, lo]);
         }
-        packet.fill_checksum(src, dst);
+        if let Some(ts) = self.timestamp {
+            if self.sack_permitted {
+                put(&[KIND_SACK_PERMITTED, 2]);
+            } else {
+                put(&[KIND_NOP, KIND_NOP]);
+            }
+            put(&[KIND_TIMESTAMP, 10]);
+            put(&ts.val.to_be_bytes());
+            put(&ts.ecr.to_be_bytes());
+        } else if self.sack_permitted {
+            put(&[KIND_NOP, KIND_NOP, KIND_SACK_PERMITTED, 2]);
+        }
+        if let Some(shift) = self.window_scale {
+            put(&[KIND_NOP, KIND_WSCALE, 3, shift]);
+        }
+        let blocks = self.sack_blocks_sent();
+        if blocks > 0 {
+            // At most 4 blocks: 2 + 32 fits a byte.
+            put(&[KIND_NOP, KIND_NOP, KIND_SACK, (2 + 8 * blocks) as u8]);
+            for &(left, right) in &self.sack.as_slice()[..blocks] {
+                put(&left.to_be_bytes());
+                put(&right.to_be_bytes());
+            }
+        }
     }
 }
 
@@ -615,6 +835,7 @@ mod tests {
             window: 64240,
             mss: Some(1460),
             payload_len: 0,
+            ..TcpRepr::default()
         }
     }
 
@@ -632,6 +853,7 @@ mod tests {
             window: 65535,
             mss: None,
             payload_len: len,
+            ..TcpRepr::default()
         }
     }
 
@@ -806,51 +1028,154 @@ mod tests {
     }
 
     #[test]
-    fn unknown_options_are_skipped() {
-        // nop, wscale 7, sackOK, nop, nop, MSS 1400, timestamps, end, padding.
+    fn known_options_are_read_and_unknown_ones_skipped() {
+        // nop, wscale 7, sackOK, nop, nop, MSS 1400, timestamps, kind 253,
+        // end, padding.
         let options = [
-            1, 3, 3, 7, 4, 2, 1, 1, 2, 4, 0x05, 0x78, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0,
+            1, 3, 3, 7, 4, 2, 1, 1, 2, 4, 0x05, 0x78, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 253, 3, 9, 0,
         ];
-        let buf = with_options(&options);
+        let mut padded = options.to_vec();
+        padded.resize(28, 0);
+        let buf = with_options(&padded);
         let p = TcpPacket::new_checked(&buf[..]).unwrap();
         let all: Vec<_> = p.options_iter().map(|o| o.unwrap()).collect();
+        let ts = TcpTimestamp { val: 1, ecr: 2 };
         assert_eq!(
             all,
             [
                 TcpOption::Nop,
-                TcpOption::Unknown {
-                    kind: 3,
-                    data: &[7]
-                },
-                TcpOption::Unknown { kind: 4, data: &[] },
+                TcpOption::WindowScale(7),
+                TcpOption::SackPermitted,
                 TcpOption::Nop,
                 TcpOption::Nop,
                 TcpOption::Mss(1400),
+                TcpOption::Timestamp(ts),
                 TcpOption::Unknown {
-                    kind: 8,
-                    data: &[0, 0, 0, 1, 0, 0, 0, 2]
+                    kind: 253,
+                    data: &[9]
                 },
                 TcpOption::End,
             ]
         );
-        assert_eq!(parse(&buf).unwrap().mss, Some(1400));
+        let repr = parse(&buf).unwrap();
+        assert_eq!(repr.mss, Some(1400));
+        assert_eq!(repr.window_scale, Some(7));
+        assert!(repr.sack_permitted);
+        assert_eq!(repr.timestamp, Some(ts));
+        assert!(repr.sack.is_empty());
         // After End, anything is padding, even bytes that would be malformed.
         let buf = with_options(&[0, 0xff, 0, 9]);
         assert_eq!(parse(&buf).unwrap().mss, None);
-        // Without any MSS, `mss` stays None.
+        // Without any option, every field stays empty.
         let buf = with_options(&[1, 1, 1, 1]);
         assert_eq!(parse(&buf).unwrap(), TcpRepr { mss: None, ..syn() });
+        // SACK blocks, one to four.
+        for n in 1..=4u8 {
+            let mut options = vec![1, 1, 5, 2 + 8 * n];
+            for i in 0..u32::from(n) {
+                options.extend_from_slice(&(1000 + 2000 * i).to_be_bytes());
+                options.extend_from_slice(&(2000 + 2000 * i).to_be_bytes());
+            }
+            let repr = parse(&with_options(&options)).unwrap();
+            let want: Vec<(u32, u32)> = (0..u32::from(n))
+                .map(|i| (1000 + 2000 * i, 2000 + 2000 * i))
+                .collect();
+            assert_eq!(repr.sack.as_slice(), &want[..]);
+        }
+    }
+
+    /// Linux's SYN, as tcpdump shows it: `<mss 1460,sackOK,TS val 3 ecr
+    /// 0,nop,wscale 7>`, 20 bytes of options.
+    #[test]
+    fn emits_options_in_linux_order() {
+        let linux_syn = TcpRepr {
+            window_scale: Some(7),
+            sack_permitted: true,
+            timestamp: Some(TcpTimestamp { val: 3, ecr: 0 }),
+            ..syn()
+        };
+        let buf = emitted(&linux_syn, &[]);
+        assert_eq!(linux_syn.header_len(), 40);
+        assert_eq!(
+            &buf[20..],
+            &[2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 3, 0, 0, 0, 0, 1, 3, 3, 7]
+        );
+        assert_eq!(parse(&buf), Ok(linux_syn));
+        // Without timestamps, SACK permitted is padded by two nops.
+        let no_ts = TcpRepr {
+            timestamp: None,
+            ..linux_syn
+        };
+        let buf = emitted(&no_ts, &[]);
+        assert_eq!(&buf[20..], &[2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7]);
+        assert_eq!(parse(&buf), Ok(no_ts));
+        // A data segment: nop, nop, TS, then nop, nop, SACK.
+        let mut sack = SackBlocks::new();
+        sack.push(3000, 4448);
+        let data = TcpRepr {
+            timestamp: Some(TcpTimestamp { val: 9, ecr: 8 }),
+            sack,
+            ..data_segment(10)
+        };
+        let buf = emitted(&data, &[7; 10]);
+        assert_eq!(data.header_len(), 20 + 12 + 12);
+        assert_eq!(
+            &buf[20..44],
+            &[
+                1, 1, 8, 10, 0, 0, 0, 9, 0, 0, 0, 8, 1, 1, 5, 10, 0, 0, 0x0b, 0xb8, 0, 0, 0x11,
+                0x60
+            ]
+        );
+        assert_eq!(parse(&buf), Ok(data));
+    }
+
+    #[test]
+    fn sack_blocks_that_do_not_fit_are_left_out() {
+        let mut sack = SackBlocks::new();
+        for i in 0..4 {
+            assert!(sack.push(i * 100, i * 100 + 50));
+        }
+        assert!(!sack.push(1, 2), "a fifth block is refused");
+        // Four fit without timestamps: 4 + 32 bytes.
+        let four = TcpRepr {
+            sack,
+            ..data_segment(0)
+        };
+        assert_eq!((four.sack_blocks_sent(), four.header_len()), (4, 56));
+        assert_eq!(parse(&emitted(&four, &[])), Ok(four));
+        // Beside timestamps, three: 12 + 4 + 24 = 40 bytes.
+        let three = TcpRepr {
+            timestamp: Some(TcpTimestamp::default()),
+            ..four
+        };
+        assert_eq!((three.sack_blocks_sent(), three.header_len()), (3, 60));
+        let mut want = sack;
+        want.truncate(3);
+        let back = parse(&emitted(&three, &[])).unwrap();
+        assert_eq!(back.sack, want);
     }
 
     #[test]
     fn rejects_bad_option_lengths() {
-        let cases: [(&[u8], &str); 6] = [
+        let sack = "SACK option length is not 2 + 8n, n from 1 to 4";
+        let cases: [(&[u8], &str); 14] = [
             (&[3, 0, 1, 1], "option length is below 2"),
             (&[3, 1, 1, 1], "option length is below 2"),
             (&[1, 1, 3, 3], "option runs past the header"),
             (&[1, 1, 1, 3], "option runs past the header"),
             (&[2, 3, 5, 0], "MSS option length is not 4"),
             (&[2, 8, 0, 0, 0, 0, 0, 0], "MSS option length is not 4"),
+            (&[3, 4, 7, 0], "window scale option length is not 3"),
+            (&[3, 2, 1, 1], "window scale option length is not 3"),
+            (&[4, 3, 0, 1], "SACK-permitted option length is not 2"),
+            (&[8, 4, 0, 0], "timestamps option length is not 10"),
+            (&[5, 2, 1, 1], sack),
+            (&[5, 6, 0, 0, 0, 0, 1, 1], sack),
+            (
+                &[5, 18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                "option runs past the header",
+            ),
+            (&[5, 34 + 8, 0, 0], "option runs past the header"),
         ];
         for (options, reason) in cases {
             let buf = with_options(options);

@@ -300,13 +300,30 @@ fn check_tcp(bytes: &[u8], ip: &Ipv4Repr) {
         "TCP urgent pointer"
     );
     assert_eq!(theirs.options(), packet.options(), "TCP options bytes");
-    let mut their_mss = None;
+    let (mut mss, mut wscale, mut sack_ok, mut ts, mut sack) = (None, None, false, None, vec![]);
     for option in theirs.options_iterator() {
-        if let TcpOptionElement::MaximumSegmentSize(mss) = option.expect("etherparse: TCP option") {
-            their_mss = Some(mss);
+        match option.expect("etherparse: TCP option") {
+            TcpOptionElement::MaximumSegmentSize(v) => mss = Some(v),
+            TcpOptionElement::WindowScale(v) => wscale = Some(v),
+            TcpOptionElement::SelectiveAcknowledgementPermitted => sack_ok = true,
+            TcpOptionElement::Timestamp(val, ecr) => ts = Some((val, ecr)),
+            TcpOptionElement::SelectiveAcknowledgement(first, rest) => {
+                sack = std::iter::once(first)
+                    .chain(rest.into_iter().flatten())
+                    .collect();
+            }
+            TcpOptionElement::Noop => {}
         }
     }
-    assert_eq!(their_mss, ours.mss, "TCP MSS option");
+    assert_eq!(mss, ours.mss, "TCP MSS option");
+    assert_eq!(wscale, ours.window_scale, "TCP window scale option");
+    assert_eq!(sack_ok, ours.sack_permitted, "TCP SACK-permitted option");
+    assert_eq!(
+        ts,
+        ours.timestamp.map(|t| (t.val, t.ecr)),
+        "TCP timestamps option"
+    );
+    assert_eq!(&sack[..], ours.sack.as_slice(), "TCP SACK blocks");
     assert_eq!(theirs.payload(), packet.payload(), "TCP data");
     assert_eq!(theirs.payload().len(), ours.payload_len, "TCP data length");
     assert_eq!(theirs.checksum(), packet.checksum(), "TCP checksum field");

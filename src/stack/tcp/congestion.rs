@@ -1,5 +1,9 @@
 //! Congestion control: RFC 5681 (slow start, congestion avoidance, fast
-//! retransmit, fast recovery) with the NewReno modification (RFC 6582).
+//! retransmit, fast recovery) with the NewReno modification (RFC 6582), or,
+//! when SACK is in use, RFC 6675's loss recovery: cwnd is set to ssthresh
+//! once on entering recovery and kept until it ends, while the sender
+//! sends as `pipe` (the `sack` module's estimate of what is in flight)
+//! allows, instead of inflating cwnd for each duplicate ACK.
 //!
 //! All quantities are bytes. An event reports cwnd and ssthresh at every
 //! change of phase, every loss and every change of ssthresh: entering slow
@@ -12,7 +16,8 @@
 //! each further duplicate ACK inflates cwnd by one SMSS: the duplicate ACK's
 //! own event carries the new cwnd.
 
-use super::{SeqNum, TcpEvent, MAX_WINDOW};
+use super::sack::DUP_THRESH;
+use super::{SeqNum, TcpEvent};
 
 /// Where the sender is in RFC 5681's scheme.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,28 +61,32 @@ pub(super) struct Congestion {
     bytes_acked: u32,
     /// cwnd in the last event: slow start reports again once cwnd doubles.
     reported: u32,
+    /// Recovery follows RFC 6675 (SACK) rather than RFC 6582 (NewReno).
+    pub(super) sack: bool,
 }
 
-/// cwnd never grows beyond this: far above any window a peer can offer
-/// without window scaling, and far from overflowing.
+/// cwnd never grows beyond this: the largest window a peer can offer
+/// (65535 << 14), and far from overflowing.
 const CWND_CAP: u32 = 1 << 30;
 
 impl Congestion {
     /// Slow start from the initial window, with ssthresh "arbitrarily high"
-    /// (RFC 5681 §3.1): the largest window a peer can advertise here.
-    /// `iss` initialises `recover` (RFC 6582 §3.2 step 1).
-    pub(super) fn new(mss: u32, iss: SeqNum) -> Congestion {
+    /// (RFC 5681 §3.1): `ssthresh`, the largest window the peer can
+    /// advertise. `iss` initialises `recover` (RFC 6582 §3.2 step 1);
+    /// `sack` chooses RFC 6675 recovery.
+    pub(super) fn new(mss: u32, iss: SeqNum, ssthresh: u32, sack: bool) -> Congestion {
         let mss = mss.max(1);
         let cwnd = initial_window(mss);
         Congestion {
             mss,
             cwnd,
-            ssthresh: MAX_WINDOW,
+            ssthresh,
             dupacks: 0,
             recover: iss,
             phase: Phase::SlowStart,
             bytes_acked: 0,
             reported: cwnd,
+            sack,
         }
     }
 
@@ -107,6 +116,17 @@ impl Congestion {
     ) -> Verdict {
         self.dupacks = 0;
         match self.phase {
+            Phase::Recovery if self.sack && ack.ge(self.recover) => {
+                // RFC 6675 §5: recovery ends when RecoveryPoint is
+                // acknowledged; cwnd has stayed at ssthresh throughout.
+                self.cwnd = self.ssthresh.max(self.mss);
+                self.bytes_acked = 0;
+                self.phase = Phase::Avoidance;
+                self.report("left SACK recovery, congestion avoidance", events);
+                Verdict::Proceed
+            }
+            // RFC 6675: a partial ACK changes nothing but the scoreboard.
+            Phase::Recovery if self.sack => Verdict::Proceed,
             Phase::Recovery if ack.ge(self.recover) => {
                 // Full ACK (RFC 6582 §3.2 step 3, option 1): deflate to
                 // min(ssthresh, max(FlightSize, SMSS) + SMSS), no burst.
@@ -206,6 +226,42 @@ impl Congestion {
         Verdict::RetransmitHead
     }
 
+    /// An ACK SACKed data not SACKed before (RFC 6675 §2's duplicate
+    /// acknowledgment) while `snd_una` is unacknowledged and data is sent
+    /// up to `snd_max`. `head_lost`: the scoreboard deems the first
+    /// unacknowledged byte lost (`IsLost(HighACK + 1)`). Outside recovery
+    /// this counts DupAcks and, on the third or once the head is lost,
+    /// enters loss recovery (RFC 6675 §5 step 4): RecoveryPoint = HighData,
+    /// ssthresh = cwnd = max(FlightSize / 2, 2 SMSS). As with NewReno, not
+    /// before `recover` is acknowledged (after a timeout).
+    pub(super) fn on_sack_dupack(
+        &mut self,
+        snd_una: SeqNum,
+        snd_max: SeqNum,
+        head_lost: bool,
+        events: &mut Vec<TcpEvent>,
+    ) -> Verdict {
+        if self.phase == Phase::Recovery {
+            return Verdict::Proceed;
+        }
+        self.dupacks = self.dupacks.saturating_add(1);
+        events.push(TcpEvent::DupAck {
+            ack: snd_una.0,
+            count: self.dupacks,
+            cwnd: None,
+        });
+        if (self.dupacks < DUP_THRESH && !head_lost) || snd_una.lt(self.recover) {
+            return Verdict::Proceed;
+        }
+        let flight = snd_max.since(snd_una);
+        self.ssthresh = (flight / 2).max(2 * self.mss);
+        self.cwnd = self.ssthresh;
+        self.recover = snd_max;
+        self.phase = Phase::Recovery;
+        self.report("SACK recovery", events);
+        Verdict::RetransmitHead
+    }
+
     /// The retransmission timer expired with `flight` bytes outstanding and
     /// data sent up to `snd_max` (RFC 5681 §3.1 equations (4) and after:
     /// ssthresh = max(FlightSize/2, 2*SMSS), cwnd = LW = 1 SMSS; RFC 6582
@@ -241,7 +297,7 @@ mod tests {
     #[test]
     fn slow_start_then_avoidance() {
         let mut ev = Vec::new();
-        let mut c = Congestion::new(1000, SeqNum(0));
+        let mut c = Congestion::new(1000, SeqNum(0), 65_535, false);
         c.ssthresh = 6000;
         assert_eq!(c.cwnd, 4000);
         c.on_new_ack(1000, SeqNum(1001), 0, &mut ev);

@@ -14,6 +14,10 @@ pub enum RetransmitCause {
     FastRetransmit,
     /// A partial ACK during NewReno fast recovery (RFC 6582 §3.2).
     PartialAck,
+    /// SACK-based loss recovery found the segment lost: the peer's SACK
+    /// blocks cover enough data above it (RFC 6675 §4, `IsLost` and
+    /// `NextSeg`).
+    Sack,
     /// The SYN (or SYN-ACK) went unanswered for an RTO.
     SynTimeout,
     /// A zero-window probe sent again (the previous one was not accepted).
@@ -26,6 +30,7 @@ impl fmt::Display for RetransmitCause {
             RetransmitCause::Timeout => "timeout",
             RetransmitCause::FastRetransmit => "fast retransmit",
             RetransmitCause::PartialAck => "partial ack",
+            RetransmitCause::Sack => "sack recovery",
             RetransmitCause::SynTimeout => "SYN timeout",
             RetransmitCause::Probe => "probe",
         })
@@ -77,14 +82,36 @@ pub enum TcpEvent {
     /// The application read, and we are about to tell the peer our receive
     /// window opened (RFC 9293 §3.8.6.2.2).
     WindowUpdate {
-        /// The window we will advertise.
-        window: u16,
+        /// The window we will advertise, in bytes (before scaling).
+        window: u32,
     },
     /// The peer's advertised window closed to zero, or opened again from
     /// zero.
     PeerWindow {
-        /// The peer's window now.
-        window: u16,
+        /// The peer's window now, in bytes (scaled).
+        window: u32,
+    },
+    /// The peer's SYN asked for a window shift above 14: 14 is used
+    /// instead (RFC 7323 §2.3).
+    ShiftTooLarge {
+        /// The shift it asked for.
+        shift: u8,
+    },
+    /// PAWS dropped a segment whose timestamp is older than the last one
+    /// kept (RFC 7323 §5.3): an old duplicate. An ACK answers it.
+    PawsDrop {
+        /// The segment's TSval.
+        tsval: u32,
+        /// TS.recent.
+        recent: u32,
+    },
+    /// The peer's SACK blocks told of data received beyond a gap: bytes
+    /// SACKed in all now, and how many ranges (RFC 2018, RFC 6675 §3).
+    Sacked {
+        /// Bytes above SND.UNA the peer holds.
+        bytes: u32,
+        /// Separate ranges of them.
+        ranges: usize,
     },
     /// The persist timer fired with the peer's window at zero: a probe is
     /// about to go (RFC 9293 §3.8.6.1).
@@ -188,6 +215,19 @@ impl fmt::Display for TcpEvent {
             TcpEvent::WindowUpdate { window } => write!(f, "window update win {window}"),
             TcpEvent::PeerWindow { window: 0 } => write!(f, "peer window closed (win 0)"),
             TcpEvent::PeerWindow { window } => write!(f, "peer window opened (win {window})"),
+            TcpEvent::ShiftTooLarge { shift } => {
+                write!(f, "peer's window scale {shift} is above 14: using 14")
+            }
+            TcpEvent::PawsDrop { tsval, recent } => write!(
+                f,
+                "PAWS: TS val {tsval} is older than TS.recent {recent}, segment dropped"
+            ),
+            TcpEvent::Sacked { bytes, ranges } => {
+                write!(
+                    f,
+                    "peer has {bytes} bytes beyond the gap ({ranges} ranges SACKed)"
+                )
+            }
             TcpEvent::ZeroWindowProbe => write!(f, "zero window probe"),
             TcpEvent::TimerExpired { which } => write!(f, "{which} timer expired"),
             TcpEvent::OutOfOrder { seq, len } => {

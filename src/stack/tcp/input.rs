@@ -60,7 +60,7 @@ impl Tcb {
         if !seg.flags.syn {
             return;
         }
-        self.synchronize_receive(seg);
+        self.synchronize_receive(now, seg);
         if !seg.flags.ack {
             // Simultaneous open: both SYNs crossed. Answer with a SYN-ACK
             // (the same ISS) and wait for its ACK.
@@ -71,8 +71,8 @@ impl Tcb {
         // SYN-ACK: our SYN is acknowledged.
         self.snd_una = ack;
         self.snd_nxt = self.snd_nxt.max(ack);
-        self.take_rtt_sample(now, ack);
-        self.update_window(seq, ack, seg.window);
+        self.take_rtt_sample(now, seg);
+        self.update_window(seq, ack, self.peer_window(seg));
         self.establish();
         self.ack_now = true;
         // Sixth and seventh: data (or a FIN) on the SYN-ACK.
@@ -109,6 +109,11 @@ impl Tcb {
             return;
         }
 
+        // PAWS (RFC 7323 §5.3 R1): an old duplicate is not acceptable.
+        if self.paws_rejects(now, seg) {
+            self.ack_now = true;
+            return;
+        }
         // First: is the segment acceptable (in the receive window)?
         let Some((seq, data, syn, fin)) = self.trim_to_window(seg, payload) else {
             if !flags.rst {
@@ -127,6 +132,7 @@ impl Tcb {
             // we are (this also answers zero-window probes).
             self.ack_now = true;
         }
+        self.update_ts_recent(now, seg);
 
         // Second: RST. Only one exactly at RCV.NXT resets the connection;
         // one elsewhere in the window gets a challenge ACK (RFC 5961 §3.2).
@@ -155,14 +161,14 @@ impl Tcb {
                 }
                 return;
             }
-            self.snd_wnd = u32::from(seg.window);
+            self.snd_wnd = self.peer_window(seg);
             self.max_snd_wnd = self.max_snd_wnd.max(self.snd_wnd);
             self.snd_wl1 = seg_seq;
             self.snd_wl2 = ack;
             self.establish();
         }
         let pure = payload.is_empty() && !flags.syn && !flags.fin;
-        if !self.process_ack(now, seg_seq, ack, seg.window, pure) {
+        if !self.process_ack(now, seg, pure) {
             return;
         }
         match self.state {
@@ -266,16 +272,11 @@ impl Tcb {
         }
     }
 
-    /// The ACK field (RFC 9293 §3.10.7.4, fifth, ESTABLISHED and after);
-    /// returns whether to go on with the segment.
-    fn process_ack(
-        &mut self,
-        now: SimTime,
-        seq: SeqNum,
-        ack: SeqNum,
-        window: u16,
-        pure: bool,
-    ) -> bool {
+    /// The ACK field (RFC 9293 §3.10.7.4, fifth, ESTABLISHED and after), and
+    /// the SACK blocks riding on it; returns whether to go on with the
+    /// segment.
+    fn process_ack(&mut self, now: SimTime, seg: &TcpRepr, pure: bool) -> bool {
+        let (seq, ack, window) = (SeqNum(seg.seq), SeqNum(seg.ack), self.peer_window(seg));
         if ack.gt(self.snd_max) {
             // It acknowledges something not yet sent: ACK and drop.
             self.ack_now = true;
@@ -283,16 +284,30 @@ impl Tcb {
         }
         // RFC 5681 §2: a duplicate ACK carries no data, SYN or FIN, repeats
         // SND.UNA and the window, while data is outstanding.
-        let dup = pure
-            && ack == self.snd_una
-            && u32::from(window) == self.snd_wnd
-            && self.snd_nxt != self.snd_una;
+        let dup =
+            pure && ack == self.snd_una && window == self.snd_wnd && self.snd_nxt != self.snd_una;
+        // RFC 6675 §2: with SACK, an ACK is a duplicate when it SACKs data
+        // not SACKed before, whatever else it does.
+        let newly_sacked = self.opts.sack
+            && !seg.sack.is_empty()
+            && self
+                .sb
+                .update(seg.sack.as_slice(), ack.max(self.snd_una), self.snd_max);
         if ack.ge(self.snd_una) {
             self.update_window(seq, ack, window);
         }
         self.probes_out = 0;
         if ack.gt(self.snd_una) {
-            self.new_ack(now, ack);
+            self.new_ack(now, seg);
+        }
+        if self.opts.sack {
+            if newly_sacked {
+                self.events.push(TcpEvent::Sacked {
+                    bytes: self.sb.sacked_bytes(),
+                    ranges: self.sb.range_count(),
+                });
+                self.sack_dupack();
+            }
         } else if dup {
             let verdict = self
                 .cc
@@ -304,15 +319,39 @@ impl Tcb {
         true
     }
 
-    /// SND.UNA advances to `ack`: free the acknowledged data, take an RTT
-    /// sample, restart the retransmission timer (RFC 6298 5.2, 5.3) and let
-    /// congestion control grow cwnd or recover.
-    fn new_ack(&mut self, now: SimTime, ack: SeqNum) {
+    /// A duplicate ACK in RFC 6675's sense: count it, and enter SACK
+    /// recovery on the third or once the head is deemed lost. Recovery
+    /// starts with the head segment deemed lost (§5 (4.3)); what to send
+    /// is then `send_in_sack_recovery`'s.
+    fn sack_dupack(&mut self) {
+        if self.snd_una == self.snd_max {
+            return;
+        }
+        let head_lost = self
+            .sb
+            .lost_boundary(self.mss, self.snd_una)
+            .gt(self.snd_una);
+        let verdict =
+            self.cc
+                .on_sack_dupack(self.snd_una, self.snd_max, head_lost, &mut self.events);
+        if verdict == Verdict::RetransmitHead {
+            self.sb.high_rxt = self.snd_una;
+            self.sb.lost_floor = self.snd_una + self.mss;
+            self.rtt_timing = None; // Karn's rule
+        }
+    }
+
+    /// SND.UNA advances to the segment's ACK: free the acknowledged data,
+    /// take an RTT sample, restart the retransmission timer (RFC 6298 5.2,
+    /// 5.3) and let congestion control grow cwnd or recover.
+    fn new_ack(&mut self, now: SimTime, seg: &TcpRepr) {
+        let ack = SeqNum(seg.ack);
         let acked = self.send.ack(ack);
         self.snd_una = ack;
         self.snd_nxt = self.snd_nxt.max(ack);
+        self.sb.ack(ack);
         self.retries = 0;
-        self.take_rtt_sample(now, ack);
+        self.take_rtt_sample(now, seg);
         self.rto_at = if self.snd_una == self.snd_max {
             None
         } else {
@@ -342,7 +381,7 @@ impl Tcb {
 
     /// The send window update rule (RFC 9293 §3.10.7.4, fifth): take the
     /// window from a segment no older than the last one used.
-    fn update_window(&mut self, seq: SeqNum, ack: SeqNum, window: u16) {
+    fn update_window(&mut self, seq: SeqNum, ack: SeqNum, window: u32) {
         let newer = self.snd_wl1.lt(seq)
             || (self.snd_wl1 == seq && self.snd_wl2.le(ack))
             || self.state == State::SynSent;
@@ -350,7 +389,7 @@ impl Tcb {
             return;
         }
         let old = self.snd_wnd;
-        self.snd_wnd = u32::from(window);
+        self.snd_wnd = window;
         self.snd_wl1 = seq;
         self.snd_wl2 = ack;
         self.max_snd_wnd = self.max_snd_wnd.max(self.snd_wnd);
@@ -360,14 +399,22 @@ impl Tcb {
         }
     }
 
-    /// If the segment being timed is now acknowledged, sample the RTT.
-    fn take_rtt_sample(&mut self, now: SimTime, ack: SeqNum) {
-        if let Some((end, sent)) = self.rtt_timing {
-            if ack.ge(end) {
+    /// If the segment being timed is now acknowledged, sample the RTT;
+    /// if none is being timed (Karn's rule after a retransmission), sample
+    /// it from the echoed timestamp (RFC 7323 §4), as Linux does.
+    fn take_rtt_sample(&mut self, now: SimTime, seg: &TcpRepr) {
+        let ack = SeqNum(seg.ack);
+        let sample = match self.rtt_timing {
+            Some((end, sent)) if ack.ge(end) => {
                 self.rtt_timing = None;
-                let (srtt, rttvar, rto) = self.rtt.sample(now.saturating_since(sent));
-                self.events.push(TcpEvent::RttSample { srtt, rttvar, rto });
+                Some(now.saturating_since(sent))
             }
+            Some(_) => None,
+            None => self.ts_rtt(now, seg),
+        };
+        if let Some(r) = sample {
+            let (srtt, rttvar, rto) = self.rtt.sample(r);
+            self.events.push(TcpEvent::RttSample { srtt, rttvar, rto });
         }
     }
 }

@@ -30,22 +30,27 @@
 //! run's seeded RNG).
 //!
 //! What is implemented, with the RFC section beside each rule in the code:
-//! the three-way handshake with the MSS option (simultaneous open works too);
-//! sliding windows without window scaling; RFC 6298 retransmission timeout
-//! with Karn's rule; RFC 5681 slow start, congestion avoidance, fast
-//! retransmit and RFC 6582 NewReno fast recovery; out-of-order reassembly;
-//! zero-window probing; Nagle's algorithm; delayed ACKs; sender and receiver
-//! silly window syndrome avoidance; every close sequence with TIME-WAIT; RST
-//! generation and RFC 5961 checks of incoming RSTs and SYNs. Not implemented:
-//! options other than MSS (no window scaling, SACK or timestamps), urgent
-//! data, ECN, limited transmit (RFC 3042) and Linux's quick-ACK mode.
+//! the three-way handshake with the MSS, window scale, SACK-permitted and
+//! timestamps options (simultaneous open works too); sliding windows with
+//! RFC 7323 window scaling; RFC 7323 timestamps with RTTM and PAWS; RFC 6298
+//! retransmission timeout with Karn's rule; RFC 5681 slow start, congestion
+//! avoidance, fast retransmit and RFC 6582 NewReno fast recovery, or, when
+//! both ends permit SACK (RFC 2018), RFC 6675 SACK-based loss recovery;
+//! out-of-order reassembly; zero-window probing; Nagle's algorithm; delayed
+//! ACKs; sender and receiver silly window syndrome avoidance; every close
+//! sequence with TIME-WAIT; RST generation and RFC 5961 checks of incoming
+//! RSTs and SYNs. Not implemented: urgent data, ECN, D-SACK (RFC 2883),
+//! limited transmit (RFC 3042), receive buffer autotuning and Linux's
+//! quick-ACK mode.
 
 mod congestion;
 mod event;
 mod input;
+mod options;
 mod output;
 mod recv;
 mod rto;
+mod sack;
 mod send;
 pub mod seq;
 mod tcb;
@@ -68,9 +73,17 @@ pub use tcb::Tcb;
 /// (RFC 9293 §3.7.1, RFC 1122 4.2.2.6: 576-byte datagrams minus 40).
 pub const DEFAULT_PEER_MSS: u16 = 536;
 
-/// The largest window a segment can announce: without window scaling
-/// (RFC 7323, not negotiated by simnet) the field is 16 bits.
+/// The largest window a segment can announce without window scaling (RFC
+/// 7323 §2): the field is 16 bits. With a shift of `s` the largest is
+/// `MAX_WINDOW << s`.
 pub const MAX_WINDOW: u32 = 65_535;
+
+/// The default send and receive buffer: 1 MiB. That holds twice the
+/// bandwidth-delay product of a 1 Gbit/s path with a 4 ms round trip (the
+/// bench's link), so one connection can fill it. Linux autotunes its
+/// buffers between `tcp_rmem`/`tcp_wmem`'s bounds (up to 6 MiB and 4 MiB);
+/// simnet keeps them fixed so that a run is simple to reason about.
+pub const DEFAULT_BUFFER: usize = 1 << 20;
 
 /// The tunables of one connection. [`TcpConfig::default`] gives Linux's
 /// defaults where Linux has one.
@@ -81,13 +94,27 @@ pub struct TcpConfig {
     /// (Ethernet's 1500-byte MTU).
     pub mss: u16,
     /// Bytes the send buffer holds (queued and unacknowledged). Default
-    /// 64 KiB, fixed: Linux starts at 16 KiB and autotunes up to 4 MiB; a
-    /// fixed size keeps runs simple to reason about.
+    /// [`DEFAULT_BUFFER`], fixed: Linux starts at 16 KiB and autotunes up
+    /// to 4 MiB (`SO_SNDBUF`).
     pub send_buffer: usize,
     /// Bytes the receive buffer holds (unread and out-of-order). Default
-    /// 64 KiB, fixed (Linux autotunes). The advertised window is the free
-    /// space, at most 65535 ([`MAX_WINDOW`]).
+    /// [`DEFAULT_BUFFER`], fixed (Linux autotunes; `SO_RCVBUF`). The
+    /// advertised window is the free space, at most 65535 ([`MAX_WINDOW`])
+    /// without window scaling; the window scale we offer is the least
+    /// shift that lets the window cover the whole buffer.
     pub recv_buffer: usize,
+    /// Offer window scaling (RFC 7323 §2), as Linux's
+    /// `net.ipv4.tcp_window_scaling`. Default on. Used only if the peer
+    /// offers it too.
+    pub window_scaling: bool,
+    /// Offer SACK (RFC 2018) and, when the peer agrees, recover from loss
+    /// with it (RFC 6675), as Linux's `net.ipv4.tcp_sack`. Default on.
+    pub sack: bool,
+    /// Offer timestamps (RFC 7323 §3), for RTT measurement and PAWS, as
+    /// Linux's `net.ipv4.tcp_timestamps`. Default on. Each segment then
+    /// carries 12 bytes of option, so a 1460-byte MSS carries 1448 bytes of
+    /// data.
+    pub timestamps: bool,
     /// Nagle's algorithm (RFC 896, RFC 9293 §3.7.4). Default on, as on every
     /// system; `TCP_NODELAY` turns it off ([`Tcb::set_nodelay`]).
     pub nagle: bool,
@@ -124,12 +151,31 @@ pub struct TcpConfig {
     pub fin_wait2_timeout: Duration,
 }
 
+impl TcpConfig {
+    /// simnet's TCP before RFC 7323 and RFC 2018: no window scaling, SACK
+    /// or timestamps, and 64 KiB buffers. Runs with it are those of simnet
+    /// 0.1, segment for segment.
+    pub fn classic() -> TcpConfig {
+        TcpConfig {
+            send_buffer: 64 * 1024,
+            recv_buffer: 64 * 1024,
+            window_scaling: false,
+            sack: false,
+            timestamps: false,
+            ..TcpConfig::default()
+        }
+    }
+}
+
 impl Default for TcpConfig {
     fn default() -> TcpConfig {
         TcpConfig {
             mss: 1460,
-            send_buffer: 64 * 1024,
-            recv_buffer: 64 * 1024,
+            send_buffer: DEFAULT_BUFFER,
+            recv_buffer: DEFAULT_BUFFER,
+            window_scaling: true,
+            sack: true,
+            timestamps: true,
             nagle: true,
             delayed_ack: Duration::from_millis(40),
             min_rto: Duration::from_millis(200),

@@ -1,11 +1,13 @@
 //! The receive side: the receive buffer with out-of-order reassembly, the
-//! window we advertise (receiver SWS avoidance), delayed ACKs and window
-//! updates.
+//! window we advertise (receiver SWS avoidance, window scaling), the SACK
+//! blocks we report, delayed ACKs and window updates.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
 use crate::sim::SimTime;
+
+use crate::wire::tcp::SackBlocks;
 
 use super::{SeqNum, State, Tcb, TcpEvent, MAX_WINDOW};
 
@@ -16,10 +18,17 @@ use super::{SeqNum, State, Tcb, TcpEvent, MAX_WINDOW};
 pub(super) struct RecvQueue {
     readable: VecDeque<u8>,
     capacity: usize,
-    /// Out-of-order data by stream offset; the pieces never overlap. Only
-    /// data inside the advertised window is stored, so with `readable` it
-    /// stays within `capacity`.
+    /// The largest window the header can say: 65535, shifted by our window
+    /// scale once negotiated.
+    max_wnd: u32,
+    /// Out-of-order data by stream offset: maximal runs, which neither
+    /// overlap nor touch. Only data inside the advertised window is stored,
+    /// so with `readable` it stays within `capacity` (and the few bytes a
+    /// scaled window rounds up by).
     ooo: BTreeMap<u64, Vec<u8>>,
+    /// Stream offsets of the latest out-of-order arrivals, the newest
+    /// first: the order of the SACK blocks (RFC 2018 §4).
+    recent: [Option<u64>; SackBlocks::MAX],
     /// Stream offset of RCV.NXT: bytes received in order so far.
     pub(super) received: u64,
     /// Stream offset of the peer's FIN, once a segment carrying it is seen.
@@ -60,7 +69,9 @@ impl RecvQueue {
         RecvQueue {
             readable: VecDeque::new(),
             capacity,
+            max_wnd: MAX_WINDOW,
             ooo: BTreeMap::new(),
+            recent: [None; SackBlocks::MAX],
             received: 0,
             fin_at: None,
         }
@@ -71,18 +82,26 @@ impl RecvQueue {
         self.readable.len()
     }
 
-    /// The window when the buffer is empty: min(capacity, 65535).
+    /// The window when the buffer is empty: min(capacity, the largest the
+    /// header can say).
     pub(super) fn max_window(&self) -> u32 {
         u32::try_from(self.capacity)
             .unwrap_or(u32::MAX)
-            .min(MAX_WINDOW)
+            .min(self.max_wnd)
     }
 
-    /// The window the free space allows: min(capacity - readable, 65535).
+    /// The largest window the header can say, once window scaling is
+    /// settled (RFC 7323 §2.3).
+    pub(super) fn set_max_window(&mut self, max: u32) {
+        self.max_wnd = max;
+    }
+
+    /// The window the free space allows: min(capacity - readable, the
+    /// largest the header can say).
     fn free_window(&self) -> u32 {
         u32::try_from(self.capacity.saturating_sub(self.readable.len()))
             .unwrap_or(u32::MAX)
-            .min(MAX_WINDOW)
+            .min(self.max_wnd)
     }
 
     /// Store `data` found at stream offset `off` (at or after `received`,
@@ -140,9 +159,67 @@ impl RecvQueue {
         for (from, to) in gaps {
             let piece = &data[(from - off) as usize..(to - off) as usize];
             new_bytes += piece.len();
-            self.ooo.insert(from, piece.to_vec());
+            self.insert_run(from, piece);
         }
+        self.note_recent(off);
         Stored::OutOfOrder { new_bytes }
+    }
+
+    /// Store `piece` at `from` (where nothing is held), merged with the runs
+    /// it touches so that each run stays maximal.
+    fn insert_run(&mut self, from: u64, piece: &[u8]) {
+        let mut start = from;
+        match self.ooo.range_mut(..from).next_back() {
+            Some((&before, run)) if before + run.len() as u64 == from => {
+                run.extend_from_slice(piece);
+                start = before;
+            }
+            _ => {
+                self.ooo.insert(from, piece.to_vec());
+            }
+        }
+        let end = from + piece.len() as u64;
+        if let Some(next) = self.ooo.remove(&end) {
+            if let Some(run) = self.ooo.get_mut(&start) {
+                run.extend_from_slice(&next);
+            }
+        }
+    }
+
+    /// Remember that out-of-order data arrived at `off`, the newest first.
+    fn note_recent(&mut self, off: u64) {
+        self.recent.rotate_right(1);
+        self.recent[0] = Some(off);
+    }
+
+    /// The out-of-order runs as `[start, end)` stream offsets for SACK
+    /// blocks (RFC 2018 §4): first the run holding the latest arrival, then
+    /// those of the arrivals before it, newest first, then any others from
+    /// the highest down, at most `max` in all.
+    pub(super) fn sack_runs(&self, max: usize) -> Vec<(u64, u64)> {
+        let mut runs: Vec<(u64, u64)> = Vec::with_capacity(max);
+        let run_at = |off: u64| {
+            self.ooo
+                .range(..=off)
+                .next_back()
+                .map(|(&start, run)| (start, start + run.len() as u64))
+                .filter(|&(_, end)| off < end)
+        };
+        let newest = self.recent.iter().flatten().filter_map(|&off| run_at(off));
+        let others = self
+            .ooo
+            .iter()
+            .rev()
+            .map(|(&start, run)| (start, start + run.len() as u64));
+        for run in newest.chain(others) {
+            if runs.len() == max {
+                break;
+            }
+            if !runs.contains(&run) {
+                runs.push(run);
+            }
+        }
+        runs
     }
 
     /// Copy up to `buf.len()` readable bytes into `buf`, consuming them
@@ -163,6 +240,7 @@ impl RecvQueue {
     pub(super) fn clear(&mut self) {
         self.readable.clear();
         self.ooo.clear();
+        self.recent = [None; SackBlocks::MAX];
     }
 }
 
@@ -172,20 +250,48 @@ impl Tcb {
         self.rcv_adv.since(self.rcv_nxt)
     }
 
-    /// The window to put in the next segment: the free buffer space, except
+    /// The window to put in the next segment, in bytes: the free buffer
+    /// space (at most `rcv_ssthresh`, see [`Tcb::grow_window`]), except
     /// that the right edge only moves right by at least
     /// min(buffer/2, MSS) at a time (receiver SWS avoidance, RFC 9293
-    /// §3.8.6.2.2), and never moves left (RFC 9293 §3.8.6).
-    pub(super) fn window_to_advertise(&self) -> u16 {
+    /// §3.8.6.2.2), and never moves left (RFC 9293 §3.8.6). With window
+    /// scaling it is a whole number of units of `1 << shift` bytes: the
+    /// free space rounded down, or the window still open rounded up (as
+    /// Linux's `tcp_select_window`, which may offer a few bytes more than
+    /// the buffer holds rather than shrink the window).
+    pub(super) fn window_to_advertise(&self) -> u32 {
         let current = self.rcv_wnd();
-        let free = self.recv.free_window();
+        let free = self.recv.free_window().min(self.rcv_ssthresh);
         let threshold = (self.recv.max_window() / 2).min(self.mss).max(1);
         let window = if free >= current + threshold {
             free
         } else {
             current
         };
-        u16::try_from(window.min(MAX_WINDOW)).unwrap_or(u16::MAX)
+        let shift = self.opts.rcv_shift;
+        let unit_mask = (1u32 << shift) - 1;
+        let mut scaled = window & !unit_mask;
+        if scaled < current {
+            scaled = current.saturating_add(unit_mask) & !unit_mask;
+        }
+        scaled.min(MAX_WINDOW << shift)
+    }
+
+    /// The SACK blocks for our next ACK (RFC 2018 §3, §4): the runs of data
+    /// held beyond a gap, the one holding the latest arrival first; empty
+    /// when nothing is out of order.
+    pub(super) fn sack_blocks(&self) -> SackBlocks {
+        let mut blocks = SackBlocks::new();
+        if !self.opts.sack {
+            return blocks;
+        }
+        for (start, end) in self.recv.sack_runs(SackBlocks::MAX) {
+            // Runs lie inside the window, less than 2^31 past RCV.NXT.
+            let left = self.rcv_nxt + (start - self.recv.received) as u32;
+            let right = self.rcv_nxt + (end - self.recv.received) as u32;
+            blocks.push(left.0, right.0);
+        }
+        blocks
     }
 
     /// The application consumed data: if the window opened significantly,
@@ -201,7 +307,7 @@ impl Tcb {
             return;
         }
         let new = self.window_to_advertise();
-        if u32::from(new) > old && u32::from(new) >= 2 * old {
+        if new > old && new >= 2 * old {
             self.ack_now = true;
             self.events.push(TcpEvent::WindowUpdate { window: new });
         }
@@ -224,6 +330,7 @@ impl Tcb {
                     filled_gap,
                 } => {
                     self.rcv_nxt += advanced;
+                    self.grow_window(data.len());
                     // RFC 5681 §4.2: ACK at once a segment that fills a gap.
                     self.ack_now |= filled_gap;
                 }
@@ -247,6 +354,20 @@ impl Tcb {
             self.fin_arrived(now);
         }
         self.schedule_ack(now);
+    }
+
+    /// In-order data of `len` bytes arrived: let the window we offer grow
+    /// by up to two segments' worth, while the buffer has the room (Linux's
+    /// `tcp_grow_window`, which grows `rcv_ssthresh` by twice the MSS for
+    /// each full-sized segment; a small segment grows it by twice its
+    /// length here).
+    fn grow_window(&mut self, len: usize) {
+        let max = self.recv.max_window();
+        if self.rcv_ssthresh >= max || self.recv.free_window() <= self.rcv_ssthresh {
+            return;
+        }
+        let len = u32::try_from(len).unwrap_or(u32::MAX).min(self.mss);
+        self.rcv_ssthresh = self.rcv_ssthresh.saturating_add(2 * len).min(max);
     }
 
     /// The peer's FIN is next in sequence (RFC 9293 §3.10.7.4, eighth):

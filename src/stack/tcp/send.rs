@@ -98,7 +98,9 @@ impl Tcb {
     /// Send data and FIN as the windows allow; return whether anything was
     /// sent. In order: a retransmission of the first unacknowledged segment
     /// (fast retransmit, partial ACK), a zero-window probe, then segments
-    /// from SND.NXT (new data, or data sent again after a timeout).
+    /// from SND.NXT (new data, or data sent again after a timeout, skipping
+    /// what the peer has SACKed). In SACK-based recovery, RFC 6675's rules
+    /// choose instead ([`Tcb::send_in_sack_recovery`]).
     pub(super) fn send_data(
         &mut self,
         now: SimTime,
@@ -118,38 +120,129 @@ impl Tcb {
             self.probe_pending = false;
             sent |= self.send_probe(now, emit);
         }
+        if self.in_sack_recovery() {
+            return self.send_in_sack_recovery(now, emit) || sent;
+        }
         loop {
-            let end = self.send.end();
-            let wnd_end = self.snd_una + self.snd_wnd;
-            let wnd_room = wnd_end.since(self.snd_nxt);
-            if self.snd_nxt.lt(end) {
-                let avail = end.since(self.snd_nxt);
-                let flight = self.snd_nxt.since(self.snd_una);
-                let room = wnd_room.min(self.cc.cwnd.saturating_sub(flight));
-                let len = avail.min(self.mss).min(room);
-                if len == 0 {
-                    break;
-                }
-                let resend = self.snd_nxt.lt(self.snd_max);
-                if !resend && !self.may_send(len, avail) {
-                    break;
-                }
-                // The FIN rides on the last segment if the window has room
-                // for its sequence number too.
-                let fin = self.send.fin_queued && len == avail && wnd_room > len;
-                self.transmit(now, self.snd_nxt, len as usize, fin, true, emit);
-                self.snd_nxt += len + u32::from(fin);
-                sent = true;
-            } else if self.send.fin_seq() == Some(self.snd_nxt) && wnd_room > 0 {
-                self.transmit(now, self.snd_nxt, 0, true, true, emit);
-                self.snd_nxt += 1;
-                sent = true;
-                break;
-            } else {
+            let flight = self.snd_nxt.since(self.snd_una);
+            if !self.send_from_snd_nxt(now, self.cc.cwnd.saturating_sub(flight), emit) {
                 break;
             }
+            sent = true;
         }
         sent
+    }
+
+    /// Send one segment from SND.NXT (new data, data sent again after a
+    /// timeout, or the FIN), within the peer's window and `cwnd_room`
+    /// bytes, Nagle permitting; return whether one went.
+    fn send_from_snd_nxt(
+        &mut self,
+        now: SimTime,
+        cwnd_room: u32,
+        emit: &mut dyn FnMut(&TcpRepr, &[u8]),
+    ) -> bool {
+        let mut until_sacked = u32::MAX;
+        if self.opts.sack && self.snd_nxt.lt(self.snd_max) {
+            // Going back after a timeout: what the peer holds is not sent
+            // again (RFC 6675 §5.1).
+            let (hole, room) = self.sb.next_hole(self.snd_nxt);
+            self.snd_nxt = hole.min(self.snd_max);
+            until_sacked = room;
+        }
+        let end = self.send.end();
+        let wnd_end = self.snd_una + self.snd_wnd;
+        let wnd_room = wnd_end.since(self.snd_nxt);
+        if self.snd_nxt.lt(end) {
+            let avail = end.since(self.snd_nxt);
+            let room = wnd_room.min(cwnd_room);
+            let len = avail.min(self.mss).min(room).min(until_sacked);
+            if len == 0 {
+                return false;
+            }
+            let resend = self.snd_nxt.lt(self.snd_max);
+            if !resend && !self.may_send(len, avail) {
+                return false;
+            }
+            // The FIN rides on the last segment if the window has room
+            // for its sequence number too.
+            let fin = self.send.fin_queued && len == avail && wnd_room > len;
+            self.transmit(now, self.snd_nxt, len as usize, fin, true, emit);
+            self.snd_nxt += len + u32::from(fin);
+            true
+        } else if self.send.fin_seq() == Some(self.snd_nxt) && wnd_room > 0 {
+            self.transmit(now, self.snd_nxt, 0, true, true, emit);
+            self.snd_nxt += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Whether loss recovery is under way and follows RFC 6675.
+    pub(super) fn in_sack_recovery(&self) -> bool {
+        self.cc.sack && self.cc.phase == super::congestion::Phase::Recovery
+    }
+
+    /// RFC 6675 §5 (C): while cwnd - pipe >= 1 SMSS, send the segment
+    /// `NextSeg` names: (1) the first hole above HighRxt that `IsLost`
+    /// deems lost, (2) new data, (3) a hole below the highest SACKed byte.
+    /// (The optional rescue retransmission, rule 4, is not sent.) Returns
+    /// whether anything was sent.
+    fn send_in_sack_recovery(
+        &mut self,
+        now: SimTime,
+        emit: &mut dyn FnMut(&TcpRepr, &[u8]),
+    ) -> bool {
+        let mut sent = false;
+        loop {
+            let lost = self.sb.lost_boundary(self.mss, self.snd_una);
+            let pipe = self.sb.pipe(self.snd_una, self.snd_max, lost);
+            if self.cc.cwnd < pipe.saturating_add(self.mss) {
+                break;
+            }
+            let (hole, room) = self.sb.next_hole(self.sb.high_rxt.max(self.snd_una));
+            let below_sacked = self.sb.highest().is_some_and(|high| hole.lt(high));
+            let went = if hole.lt(lost) && hole.lt(self.snd_max) {
+                self.retransmit_hole(now, hole, room, emit)
+            } else if self.snd_nxt == self.snd_max && self.send_from_snd_nxt(now, u32::MAX, emit) {
+                true
+            } else if below_sacked {
+                self.retransmit_hole(now, hole, room, emit)
+            } else {
+                false
+            };
+            if !went {
+                break;
+            }
+            sent = true;
+        }
+        sent
+    }
+
+    /// Send the hole at `seq` again: at most one MSS and `room` bytes (up
+    /// to the next SACKed range), with the FIN if it ends there; HighRxt
+    /// moves past it. Returns whether anything was sent.
+    fn retransmit_hole(
+        &mut self,
+        now: SimTime,
+        seq: SeqNum,
+        room: u32,
+        emit: &mut dyn FnMut(&TcpRepr, &[u8]),
+    ) -> bool {
+        let len = self.send.end().since(seq).min(self.mss).min(room);
+        let fin = self.send.fin_seq() == Some(seq + len) && (seq + len).lt(self.snd_max);
+        if len == 0 && !fin {
+            return false;
+        }
+        self.events.push(super::TcpEvent::Retransmit {
+            seq: seq.0,
+            len: len as usize,
+            why: super::RetransmitCause::Sack,
+        });
+        self.transmit(now, seq, len as usize, fin, false, emit);
+        self.sb.high_rxt = seq + len + u32::from(fin);
+        true
     }
 
     /// Whether a segment of `len` bytes (less than or equal to the `avail`
@@ -226,7 +319,7 @@ impl Tcb {
         let mut payload = std::mem::take(&mut self.scratch);
         payload.clear();
         self.send.copy_out(seq, len, &mut payload);
-        let mut repr = self.header(seq);
+        let mut repr = self.header(now, seq);
         repr.flags.fin = fin;
         repr.flags.psh = len > 0 && seq + len as u32 == self.send.end();
         repr.payload_len = payload.len();

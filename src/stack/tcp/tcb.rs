@@ -10,10 +10,14 @@ use crate::sim::SimTime;
 use crate::wire::tcp::{TcpFlags, TcpRepr};
 
 use super::congestion::Congestion;
+use super::options::Negotiated;
 use super::recv::RecvQueue;
 use super::rto::RttEstimator;
+use super::sack::Scoreboard;
 use super::send::SendQueue;
-use super::{Endpoints, SeqNum, State, TcpConfig, TcpError, TcpEvent, DEFAULT_PEER_MSS};
+use super::{
+    Endpoints, SeqNum, State, TcpConfig, TcpError, TcpEvent, DEFAULT_PEER_MSS, MAX_WINDOW,
+};
 
 /// The smallest send MSS accepted from a peer's MSS option (Linux's
 /// `TCP_MIN_SND_MSS`): a peer announcing less is sent 48-byte segments,
@@ -71,6 +75,10 @@ pub struct Tcb {
     /// The last window we advertised was zero (reported once when it
     /// closes).
     pub(super) window_closed: bool,
+    /// The most we are prepared to advertise yet (Linux's `rcv_ssthresh`):
+    /// it starts at the SYN's 64 KiB and grows as data arrives, so a large
+    /// buffer's window opens over a few round trips, as on Linux.
+    pub(super) rcv_ssthresh: u32,
     pub(super) recv: RecvQueue,
     /// The peer's FIN has been received, in order.
     pub(super) fin_received: bool,
@@ -101,6 +109,10 @@ pub struct Tcb {
     /// was sent).
     pub(super) rtt_timing: Option<(SeqNum, SimTime)>,
     pub(super) cc: Congestion,
+    /// The options the handshake settled, and the timestamp state.
+    pub(super) opts: Negotiated,
+    /// What the peer has SACKed (RFC 6675).
+    pub(super) sb: Scoreboard,
 
     /// Reused for each outgoing payload.
     pub(super) scratch: Vec<u8>,
@@ -134,6 +146,7 @@ impl Tcb {
             rcv_adv: SeqNum(0),
             ack_sent_upto: SeqNum(0),
             window_closed: false,
+            rcv_ssthresh: MAX_WINDOW,
             recv: RecvQueue::new(config.recv_buffer),
             fin_received: false,
             ack_now: false,
@@ -150,13 +163,20 @@ impl Tcb {
             persist_backoff: 0,
             rtt: RttEstimator::new(&config),
             rtt_timing: None,
-            cc: Congestion::new(u32::from(config.mss.max(1)), iss),
+            cc: Congestion::new(u32::from(config.mss.max(1)), iss, MAX_WINDOW, false),
+            opts: Negotiated {
+                // A per-connection offset for the timestamp clock, from the
+                // ISS (already drawn from the run's seeded stream).
+                ts_offset: iss.0.rotate_left(11) ^ 0x5bd1_e995,
+                ..Negotiated::default()
+            },
+            sb: Scoreboard::default(),
             scratch: Vec::new(),
         }
     }
 
-    /// Active open: SYN-SENT, a SYN (with our MSS) ready for `dispatch`
-    /// (RFC 9293 §3.10.1).
+    /// Active open: SYN-SENT, a SYN (with our MSS and the options the
+    /// configuration offers) ready for `dispatch` (RFC 9293 §3.10.1).
     pub fn connect(_now: SimTime, ends: Endpoints, iss: u32, config: TcpConfig) -> Tcb {
         let mut tcb = Tcb::new(ends, iss, config, false);
         tcb.set_state(State::SynSent);
@@ -167,7 +187,7 @@ impl Tcb {
     /// ready for `dispatch` (RFC 9293 §3.10.7.2). Data carried by the SYN is
     /// not taken (as Linux without TCP Fast Open): the peer sends it again.
     pub fn accept(
-        _now: SimTime,
+        now: SimTime,
         ends: Endpoints,
         syn: &TcpRepr,
         iss: u32,
@@ -175,26 +195,35 @@ impl Tcb {
     ) -> Tcb {
         let mut tcb = Tcb::new(ends, iss, config, true);
         tcb.state = State::Listen;
-        tcb.synchronize_receive(syn);
+        tcb.synchronize_receive(now, syn);
         tcb.set_state(State::SynReceived);
         tcb
     }
 
-    /// Take the peer's SYN: IRS, RCV.NXT, the window we offer and the
-    /// effective send MSS (RFC 9293 §3.7.1).
-    pub(super) fn synchronize_receive(&mut self, syn: &TcpRepr) {
+    /// Take the peer's SYN: IRS, RCV.NXT, the options both ends use, the
+    /// window we offer and the effective send MSS (RFC 9293 §3.7.1), less
+    /// the bytes the timestamps take in every segment.
+    pub(super) fn synchronize_receive(&mut self, now: SimTime, syn: &TcpRepr) {
         self.irs = SeqNum(syn.seq);
         self.rcv_nxt = self.irs + 1;
         self.ack_sent_upto = self.rcv_nxt;
-        self.rcv_adv = self.rcv_nxt + self.recv.max_window();
+        self.negotiate(now, syn);
+        // Our SYN's window is never scaled (RFC 7323 §2.2).
+        self.rcv_ssthresh = self.recv.max_window().min(MAX_WINDOW);
+        self.rcv_adv = self.rcv_nxt + self.rcv_ssthresh;
         let peer = syn.mss.unwrap_or(DEFAULT_PEER_MSS).max(MIN_SND_MSS);
-        self.mss = u32::from(peer.min(self.config.mss.max(1)));
+        let mss = u32::from(peer.min(self.config.mss.max(1)));
+        self.mss = mss
+            .saturating_sub(self.option_overhead())
+            .max(u32::from(MIN_SND_MSS));
     }
 
     /// Enter ESTABLISHED: start congestion control (RFC 5681 §3.1), and go
-    /// on to FIN-WAIT-1 if the application already shut down writing.
+    /// on to FIN-WAIT-1 if the application already shut down writing. The
+    /// initial ssthresh is the largest window the peer can advertise.
     pub(super) fn establish(&mut self) {
-        self.cc = Congestion::new(self.mss, self.iss);
+        let peer_max = MAX_WINDOW << self.opts.snd_shift;
+        self.cc = Congestion::new(self.mss, self.iss, peer_max, self.opts.sack);
         self.retries = 0;
         self.set_state(State::Established);
         self.events.push(self.cc.event("slow start"));
@@ -225,6 +254,7 @@ impl Tcb {
             self.rexmit_head = false;
             self.probe_pending = false;
             self.send.clear();
+            self.sb.clear();
         }
     }
 
@@ -471,7 +501,8 @@ impl Tcb {
         events.append(&mut self.events);
     }
 
-    /// The effective send MSS (min of the peer's and ours).
+    /// The effective send MSS: min of the peer's and ours, less the 12
+    /// bytes of timestamps when they are in use.
     pub fn mss(&self) -> u16 {
         u16::try_from(self.mss).unwrap_or(u16::MAX)
     }
@@ -499,6 +530,27 @@ impl Tcb {
     /// Bytes sent but not yet acknowledged, counting SYN and FIN.
     pub fn in_flight(&self) -> u32 {
         self.snd_max.since(self.snd_una)
+    }
+
+    /// The window shifts in use, (ours, the peer's): both 0 unless both
+    /// SYNs carried the window scale option (RFC 7323 §2).
+    pub fn window_shifts(&self) -> (u8, u8) {
+        (self.opts.rcv_shift, self.opts.snd_shift)
+    }
+
+    /// Whether both ends permitted SACK (RFC 2018).
+    pub fn sack_enabled(&self) -> bool {
+        self.opts.sack
+    }
+
+    /// Whether both ends send timestamps (RFC 7323 §3).
+    pub fn timestamps_enabled(&self) -> bool {
+        self.opts.timestamps
+    }
+
+    /// The peer's window, in bytes (scaled).
+    pub fn peer_window_bytes(&self) -> u32 {
+        self.snd_wnd
     }
 
     /// Move out the events recorded internally into `events`.

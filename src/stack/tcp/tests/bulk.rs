@@ -14,8 +14,8 @@ fn retransmits(net: &Net, why: RetransmitCause) -> usize {
 fn one_mib_through_a_wire_losing_10_percent_arrives_intact() {
     // ISSs near 2^32, so that sequence numbers wrap during the transfer.
     let mut net = Net::with_iss(
-        TcpConfig::default(),
-        TcpConfig::default(),
+        TcpConfig::classic(),
+        TcpConfig::classic(),
         dur(5),
         u32::MAX - 100_000,
         u32::MAX - 10,
@@ -47,7 +47,7 @@ fn one_mib_through_a_wire_losing_10_percent_arrives_intact() {
 
 #[test]
 fn losses_in_a_large_window_are_repaired_by_fast_retransmit() {
-    let mut net = Net::new(TcpConfig::default(), TcpConfig::default(), dur(5));
+    let mut net = Net::new(TcpConfig::classic(), TcpConfig::classic(), dur(5));
     // Every 50th data segment from A is lost.
     let mut n = 0u64;
     net.fate = Box::new(move |s| {
@@ -72,7 +72,7 @@ fn losses_in_a_large_window_are_repaired_by_fast_retransmit() {
 
 #[test]
 fn reordered_and_duplicated_segments_are_harmless() {
-    let mut net = Net::new(TcpConfig::default(), TcpConfig::default(), dur(5));
+    let mut net = Net::new(TcpConfig::classic(), TcpConfig::classic(), dur(5));
     let mut n = 0u64;
     net.fate = Box::new(move |_| {
         n += 1;
@@ -100,7 +100,7 @@ fn reordered_and_duplicated_segments_are_harmless() {
 #[test]
 fn the_same_inputs_give_the_same_segments() {
     let run = || {
-        let mut net = Net::new(TcpConfig::default(), TcpConfig::default(), dur(5));
+        let mut net = Net::new(TcpConfig::classic(), TcpConfig::classic(), dur(5));
         let mut n = 0u64;
         net.fate = Box::new(move |_| {
             n += 1;

@@ -47,7 +47,7 @@ fn data_flows_both_ways_with_exact_numbers() {
 
 #[test]
 fn out_of_order_segments_are_reassembled() {
-    let mut a = client(TcpConfig::default(), 1460, 65535);
+    let mut a = client(TcpConfig::classic(), 1460, 65535);
     let data = pattern(3 * 1460);
     let (s1, s2, s3) = (&data[..1460], &data[1460..2920], &data[2920..]);
     // The third segment first: kept, and a duplicate ACK at once.
@@ -80,7 +80,7 @@ fn out_of_order_segments_are_reassembled() {
 
 #[test]
 fn duplicate_and_overlapping_segments_are_harmless() {
-    let mut a = client(TcpConfig::default(), 1460, 65535);
+    let mut a = client(TcpConfig::classic(), 1460, 65535);
     let data = pattern(3000);
     feed(&mut a, ms(200), &seg(5001, 1001, "A", 65535), &data[..1000]);
     assert!(out(&mut a, ms(200)).is_empty(), "ACK delayed");
@@ -141,7 +141,7 @@ fn duplicate_and_overlapping_segments_are_harmless() {
 
 #[test]
 fn delayed_ack_after_40_ms_and_at_once_for_every_second_full_segment() {
-    let mut a = client(TcpConfig::default(), 1460, 65535);
+    let mut a = client(TcpConfig::classic(), 1460, 65535);
     let data = pattern(3 * 1460);
     feed(&mut a, ms(200), &seg(5001, 1001, "A", 65535), &data[..1460]);
     assert!(out(&mut a, ms(200)).is_empty());
@@ -227,9 +227,9 @@ fn nagle_lets_full_segments_go() {
 fn send_buffer_fills_and_send_space_reports_it() {
     let config = TcpConfig {
         send_buffer: 4000,
-        ..TcpConfig::default()
+        ..TcpConfig::classic()
     };
-    let mut net = Net::established_with(config, TcpConfig::default());
+    let mut net = Net::established_with(config, TcpConfig::classic());
     assert_eq!(net.a.send_space(), 4000);
     assert_eq!(net.a.send(&pattern(5000)), Ok(4000));
     assert_eq!(net.a.send(&[1]), Ok(0), "full: the caller blocks");

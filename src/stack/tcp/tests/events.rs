@@ -40,7 +40,7 @@ fn dupack(count: u32, cwnd: Option<u32>) -> TcpEvent {
 #[test]
 fn three_duplicate_acks_report_fast_retransmit_with_rfc5681_values() {
     // SMSS 1000, IW 4000; slow start to cwnd 8000 with 8000 in flight.
-    let mut a = client(TcpConfig::default(), 1000, 65535);
+    let mut a = client(TcpConfig::classic(), 1000, 65535);
     a.send(&pattern(30_000)).unwrap();
     assert_eq!(out(&mut a, ms(200)).len(), 4);
     assert_eq!(without_rtt(ack(&mut a, 210, 2001)), []);
@@ -94,7 +94,7 @@ fn three_duplicate_acks_report_fast_retransmit_with_rfc5681_values() {
 
 #[test]
 fn slow_start_is_summarised_and_each_growth_in_avoidance_reported() {
-    let mut a = client(TcpConfig::default(), 1000, 65535);
+    let mut a = client(TcpConfig::classic(), 1000, 65535);
     a.cc.ssthresh = 12_000;
     a.send(&pattern(60_000)).unwrap();
     out(&mut a, ms(200));
@@ -121,7 +121,7 @@ fn slow_start_is_summarised_and_each_growth_in_avoidance_reported() {
 
 #[test]
 fn each_rto_expiry_reports_the_backed_off_rto() {
-    let mut a = client(TcpConfig::default(), 1000, 65535);
+    let mut a = client(TcpConfig::classic(), 1000, 65535);
     a.send(&pattern(4000)).unwrap();
     assert_eq!(out(&mut a, ms(200)).len(), 4);
     // The RTO is 300 ms (the SYN's 100 ms sample).
@@ -164,7 +164,7 @@ fn each_rto_expiry_reports_the_backed_off_rto() {
 
 #[test]
 fn a_syn_timeout_reports_the_backed_off_rto() {
-    let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::default());
+    let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::classic());
     out(&mut a, ms(0));
     a.take_events(&mut Vec::new());
     assert_eq!(
@@ -192,7 +192,7 @@ fn zero_window_persist_probes_and_window_updates_are_reported() {
     let small = TcpConfig {
         mss: 1000,
         recv_buffer: 4000,
-        ..TcpConfig::default()
+        ..TcpConfig::classic()
     };
     let mut net = Net::established_with(small, small);
     net.a.send(&pattern(10_000)).unwrap();

@@ -10,9 +10,9 @@ use crate::stack::tcp::{RetransmitCause, State, Tcb, TcpConfig, TcpError, TcpEve
 fn three_way_handshake_states_mss_and_numbers() {
     let config_b = TcpConfig {
         mss: 1000,
-        ..TcpConfig::default()
+        ..TcpConfig::classic()
     };
-    let mut net = Net::new(TcpConfig::default(), config_b, dur(50));
+    let mut net = Net::new(TcpConfig::classic(), config_b, dur(50));
     net.run_until(ms(200));
     assert_eq!(net.states(), (State::Established, State::Established));
 
@@ -90,19 +90,19 @@ fn three_way_handshake_states_mss_and_numbers() {
 fn a_peer_without_mss_option_gets_536() {
     let mut syn = seg(7000, 0, "S", 65535);
     syn.mss = None;
-    let b = Tcb::accept(ms(0), ends_b(), &syn, ISS_B, TcpConfig::default());
+    let b = Tcb::accept(ms(0), ends_b(), &syn, ISS_B, TcpConfig::classic());
     assert_eq!(b.mss(), 536);
     let mut syn = seg(7000, 0, "S", 65535);
     syn.mss = Some(9000);
-    let b = Tcb::accept(ms(0), ends_b(), &syn, ISS_B, TcpConfig::default());
+    let b = Tcb::accept(ms(0), ends_b(), &syn, ISS_B, TcpConfig::classic());
     assert_eq!(b.mss(), 1460, "never more than our own");
-    let a = client(TcpConfig::default(), 0, 65535);
+    let a = client(TcpConfig::classic(), 0, 65535);
     assert_eq!(a.mss(), 48, "an MSS of 0 cannot stall the sender");
 }
 
 #[test]
 fn syn_backs_off_1_2_4_s_then_times_out_after_syn_retries() {
-    let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::default());
+    let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::classic());
     let mut syn_times = Vec::new();
     let mut events = Vec::new();
     let mut now = ms(0);
@@ -148,7 +148,7 @@ fn syn_backs_off_1_2_4_s_then_times_out_after_syn_retries() {
 fn synack_is_resent_on_timeout_and_on_a_duplicate_syn() {
     let mut syn = seg(7000, 0, "S", 65535);
     syn.mss = Some(1460);
-    let mut b = Tcb::accept(ms(0), ends_b(), &syn, ISS_B, TcpConfig::default());
+    let mut b = Tcb::accept(ms(0), ends_b(), &syn, ISS_B, TcpConfig::classic());
     let first = out(&mut b, ms(0));
     assert_eq!(first.len(), 1);
     let synack = first[0].0;
@@ -181,7 +181,7 @@ fn synack_is_resent_on_timeout_and_on_a_duplicate_syn() {
 fn the_ack_may_carry_data_and_an_unacceptable_ack_gets_a_rst() {
     let mut syn = seg(7000, 0, "S", 65535);
     syn.mss = Some(1460);
-    let mut b = Tcb::accept(ms(0), ends_b(), &syn, ISS_B, TcpConfig::default());
+    let mut b = Tcb::accept(ms(0), ends_b(), &syn, ISS_B, TcpConfig::classic());
     out(&mut b, ms(0));
     // An ACK of something we never sent: <SEQ=SEG.ACK><CTL=RST>.
     feed(&mut b, ms(10), &seg(7001, 9999, "A", 65535), &[]);
@@ -202,7 +202,7 @@ fn the_ack_may_carry_data_and_an_unacceptable_ack_gets_a_rst() {
 
 #[test]
 fn simultaneous_open_reaches_established_on_both_sides() {
-    let config = TcpConfig::default();
+    let config = TcpConfig::classic();
     let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, config);
     let mut b = Tcb::connect(ms(0), ends_b(), ISS_B, config);
     let mut now = ms(0);

@@ -126,7 +126,7 @@ impl Net {
     /// A connection with default configs and a 50 ms one-way delay, run
     /// until both sides are established (B at 150 ms).
     pub fn established() -> Net {
-        Net::established_with(TcpConfig::default(), TcpConfig::default())
+        Net::established_with(TcpConfig::classic(), TcpConfig::classic())
     }
 
     pub fn established_with(config_a: TcpConfig, config_b: TcpConfig) -> Net {
@@ -336,6 +336,7 @@ pub fn seg(seq: u32, ack: u32, flags: &str, window: u16) -> TcpRepr {
         window,
         mss: None,
         payload_len: 0,
+        ..TcpRepr::default()
     }
 }
 

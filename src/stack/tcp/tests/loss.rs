@@ -92,9 +92,9 @@ fn the_rto_doubles_for_each_loss_of_the_same_segment() {
 fn data_retransmission_gives_up_after_data_retries_without_rst() {
     let config = TcpConfig {
         data_retries: 3,
-        ..TcpConfig::default()
+        ..TcpConfig::classic()
     };
-    let mut net = Net::established_with(config, TcpConfig::default());
+    let mut net = Net::established_with(config, TcpConfig::classic());
     net.fate = Box::new(|s| if s.from_a { Fate::Drop } else { Fate::Deliver });
     net.run_until(ms(1000));
     net.a.send(&pattern(100)).unwrap();
@@ -125,7 +125,7 @@ fn ack(a: &mut crate::stack::tcp::Tcb, t: u64, n: u32) -> Vec<(u32, usize)> {
 #[test]
 fn fast_retransmit_and_newreno_recovery() {
     // SMSS 1000, IW 4000, the peer's window 65535.
-    let mut a = client(TcpConfig::default(), 1000, 65535);
+    let mut a = client(TcpConfig::classic(), 1000, 65535);
     a.send(&pattern(30_000)).unwrap();
     let first: Vec<_> = out(&mut a, ms(200))
         .iter()
@@ -214,7 +214,7 @@ fn fast_retransmit_and_newreno_recovery() {
 
 #[test]
 fn duplicate_acks_after_a_timeout_do_not_trigger_fast_retransmit() {
-    let mut a = client(TcpConfig::default(), 1000, 65535);
+    let mut a = client(TcpConfig::classic(), 1000, 65535);
     a.send(&pattern(4000)).unwrap();
     assert_eq!(out(&mut a, ms(200)).len(), 4);
     // Nothing comes back: the RTO (300 ms) expires; go back to 1001.

@@ -7,7 +7,7 @@ use crate::wire::tcp::TcpRepr;
 
 #[test]
 fn rst_in_syn_sent_refuses_the_connection() {
-    let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::default());
+    let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::classic());
     out(&mut a, ms(0));
     // A RST without ACK, or with an ACK of something else, is ignored.
     feed(&mut a, ms(10), &seg(0, 0, "R", 0), &[]);
@@ -28,7 +28,7 @@ fn rst_in_syn_sent_refuses_the_connection() {
 
 #[test]
 fn an_unacceptable_ack_in_syn_sent_gets_a_rst() {
-    let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::default());
+    let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::classic());
     out(&mut a, ms(0));
     feed(&mut a, ms(10), &seg(777, 9999, "SA", 65535), &[]);
     let rst = out(&mut a, ms(10));
@@ -67,7 +67,7 @@ fn rst_in_established_resets() {
 
 #[test]
 fn a_rst_not_exactly_at_rcv_nxt_gets_a_challenge_ack() {
-    let mut a = client(TcpConfig::default(), 1460, 65535);
+    let mut a = client(TcpConfig::classic(), 1460, 65535);
     // In the window but not at RCV.NXT (5001): RFC 5961 §3.2.
     feed(&mut a, ms(200), &seg(5100, 0, "R", 0), &[]);
     assert_eq!(a.state(), State::Established);
@@ -190,9 +190,9 @@ fn garbage_segments_never_panic() {
     let payload = pattern(3000);
     for round in 0..200 {
         let mut a = if round % 2 == 0 {
-            client(TcpConfig::default(), 1460, 65535)
+            client(TcpConfig::classic(), 1460, 65535)
         } else {
-            Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::default())
+            Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::classic())
         };
         if round % 3 == 0 {
             a.close();
@@ -246,7 +246,7 @@ fn garbage_segments_never_panic() {
 #[test]
 fn close_or_abort_before_the_handshake_completes_sends_nothing() {
     for abort in [false, true] {
-        let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::default());
+        let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, TcpConfig::classic());
         out(&mut a, ms(0));
         if abort {
             a.abort();
@@ -275,7 +275,7 @@ fn errors_map_to_linux_errnos_and_messages() {
 /// the error once, then end of stream; a write after the error is EPIPE.
 #[test]
 fn data_received_before_a_rst_is_read_before_the_error() {
-    let mut a = client(TcpConfig::default(), 1460, 65535);
+    let mut a = client(TcpConfig::classic(), 1460, 65535);
     feed(&mut a, ms(200), &seg(5001, 1001, "PA", 65535), b"bye");
     let ev = feed(&mut a, ms(210), &seg(5004, 0, "R", 0), &[]);
     assert_eq!(
@@ -303,7 +303,7 @@ fn data_received_before_a_rst_is_read_before_the_error() {
 /// already queued and leaves `sk_err` for the next call.
 #[test]
 fn the_rest_of_a_write_leaves_the_error_pending() {
-    let mut a = client(TcpConfig::default(), 1460, 65535);
+    let mut a = client(TcpConfig::classic(), 1460, 65535);
     feed(&mut a, ms(210), &seg(5001, 0, "R", 0), &[]);
     assert_eq!(a.send_more(b"x"), Err(TcpError::Reset));
     assert_eq!(a.send_more(b"x"), Err(TcpError::Reset), "still pending");
@@ -315,7 +315,7 @@ fn the_rest_of_a_write_leaves_the_error_pending() {
 /// Linux, but a read still says end of stream, as the FIN came first.
 #[test]
 fn a_rst_in_last_ack_is_a_reset_for_the_next_write_not_for_a_read() {
-    let mut a = client(TcpConfig::default(), 1460, 65535);
+    let mut a = client(TcpConfig::classic(), 1460, 65535);
     feed(&mut a, ms(200), &seg(5001, 1001, "FA", 65535), &[]);
     assert_eq!(a.state(), State::CloseWait);
     a.shutdown_write();

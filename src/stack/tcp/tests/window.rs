@@ -8,7 +8,7 @@ fn small() -> TcpConfig {
     TcpConfig {
         mss: 1000,
         recv_buffer: 4000,
-        ..TcpConfig::default()
+        ..TcpConfig::classic()
     }
 }
 
@@ -125,7 +125,7 @@ fn receiver_opens_its_window_only_by_a_full_segment_or_half_the_buffer() {
 
 #[test]
 fn sender_does_not_fill_a_small_window_with_a_small_segment_until_the_persist_timer() {
-    let mut a = client(TcpConfig::default(), 1000, 4000);
+    let mut a = client(TcpConfig::classic(), 1000, 4000);
     a.send(&pattern(4000)).unwrap();
     assert_eq!(out(&mut a, ms(200)).len(), 4);
     // The peer acknowledges 3500 bytes and offers 500 more.
