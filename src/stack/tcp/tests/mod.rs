@@ -10,5 +10,6 @@ mod events;
 mod handshake;
 mod harness;
 mod loss;
+mod options;
 mod reset;
 mod window;
