@@ -514,6 +514,9 @@ fn oracle_expects_drops_for_rejected_frames() {
     assert_eq!(expected_drop(&node, 0, &frame), malformed, "IHL 4");
 }
 
+/// A target's driver: what became of the input.
+type Driver = fn(&[u8]) -> &'static str;
+
 /// Every parser target on the bytes of `SIMNET_FUZZ_REPLAY` (hex), to
 /// replay a reported failure; nothing when it is not set.
 #[test]
@@ -522,7 +525,7 @@ fn replay() {
         return;
     };
     let input = hostile::from_hex(&text);
-    let targets: [(&str, fn(&[u8]) -> &'static str); 10] = [
+    let targets: [(&str, Driver); 10] = [
         ("Ethernet", drive_ethernet),
         ("ARP", drive_arp),
         ("IPv4", drive_ipv4),

@@ -594,7 +594,7 @@ pub fn mutate(d: &mut Dice, sample: &Sample, other: &[u8]) -> Vec<u8> {
     let mut f = sample.frame.clone();
     for _ in 0..d.range(1, 4) {
         // Aim most mutations at the headers.
-        let head = f.len().min(L3 + 60 + 60).max(1);
+        let head = f.len().clamp(1, L3 + 60 + 60);
         let at = if d.chance(3, 4) {
             d.below(head)
         } else {
