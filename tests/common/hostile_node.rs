@@ -245,7 +245,8 @@ impl Bench {
                 bytes: frame,
             };
             render(&self.record(what), &mut line);
-            check_sent(frame).map_err(|e| format!("{}: sent {e}: {line}", self.name))?;
+            check_sent(&self.node, frame)
+                .map_err(|e| format!("{}: sent {e}: {line}", self.name))?;
         }
         self.line = line;
         self.out.notes.clear();
@@ -310,9 +311,13 @@ impl Bench {
     }
 }
 
-/// A frame the node sends must be a real frame: 60 to 1514 bytes, and an
-/// IPv4 packet in it must pass its own parser, checksum included.
-fn check_sent(frame: &[u8]) -> Result<(), String> {
+/// A frame the node sends must be a real frame: 60 to 1514 bytes, an ARP
+/// or IPv4 packet that passes its own parser, checksum included; and an
+/// unfragmented datagram the node made itself (from one of its addresses:
+/// an echo reply, an ICMP error, a RST, a SYN-ACK) must pass its ICMP, UDP
+/// or TCP parser too. Forwarded datagrams keep their sender's transport
+/// bytes, right or wrong, as a router must.
+fn check_sent(node: &IpNode, frame: &[u8]) -> Result<(), String> {
     if !(MIN_FRAME_LEN..=MAX_FRAME_LEN).contains(&frame.len()) {
         return Err(format!("a frame of {} bytes", frame.len()));
     }
@@ -321,6 +326,22 @@ fn check_sent(frame: &[u8]) -> Result<(), String> {
         EtherType::IPV4 => {
             let ip = Ipv4Packet::new_checked(eth.payload()).map_err(|e| e.to_string())?;
             simnet::wire::Ipv4Repr::parse(&ip).map_err(|e| e.to_string())?;
+            let (src, dst) = (ip.src_addr(), ip.dst_addr());
+            if !node.is_own_addr(src) || ip.more_frags() || ip.frag_offset() > 0 {
+                return Ok(());
+            }
+            let l4 = ip.payload();
+            let parsed = match ip.protocol() {
+                IpProtocol::ICMP => IcmpRepr::parse(l4).map(|_| ()),
+                IpProtocol::UDP => UdpPacket::new_checked(l4)
+                    .and_then(|u| UdpRepr::parse(&u, src, dst))
+                    .map(|_| ()),
+                IpProtocol::TCP => TcpPacket::new_checked(l4)
+                    .and_then(|t| TcpRepr::parse(&t, src, dst))
+                    .map(|_| ()),
+                other => return Err(format!("a datagram of {other}")),
+            };
+            parsed.map_err(|e| e.to_string())?;
         }
         EtherType::ARP => {
             ArpRepr::parse(eth.payload()).map_err(|e| e.to_string())?;
