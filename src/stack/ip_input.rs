@@ -3,7 +3,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::frag::{FragKey, Reassembled};
+use super::frag::{FragKey, Reassembled, MAX_PAYLOAD};
 use super::iface::LOOPBACK_IFACE;
 use super::ip_node::IpNode;
 use super::ping::PingError;
@@ -12,7 +12,7 @@ use super::timer::Timer;
 use crate::sim::{Outbox, SimTime};
 use crate::trace::event::{DropCause, Note};
 use crate::wire::describe::describe_ipv4;
-use crate::wire::ethernet::HEADER_LEN;
+use crate::wire::ethernet::{HEADER_LEN, MIN_FRAME_LEN};
 use crate::wire::ipv4::MIN_HEADER_LEN;
 use crate::wire::{
     DstUnreachable, EthernetFrame, IcmpRepr, IpProtocol, Ipv4Packet, Ipv4Repr, TimeExceeded,
@@ -30,11 +30,11 @@ impl IpNode {
             // RFC 1122 section 3.2.1.2: silently discard.
             return self.drop_frame(DropCause::BadChecksum, iface, frame, out);
         }
-        let dst = packet.dst_addr();
+        let (src, dst) = (packet.src_addr(), packet.dst_addr());
         // RFC 1122 section 3.2.1.3 (g): 127.0.0.0/8 must never appear
         // outside a host, so such a packet on a link is bogus (Linux drops
         // it as martian; RFC 1812 section 5.3.7 has routers not forward it).
-        if dst.is_loopback() || packet.src_addr().is_loopback() {
+        if dst.is_loopback() || src.is_loopback() || self.is_martian_source(src) {
             return self.drop_frame(DropCause::Martian, iface, frame, out);
         }
         // The weak host model (RFC 1122 section 3.3.4.2), as Linux: any of
@@ -47,6 +47,18 @@ impl IpNode {
             // RFC 1122 section 3.3.1.1: a host does not forward.
             self.drop_frame(DropCause::NotOurAddress, iface, frame, out);
         }
+    }
+
+    /// Whether `src` cannot be the source of a packet that arrives over a
+    /// link: one of this node's own addresses (a packet "from us" that we
+    /// did not send, such as a LAND attack's SYN from our own address and
+    /// port to itself), a multicast address or the limited broadcast (RFC
+    /// 1122 section 3.2.1.3 (c), (d); RFC 1812 section 5.3.7). Linux drops
+    /// all three as martian sources (`ip_route_input_slow`,
+    /// `fib_validate_source`). 0.0.0.0 is allowed, as Linux allows it
+    /// (a host that does not know its address yet, RFC 1122 (a)).
+    fn is_martian_source(&self, src: Ipv4Addr) -> bool {
+        src.is_multicast() || src.is_broadcast() || self.is_own_addr(src)
     }
 
     /// A packet (or fragment) addressed to this node.
@@ -319,6 +331,14 @@ impl IpNode {
         note_route(out, dst, &route, true);
         let mtu = self.ifaces[route.iface].mtu;
         if total_len > usize::from(mtu) {
+            let packet = Ipv4Packet::new_unchecked(&frame[HEADER_LEN..HEADER_LEN + total_len]);
+            let end = usize::from(packet.frag_offset()) + packet.payload().len();
+            if end > MAX_PAYLOAD {
+                // A fragment reaching past the 65535 bytes of a datagram
+                // (a "ping of death"): its pieces would need offsets that
+                // the 13-bit field cannot hold.
+                return self.drop_frame(DropCause::Malformed, in_iface, frame, out);
+            }
             if df {
                 // RFC 1191: tell the sender the MTU that would have fit.
                 let ip = &frame[HEADER_LEN..HEADER_LEN + total_len];
@@ -345,6 +365,11 @@ impl IpNode {
             out.recycle(frame);
             return;
         }
+        // The frame is rebuilt for the next link: bytes after Total Length
+        // (the last link's padding, or junk) go, as Linux trims them in
+        // `ip_rcv_core`, and a short frame is padded again (RFC 894).
+        frame.truncate(HEADER_LEN + total_len);
+        frame.resize(frame.len().max(MIN_FRAME_LEN), 0);
         Ipv4Packet::new_unchecked(&mut frame[HEADER_LEN..]).decrement_ttl();
         EthernetFrame::new_unchecked(&mut frame[..]).set_src_addr(self.ifaces[route.iface].mac);
         self.resolve_and_send(now, route.iface, route.next_hop(dst), frame, out);

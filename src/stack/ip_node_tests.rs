@@ -771,3 +771,7 @@ fn a_router_fragments_onto_a_smaller_mtu_unless_df_is_set() {
 /// Local delivery over `lo`, with this file's setups.
 #[path = "loopback_tests.rs"]
 mod loopback;
+
+/// Frames the hostile-bytes test found mishandled.
+#[path = "hostile_input_tests.rs"]
+mod hostile_input;

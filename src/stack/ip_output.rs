@@ -171,12 +171,16 @@ impl IpNode {
         out: &mut Outbox,
     ) {
         let mtu = usize::from(self.ifaces[iface].mtu);
+        // Callers keep `repr.frag_offset + payload.len()` within
+        // MAX_PAYLOAD (a fragment reaching further is dropped as malformed
+        // before it gets here), so every piece's offset fits.
+        debug_assert!(usize::from(repr.frag_offset) + payload.len() <= MAX_PAYLOAD);
         for (offset, len) in fragment_sizes(payload.len(), mtu, MIN_HEADER_LEN) {
+            let offset_field = usize::from(repr.frag_offset) + offset;
             let piece = Ipv4Repr {
                 dont_frag: false,
                 more_frags: offset + len < payload.len() || repr.more_frags,
-                // Offsets fit: a payload is at most 65515 bytes.
-                frag_offset: repr.frag_offset + u16::try_from(offset).unwrap_or(u16::MAX),
+                frag_offset: u16::try_from(offset_field).unwrap_or(u16::MAX),
                 payload_len: len,
                 ..repr
             };
