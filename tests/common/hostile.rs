@@ -505,6 +505,7 @@ pub fn tcp_sample(d: &mut Dice) -> Sample {
         window: d.pick(&[0, 1, 64240, 65535]),
         mss: None,
         payload_len: options.len() + data.len(),
+        ..TcpRepr::default()
     };
     let header_len = 20 + options.len();
     let mut l4 = vec![0; tcp.buffer_len()];
