@@ -717,6 +717,96 @@ fn tshark_check_catches_bad_checksums_and_truncation() {
     );
 }
 
+/// Wireshark decodes the TCP options as simnet means them, and its TCP
+/// analysis, which tracks every connection's sequence space, finds nothing
+/// amiss on one interface's capture: on the lossless `tcp_window` no
+/// "ACKed unseen segment", no retransmission, no out-of-order segment; on
+/// the lossy `tcp_sack`, SACK blocks that tshark reads as SACK.
+#[test]
+fn tshark_reads_the_tcp_options_and_finds_lossless_captures_clean() {
+    if !tshark_available() {
+        return;
+    }
+    let tmp = TempDir::new("tshark-tcp");
+    let window = load(&scenarios_dir().join("tcp_window.toml"));
+    run_into(&window, None, &tmp.join("window"));
+    let count = |pcap: &Path, filter: &str| {
+        tshark(pcap, &["-Y", filter, "-T", "fields", "-e", "frame.number"])
+            .lines()
+            .count()
+    };
+    let pc1 = tmp.join("window").join("pcap").join("pc1.eth0.pcap");
+    let pc2 = tmp.join("window").join("pcap").join("pc2.eth0.pcap");
+    for pcap in [&pc1, &pc2] {
+        for bad in [
+            "tcp.analysis.ack_lost_segment",
+            "tcp.analysis.lost_segment",
+            "tcp.analysis.retransmission",
+            "tcp.analysis.out_of_order",
+            "tcp.analysis.zero_window",
+        ] {
+            assert_eq!(count(pcap, bad), 0, "{bad} in {}", pcap.display());
+        }
+    }
+    // pc1's SYN offers shift 5, SACK and timestamps; its data carries TS.
+    assert_eq!(
+        count(&pc1, "tcp.flags.syn == 1 && tcp.options.wscale.shift == 5"),
+        2
+    );
+    assert_eq!(
+        count(&pc1, "tcp.options.sack_perm && tcp.flags.syn == 1"),
+        2
+    );
+    let stamped = count(&pc1, "tcp.options.timestamp.tsval && tcp.len > 0");
+    let data = count(&pc1, "tcp.len > 0");
+    assert!(
+        data > 2000 && stamped == data,
+        "{stamped} of {data} stamped"
+    );
+    // Wireshark scales the window itself once it saw both SYNs: pc2 offers
+    // about 1 MiB.
+    let widest = tshark(
+        &pc2,
+        &[
+            "-Y",
+            "tcp.srcport == 9000",
+            "-T",
+            "fields",
+            "-e",
+            "tcp.window_size",
+        ],
+    )
+    .lines()
+    .filter_map(|l| l.trim().parse::<u64>().ok())
+    .max()
+    .unwrap_or(0);
+    assert!(
+        (1_000_000..=1 << 20).contains(&widest),
+        "pc2's widest window, scaled by tshark: {widest}"
+    );
+
+    let sack = load(&scenarios_dir().join("tcp_sack.toml"));
+    run_into(&sack, None, &tmp.join("sack"));
+    let pc2 = tmp.join("sack").join("pcap").join("pc2.eth0.pcap");
+    let blocks = tshark(
+        &pc2,
+        &[
+            "-Y",
+            "tcp.options.sack_le",
+            "-T",
+            "fields",
+            "-e",
+            "tcp.options.sack_le",
+            "-o",
+            "tcp.relative_sequence_numbers:FALSE",
+        ],
+    );
+    assert!(
+        blocks.lines().any(|l| l.contains("1246332331")),
+        "tshark reads the first SACK block's left edge:\n{blocks}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // 5. The command line.
 
