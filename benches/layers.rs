@@ -136,14 +136,13 @@ fn routes() -> RoutingTable {
     if let Some(connected) = cidr(10, 0, 0, 1, 24) {
         table.add_connected(connected, 0);
     }
-    for dest in [
+    let statics = [
         cidr(192, 168, 0, 0, 16),
         cidr(172, 16, 0, 0, 12),
         cidr(0, 0, 0, 0, 0),
-    ] {
-        if let Some(dest) = dest {
-            table.add_via(dest, Ipv4Addr::new(10, 0, 0, 254));
-        }
+    ];
+    for dest in statics.into_iter().flatten() {
+        table.add_via(dest, Ipv4Addr::new(10, 0, 0, 254));
     }
     table
 }
