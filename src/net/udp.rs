@@ -12,6 +12,7 @@ use std::time::Duration;
 use super::addr::{first_v4, ToSocketAddrs};
 use super::udp_os::OsUdp;
 use super::{check_timeout, outside_simulation, unexpected};
+use crate::sim::bufpool;
 use crate::sim::process::{
     defer_close, in_simulation, syscall, Reply, SockRef, Syscall, UdpCall, UdpOk,
 };
@@ -89,6 +90,7 @@ impl UdpSocket {
                 // As recvfrom(2): the excess of a long datagram is lost.
                 let n = data.len().min(buf.len());
                 buf[..n].copy_from_slice(&data[..n]);
+                bufpool::give(data);
                 Ok((n, SocketAddr::V4(from)))
             }
             Some(Ok(ok)) => Err(unexpected(ok)),
@@ -118,10 +120,10 @@ impl UdpSocket {
     }
 
     fn transmit(&self, buf: &[u8], dst: Option<SocketAddrV4>) -> io::Result<usize> {
-        let result = self.sim(|sock| UdpCall::Send {
-            sock,
-            data: buf.to_vec(),
-            dst,
+        let result = self.sim(|sock| {
+            let mut data = bufpool::take();
+            data.extend_from_slice(buf);
+            UdpCall::Send { sock, data, dst }
         });
         match result {
             Some(Ok(UdpOk::Sent(n))) => Ok(n),

@@ -1,6 +1,7 @@
 //! The simulation core: virtual time, the event queue, seeded randomness and
 //! the world that runs nodes and links.
 
+pub(crate) mod bufpool;
 pub mod outbox;
 pub mod process;
 pub mod queue;

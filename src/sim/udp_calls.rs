@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddrV4;
 use std::time::Duration;
 
+use super::bufpool;
 use super::process::{take_closed, BlockedCall, ProcessId, Reply, SockRef, UdpCall, UdpOk};
 use super::world::{Event, Sim};
 use super::SimTime;
@@ -28,6 +29,9 @@ pub(crate) struct SockOpts {
 pub(crate) struct Sockets {
     pub(super) opts: BTreeMap<(NodeId, SocketId), SockOpts>,
     readers: BTreeMap<(NodeId, SocketId), Vec<ProcessId>>,
+    /// An empty list with room, swapped in for a socket's readers as they
+    /// are woken (see [`Sim::socket_readable`]).
+    spare_readers: Vec<ProcessId>,
     /// What a process's blocked TCP call has done so far (see `tcp_calls`).
     pub(super) pending: BTreeMap<ProcessId, super::tcp_calls::Pending>,
 }
@@ -108,6 +112,11 @@ impl Sim {
             return Some(Reply::Udp(Err(e)));
         }
         if let Some(dgram) = ip.udp().recv(id, peek) {
+            // The datagram's buffer goes to the process, which gives it
+            // back to the pool; one from the pool takes its place.
+            if let Some(spare) = bufpool::take_spare() {
+                ip.udp().recycle(spare);
+            }
             let mut data = dgram.data;
             data.truncate(max);
             return Some(Reply::Udp(Ok(UdpOk::Received {
@@ -158,12 +167,19 @@ impl Sim {
     }
 
     /// Socket `id` of `host` became readable: its readers try again.
+    ///
+    /// The socket's list of readers is swapped with an empty spare one and
+    /// left in the map, so that blocking and waking again allocates nothing.
     pub(super) fn socket_readable(&mut self, host: NodeId, id: SocketId) {
-        let readers = self.sockets.readers.remove(&(host, id)).unwrap_or_default();
-        for pid in readers {
+        let Some(list) = self.sockets.readers.get_mut(&(host, id)) else {
+            return;
+        };
+        let mut readers = std::mem::replace(list, std::mem::take(&mut self.sockets.spare_readers));
+        for pid in readers.drain(..) {
             self.procs[pid.0].waiting_on = None;
             self.wake_with(pid, Reply::Retry);
         }
+        self.sockets.spare_readers = readers;
     }
 
     fn udp_other(&mut self, host: NodeId, call: UdpCall) -> UdpResult {
@@ -216,7 +232,9 @@ impl Sim {
         let result = match call {
             UdpCall::Connect { peer, .. } => ip.udp_connect(id, peer).map(|()| UdpOk::Done),
             UdpCall::Send { data, dst, .. } => {
-                ip.udp_send(now, id, dst, &data, &mut out).map(UdpOk::Sent)
+                let sent = ip.udp_send(now, id, dst, &data, &mut out);
+                bufpool::give(data);
+                sent.map(UdpOk::Sent)
             }
             UdpCall::LocalAddr { .. } => ip.udp().local_addr(id).map(UdpOk::Addr),
             UdpCall::PeerAddr { .. } => ip.udp().peer_addr(id).map(UdpOk::Addr),
@@ -248,6 +266,9 @@ impl Sim {
             opts.handles = opts.handles.saturating_sub(1);
             if opts.handles == 0 {
                 self.sockets.opts.remove(&key);
+                if self.sockets.readers.get(&key).is_some_and(Vec::is_empty) {
+                    self.sockets.readers.remove(&key);
+                }
                 if sock.id.0 >= crate::stack::tcp_table::FIRST_ID {
                     self.tcp_close(sock.host, sock.id);
                 } else if let Some(ip) = self.ip_of(sock.host) {

@@ -373,9 +373,13 @@ impl Sim {
 
     /// Carries out what `node` put in the outbox.
     pub(super) fn carry_out(&mut self, node: NodeId) {
-        for id in std::mem::take(&mut self.out.readable) {
+        // Each list is taken out and put back empty, keeping its capacity:
+        // a node's step allocates nothing once the lists have grown.
+        let mut readable = std::mem::take(&mut self.out.readable);
+        for id in readable.drain(..) {
             self.socket_readable(node, id);
         }
+        self.out.readable = readable;
         if !self.out.notes.is_empty() {
             let notes = std::mem::take(&mut self.out.notes);
             for note in &notes {
@@ -384,7 +388,8 @@ impl Sim {
             self.out.notes = notes;
             self.out.notes.clear();
         }
-        for timer in std::mem::take(&mut self.out.cancels) {
+        let mut cancels = std::mem::take(&mut self.out.cancels);
+        for timer in cancels.drain(..) {
             if timer.is_cancellable() {
                 for handle in self
                     .timer_handles
@@ -401,6 +406,7 @@ impl Sim {
                 );
             }
         }
+        self.out.cancels = cancels;
         let mut timers = std::mem::take(&mut self.out.timers);
         for (at, timer) in timers.drain(..) {
             self.push(at, Event::Timer { node, timer });

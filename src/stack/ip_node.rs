@@ -13,6 +13,7 @@ use super::iface::IpIface;
 use super::loopback::LoopbackQueue;
 use super::ping::{PingConfig, PingError, PingReport, Pinger};
 use super::route::RoutingTable;
+use super::segments::Segments;
 use super::tcp::TcpConfig;
 use super::tcp_table::TcpTable;
 use super::timer::Timer;
@@ -47,6 +48,13 @@ pub struct IpNode {
     pub(super) loopback: LoopbackQueue,
     /// A reused buffer for payloads that must be fragmented.
     pub(super) scratch: Vec<u8>,
+    /// The directed broadcast addresses of the node's subnets (those
+    /// shorter than /31), kept as interfaces are added so that a send
+    /// does not collect them each time.
+    pub(super) broadcasts: Vec<Ipv4Addr>,
+    /// The segments a TCP connection's turn emits, until they are sent
+    /// (reused from turn to turn).
+    pub(super) segments: Segments,
 }
 
 /// Why a route could not be added.
@@ -82,6 +90,8 @@ impl IpNode {
             rng: RngStream::new(0, "tcp-iss"),
             loopback: LoopbackQueue::new(),
             scratch: Vec::new(),
+            broadcasts: Vec::new(),
+            segments: Segments::default(),
         }
     }
 
@@ -116,6 +126,9 @@ impl IpNode {
     pub fn add_iface(&mut self, iface: IpIface) -> usize {
         let index = self.ifaces.len();
         self.routes.add_connected(iface.cidr, index);
+        if iface.cidr.prefix_len() < 31 {
+            self.broadcasts.push(iface.cidr.broadcast());
+        }
         self.ifaces.push(iface);
         index
     }

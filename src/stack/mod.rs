@@ -11,6 +11,7 @@ pub mod ip_output;
 pub mod loopback;
 pub mod ping;
 pub mod route;
+pub mod segments;
 pub mod tcp;
 pub mod tcp_io;
 pub mod tcp_table;

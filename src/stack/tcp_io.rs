@@ -307,10 +307,10 @@ impl IpNode {
         };
         let ends = conn.tcb.ends();
         let ttl = conn.ttl;
-        let mut segments: Vec<(TcpRepr, Vec<u8>)> = Vec::new();
-        conn.tcb.dispatch(now, &mut |repr, payload| {
-            segments.push((*repr, payload.to_vec()))
-        });
+        let segments = &mut self.segments;
+        segments.clear();
+        conn.tcb
+            .dispatch(now, &mut |repr, payload| segments.push(repr, payload));
         conn.tcb.take_events(&mut events);
         // One timer event per connection: armed again only when the state
         // machine wants an earlier one (a later wish is met when it fires).
@@ -339,9 +339,11 @@ impl IpNode {
                 what: event.to_string(),
             });
         }
-        for (repr, payload) in &segments {
+        let segments = std::mem::take(&mut self.segments);
+        for (repr, payload) in segments.iter() {
             self.send_segment(now, ends, ttl, repr, payload, out);
         }
+        self.segments = segments;
         let table = self.tcp();
         if let Some(listener) = table.promote(id) {
             out.readable.push(listener);

@@ -64,6 +64,12 @@ pub struct TcpTable {
     /// Every socket, by id.
     pub sockets: BTreeMap<SocketId, TcpSocket>,
     by_ends: BTreeMap<Endpoints, SocketId>,
+    /// How many connections of `by_ends` hold each local port.
+    conn_ports: BTreeMap<u16, usize>,
+    /// The listeners made on each port, in id order. A listener closed by
+    /// removing it from `sockets` leaves its id here; lookups skip ids that
+    /// are no longer listeners (ids are never reused).
+    listeners: BTreeMap<u16, Vec<SocketId>>,
     next_id: u32,
     next_ephemeral: u16,
     /// The configuration new connections get.
@@ -77,6 +83,8 @@ impl TcpTable {
             local_addrs,
             sockets: BTreeMap::new(),
             by_ends: BTreeMap::new(),
+            conn_ports: BTreeMap::new(),
+            listeners: BTreeMap::new(),
             next_id: FIRST_ID,
             next_ephemeral: *EPHEMERAL.start(),
             config,
@@ -97,20 +105,26 @@ impl TcpTable {
     /// sets `SO_REUSEADDR` on listeners, so Linux lets a listener bind a
     /// port whose only users are connections, even in TIME-WAIT).
     fn listener_on(&self, addr: SocketAddrV4) -> bool {
-        self.sockets.values().any(|s| match s {
-            TcpSocket::Listener(l) => {
-                l.local.port() == addr.port()
-                    && (l.local.ip() == addr.ip()
-                        || l.local.ip().is_unspecified()
-                        || addr.ip().is_unspecified())
-            }
-            TcpSocket::Conn(_) => false,
+        self.listeners_on(addr.port()).any(|(_, l)| {
+            l.local.ip() == addr.ip() || l.local.ip().is_unspecified() || addr.ip().is_unspecified()
         })
+    }
+
+    /// The listeners on `port`, in id order.
+    fn listeners_on(&self, port: u16) -> impl Iterator<Item = (SocketId, &Listener)> + '_ {
+        self.listeners
+            .get(&port)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| match self.sockets.get(id) {
+                Some(TcpSocket::Listener(l)) => Some((*id, l)),
+                _ => None,
+            })
     }
 
     fn port_used(&self, port: u16) -> bool {
         self.listener_on(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port))
-            || self.by_ends.keys().any(|e| e.local.port() == port)
+            || self.conn_ports.contains_key(&port)
     }
 
     /// A listener on `addr`: `EADDRNOTAVAIL` for an address the host lacks,
@@ -132,6 +146,7 @@ impl TcpTable {
             ttl,
         };
         self.sockets.insert(id, TcpSocket::Listener(listener));
+        self.listeners.entry(port).or_default().push(id);
         Ok(id)
     }
 
@@ -146,7 +161,9 @@ impl TcpTable {
     /// Adds a connection.
     pub fn insert_conn(&mut self, tcb: Tcb, listener: Option<SocketId>, ttl: u8) -> SocketId {
         let id = self.new_id();
-        self.by_ends.insert(tcb.ends(), id);
+        if self.by_ends.insert(tcb.ends(), id).is_none() {
+            *self.conn_ports.entry(tcb.ends().local.port()).or_default() += 1;
+        }
         let conn = Conn {
             tcb,
             listener,
@@ -171,14 +188,12 @@ impl TcpTable {
     /// 0.0.0.0 with its port.
     pub fn listener_for(&self, to: SocketAddrV4) -> Option<SocketId> {
         let mut wildcard = None;
-        for (id, s) in &self.sockets {
-            if let TcpSocket::Listener(l) = s {
-                if l.local == to {
-                    return Some(*id);
-                }
-                if l.local.port() == to.port() && l.local.ip().is_unspecified() {
-                    wildcard = Some(*id);
-                }
+        for (id, l) in self.listeners_on(to.port()) {
+            if l.local == to {
+                return Some(id);
+            }
+            if l.local.ip().is_unspecified() {
+                wildcard = Some(id);
             }
         }
         wildcard
@@ -219,7 +234,15 @@ impl TcpTable {
     /// Forgets a connection that is over.
     pub fn remove_conn(&mut self, id: SocketId) {
         if let Some(TcpSocket::Conn(c)) = self.sockets.remove(&id) {
-            self.by_ends.remove(&c.tcb.ends());
+            let port = c.tcb.ends().local.port();
+            if self.by_ends.remove(&c.tcb.ends()).is_some() {
+                if let Some(n) = self.conn_ports.get_mut(&port) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.conn_ports.remove(&port);
+                    }
+                }
+            }
             if let Some(TcpSocket::Listener(l)) = c.listener.and_then(|l| self.sockets.get_mut(&l))
             {
                 l.pending.remove(&id);

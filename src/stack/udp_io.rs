@@ -24,15 +24,6 @@ impl IpNode {
             .get_or_insert_with(|| UdpTable::new(socket_addrs(ifaces)))
     }
 
-    /// The directed broadcast addresses of the node's subnets.
-    fn broadcast_addrs(&self) -> Vec<Ipv4Addr> {
-        self.ifaces
-            .iter()
-            .filter(|i| i.cidr.prefix_len() < 31)
-            .map(|i| i.cidr.broadcast())
-            .collect()
-    }
-
     /// The source address for a datagram to `dst`: the address of the
     /// interface its route leaves by, or for a local `dst` the address of
     /// its local route (see [`IpNode::local_source`]).
@@ -53,8 +44,10 @@ impl IpNode {
         if self.udp().local_addr(id)?.ip().is_loopback() && !self.is_local(*peer.ip()) {
             return Err(errno::EINVAL);
         }
-        let broadcasts = self.broadcast_addrs();
-        self.udp().connect_via(id, peer, route_src, &broadcasts)
+        let broadcasts = std::mem::take(&mut self.broadcasts);
+        let result = self.udp().connect_via(id, peer, route_src, &broadcasts);
+        self.broadcasts = broadcasts;
+        result
     }
 
     /// Sends `data` from socket `id` to `dst` (or its peer). Returns the
@@ -67,8 +60,10 @@ impl IpNode {
         data: &[u8],
         out: &mut Outbox,
     ) -> Result<usize, i32> {
-        let broadcasts = self.broadcast_addrs();
-        let plan = self.udp().prepare_send(id, dst, data.len(), &broadcasts)?;
+        let broadcasts = std::mem::take(&mut self.broadcasts);
+        let plan = self.udp().prepare_send(id, dst, data.len(), &broadcasts);
+        self.broadcasts = broadcasts;
+        let plan = plan?;
         let dst_ip = *plan.dst.ip();
         let src = if plan.src.is_unspecified() {
             self.source_for(dst_ip).ok_or(errno::ENETUNREACH)?

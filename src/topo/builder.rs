@@ -17,6 +17,7 @@
 //! sim.run();
 //! ```
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::Ipv4Addr;
 use std::time::Duration;
@@ -52,6 +53,12 @@ pub struct TopologyBuilder {
     graph: Graph,
     next_mac: u32,
     pings: Vec<(NodeId, usize, Duration)>,
+    /// Each node's id by name, and each node's interfaces (or switch ports)
+    /// by name, indexed by node: a topology of N hosts on one switch is
+    /// built in O(N), not O(N²). Only looked up, never iterated, so the
+    /// maps' order cannot reach a run.
+    names: HashMap<String, NodeId>,
+    ifaces: Vec<HashMap<String, usize>>,
 }
 
 impl TopologyBuilder {
@@ -62,14 +69,26 @@ impl TopologyBuilder {
             graph: Graph::default(),
             next_mac: 1,
             pings: Vec::new(),
+            names: HashMap::new(),
+            ifaces: Vec::new(),
         }
     }
 
     /// The node named `name`.
     pub fn node_id(&self, name: &str) -> Option<NodeId> {
-        self.graph
-            .node_indices()
-            .find(|&i| self.graph[i].name == name)
+        self.names.get(name).copied()
+    }
+
+    /// The index of interface (or switch port) `name` of `node`, if it has one.
+    fn iface_of(&self, node: NodeId, name: &str) -> Option<usize> {
+        self.ifaces.get(node.index())?.get(name).copied()
+    }
+
+    /// Records that interface (or port) `index` of `node` is called `name`.
+    fn name_iface(&mut self, node: NodeId, name: &str, index: usize) {
+        if let Some(names) = self.ifaces.get_mut(node.index()) {
+            names.insert(name.to_string(), index);
+        }
     }
 
     fn add_node(
@@ -86,13 +105,18 @@ impl TopologyBuilder {
                 "`{name}` is not a node name: use letters, digits, - and _"
             ));
         }
-        Ok(self.graph.add_node(Node {
+        let id = self.graph.add_node(Node {
             name: name.to_string(),
             kind,
             iface_names: Vec::new(),
             ports: Vec::new(),
             logic,
-        }))
+        });
+        self.names.insert(name.to_string(), id);
+        if self.ifaces.len() <= id.index() {
+            self.ifaces.resize_with(id.index() + 1, HashMap::new);
+        }
+        Ok(id)
     }
 
     /// A new IP node whose random stream is keyed by the run's seed and
@@ -153,8 +177,9 @@ impl TopologyBuilder {
             Some(mac) => mac,
             None => self.fresh_mac(),
         };
+        let taken = self.iface_of(node, name).is_some();
         let n = self.node_mut(node)?;
-        if n.iface_index(name).is_some() {
+        if taken {
             return err(format!("{} already has an interface named {name}", n.name));
         }
         let NodeLogic::Ip(ip) = &mut n.logic else {
@@ -171,7 +196,9 @@ impl TopologyBuilder {
         });
         n.iface_names.push(name.to_string());
         n.ports.push(Port { mac, link: None });
-        Ok(n.ports.len() - 1)
+        let index = n.ports.len() - 1;
+        self.name_iface(node, name, index);
+        Ok(index)
     }
 
     fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, TopoError> {
@@ -211,7 +238,7 @@ impl TopologyBuilder {
         let Some(n) = self.graph.node_weight(node) else {
             return err(format!("no node with id {}", node.index()));
         };
-        match n.iface_index(iface) {
+        match self.iface_of(node, iface) {
             Some(i) => Ok(i),
             None => err(format!(
                 "{} has no interface {iface} (it has: {})",
@@ -275,10 +302,12 @@ impl TopologyBuilder {
     /// The index of `iface` on `node`; a switch gets a new port when `iface`
     /// is a port name (`ethN`) it does not have yet.
     fn port(&mut self, node: NodeId, iface: &str) -> Result<usize, TopoError> {
-        match self.existing_iface(node, iface) {
-            Ok(i) => return Ok(i),
-            Err(e) if self.node_mut(node)?.kind != NodeKind::Switch => return Err(e),
-            Err(_) => {}
+        if let Some(i) = self.iface_of(node, iface) {
+            return Ok(i);
+        }
+        if self.node_mut(node)?.kind != NodeKind::Switch {
+            // No such interface: existing_iface says so, naming the ones there are.
+            return self.existing_iface(node, iface);
         }
         let mac = self.fresh_mac();
         let n = self.node_mut(node)?;
@@ -287,7 +316,9 @@ impl TopologyBuilder {
         }
         n.iface_names.push(iface.to_string());
         n.ports.push(Port { mac, link: None });
-        Ok(n.ports.len() - 1)
+        let index = n.ports.len() - 1;
+        self.name_iface(node, iface, index);
+        Ok(index)
     }
 
     /// Joins interface `a.1` of node `a.0` and `b.1` of `b.0` with a link.

@@ -17,30 +17,51 @@
 use std::net::Ipv4Addr;
 
 /// The ones-complement sum of `data` as big-endian 16-bit words, an odd
-/// trailing byte padded with a zero byte (RFC 1071 §1, §4.1), not yet folded
-/// to 16 bits.
+/// trailing byte padded with a zero byte (RFC 1071 §1, §4.1), folded to at
+/// most `0xffff` but not yet complemented.
 ///
-/// Sums can be added together before [`fold`] (RFC 1071 §2(B), "commutative
-/// and associative"): for data up to 64 KiB the value stays below 2^31, so a
-/// few of them add without overflow. Longer data is reduced modulo `0xffff`
-/// along the way, which leaves the folded result unchanged.
+/// The value is congruent modulo `0xffff` to the plain sum of the words,
+/// and equal to it whenever that sum is at most `0xffff`; it is zero only
+/// for data that is all zero bytes. So sums can be added together before
+/// [`fold`] (RFC 1071 §2(B), "commutative and associative"), and
+/// `fold(a + sum(x))` is the checksum of the words of `a` and `x` together.
+///
+/// It adds the data eight bytes at a time in the machine's byte order and
+/// swaps the bytes of the folded result (RFC 1071 §2(B): the sum is
+/// independent of byte order, up to that swap), which is some five times
+/// fewer instructions than word by word.
 pub fn sum(data: &[u8]) -> u32 {
-    let mut acc: u64 = 0;
-    let mut words = data.chunks_exact(2);
-    for word in &mut words {
-        if let [hi, lo] = *word {
-            acc += u64::from(u16::from_be_bytes([hi, lo]));
-        }
+    // Two 128-bit accumulators of 64-bit words cannot overflow: that would
+    // take 2^64 words.
+    let word = |bytes: &[u8]| {
+        let mut eight = [0u8; 8];
+        eight[..bytes.len()].copy_from_slice(bytes);
+        u128::from(u64::from_ne_bytes(eight))
+    };
+    let (mut a, mut b) = (0u128, 0u128);
+    let mut blocks = data.chunks_exact(32);
+    for block in &mut blocks {
+        a += word(&block[0..8]) + word(&block[16..24]);
+        b += word(&block[8..16]) + word(&block[24..32]);
     }
-    if let [last] = *words.remainder() {
-        acc += u64::from(last) << 8;
+    let mut acc = a + b;
+    let mut words = blocks.remainder().chunks_exact(8);
+    for eight in &mut words {
+        acc += word(eight);
     }
-    // End-around carry keeps the value congruent modulo 0xffff (RFC 1071 §2(C)).
-    while acc > u64::from(u32::MAX >> 1) {
-        acc = (acc & 0xffff) + (acc >> 16);
+    // The tail, padded with zero bytes: a zero byte after an odd last byte
+    // is the padding RFC 1071 asks for, and the rest add nothing.
+    acc += word(words.remainder());
+    // End-around carry (RFC 1071 §2(C)) down to 16 bits: 128 to 65 bits,
+    // then to 16. A sum that is not zero never folds to zero.
+    let mut folded = (acc & u128::from(u64::MAX)) + (acc >> 64);
+    while folded > 0xffff {
+        folded = (folded & 0xffff) + (folded >> 16);
     }
-    // The loop leaves acc below 2^31.
-    acc as u32
+    // The loop leaves `folded` at most 0xffff. Summed in the machine's byte
+    // order, it is the big-endian sum with its bytes swapped on a
+    // little-endian machine, and the sum itself on a big-endian one.
+    u32::from(u16::from_be(folded as u16))
 }
 
 /// Folds the carries of a [`sum`] back into 16 bits and returns the
@@ -98,7 +119,8 @@ mod tests {
     #[test]
     fn rfc1071_example() {
         let data = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
-        assert_eq!(sum(&data), 0x0002_ddf0);
+        // The plain sum is 0x0002_ddf0; its carries fold in.
+        assert_eq!(sum(&data), 0xddf2);
         assert_eq!(checksum(&data), !0xddf2);
     }
 
@@ -134,7 +156,7 @@ mod tests {
     #[test]
     fn long_data_does_not_overflow() {
         let data = vec![0xff; 1 << 20];
-        assert!(sum(&data) < 1 << 31);
+        assert!(sum(&data) <= 0xffff);
         assert_eq!(checksum(&data), 0);
         let data = vec![0x01; 300_001];
         let mut words = vec![0x0101u32; 150_000];
@@ -144,6 +166,46 @@ mod tests {
             (s & 0xffff) + (s >> 16)
         }));
         assert_eq!(checksum(&data), expected);
+    }
+
+    /// The word-by-word sum of RFC 1071 §4.1, folded with end-around
+    /// carries: what [`sum`] must equal, at every length and alignment.
+    fn plain_sum(data: &[u8]) -> u32 {
+        let mut acc: u64 = data
+            .chunks(2)
+            .map(|w| u64::from(w[0]) << 8 | w.get(1).copied().map_or(0, u64::from))
+            .sum();
+        while acc > 0xffff {
+            acc = (acc & 0xffff) + (acc >> 16);
+        }
+        acc as u32
+    }
+
+    #[test]
+    fn wide_sum_equals_word_by_word_sum() {
+        let mut state: u32 = 7;
+        let bytes: Vec<u8> = (0..3000)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (state >> 24) as u8
+            })
+            .collect();
+        for start in 0..9 {
+            for len in (0..100).chain([1459, 1460, 1461, 1480, 2991 - start]) {
+                let data = &bytes[start..start + len];
+                assert_eq!(sum(data), plain_sum(data), "start {start} len {len}");
+            }
+        }
+        for data in [
+            vec![0xff; 70_001],
+            vec![0; 77],
+            vec![0xff, 0xff],
+            vec![0, 1],
+        ] {
+            assert_eq!(sum(&data), plain_sum(&data));
+        }
+        assert_eq!(sum(&[0; 40]), 0, "zero only for zero bytes");
+        assert_eq!(sum(&[0xff, 0xff, 0, 0]), 0xffff, "not zero for 0xffff");
     }
 
     #[test]
