@@ -123,6 +123,21 @@ impl Tcb {
         }
     }
 
+    /// The data one segment may carry now: the send MSS, less the SACK
+    /// blocks our next segment will carry (4 bytes and 8 per block, three
+    /// beside timestamps, four without), so that a data segment that also
+    /// reports out-of-order data still fits the MTU (as Linux's
+    /// `tcp_current_mss` subtracts them).
+    pub(super) fn data_room(&self) -> u32 {
+        if !self.opts.sack {
+            return self.mss;
+        }
+        let fit = if self.opts.timestamps { 3 } else { 4 };
+        let blocks = self.recv.ooo_runs().min(fit) as u32;
+        let bytes = if blocks > 0 { 4 + 8 * blocks } else { 0 };
+        self.mss.saturating_sub(bytes).max(1)
+    }
+
     /// The peer's window in bytes: the field scaled by its shift, except on
     /// a SYN, whose window is never scaled (RFC 7323 §2.2).
     pub(super) fn peer_window(&self, seg: &TcpRepr) -> u32 {

@@ -186,6 +186,11 @@ impl RecvQueue {
         }
     }
 
+    /// How many runs of data are held beyond a gap (each a SACK block).
+    pub(super) fn ooo_runs(&self) -> usize {
+        self.ooo.len()
+    }
+
     /// Remember that out-of-order data arrived at `off`, the newest first.
     fn note_recent(&mut self, off: u64) {
         self.recent.rotate_right(1);

@@ -110,7 +110,7 @@ impl Tcb {
         if self.rexmit_head {
             self.rexmit_head = false;
             if self.snd_una.lt(self.snd_max) {
-                let len = self.send.end().since(self.snd_una).min(self.mss) as usize;
+                let len = self.send.end().since(self.snd_una).min(self.data_room()) as usize;
                 let fin = self.send.fin_seq() == Some(self.snd_una + len as u32);
                 self.transmit(now, self.snd_una, len, fin, false, emit);
                 sent = true;
@@ -156,7 +156,7 @@ impl Tcb {
         if self.snd_nxt.lt(end) {
             let avail = end.since(self.snd_nxt);
             let room = wnd_room.min(cwnd_room);
-            let len = avail.min(self.mss).min(room).min(until_sacked);
+            let len = avail.min(self.data_room()).min(room).min(until_sacked);
             if len == 0 {
                 return false;
             }
@@ -230,7 +230,7 @@ impl Tcb {
         room: u32,
         emit: &mut dyn FnMut(&TcpRepr, &[u8]),
     ) -> bool {
-        let len = self.send.end().since(seq).min(self.mss).min(room);
+        let len = self.send.end().since(seq).min(self.data_room()).min(room);
         let fin = self.send.fin_seq() == Some(seq + len) && (seq + len).lt(self.snd_max);
         if len == 0 && !fin {
             return false;
@@ -258,7 +258,7 @@ impl Tcb {
     /// outstanding, the peer's window too small), when the persist timer
     /// fires, which stands in for RFC 9293's override timeout.
     fn may_send(&self, len: u32, avail: u32) -> bool {
-        if len >= self.mss {
+        if len >= self.data_room() {
             return true;
         }
         if len == avail && (self.nodelay || self.snd_una == self.snd_max || self.send.fin_queued) {
@@ -288,7 +288,7 @@ impl Tcb {
             return true;
         }
         let room = (self.snd_una + self.snd_wnd).since(self.snd_nxt);
-        let len = end.since(self.snd_nxt).min(self.mss).min(room);
+        let len = end.since(self.snd_nxt).min(self.data_room()).min(room);
         if len == 0 {
             return false;
         }

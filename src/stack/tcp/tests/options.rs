@@ -260,3 +260,30 @@ fn sack_recovery_repairs_several_losses_in_one_round_trip() {
         }
     )));
 }
+
+#[test]
+fn a_data_segment_carrying_sack_blocks_still_fits_the_mtu() {
+    let mut net = Net::established_with(TcpConfig::default(), TcpConfig::default());
+    let now = net.now;
+    let b = net.b();
+    let base = ISS_A + 1;
+    // Three runs beyond gaps at B: its ACKs carry three SACK blocks.
+    for k in [1u32, 3, 5] {
+        let mut s = seg(base + 100 * k, ISS_B + 1, "A", 2048);
+        s.src_port = PORT_A;
+        s.dst_port = PORT_B;
+        feed(b, now, &s, &[9; 100]);
+    }
+    out(b, now);
+    assert_eq!(b.send(&[7; 10_000]), Ok(10_000));
+    let sent = out(b, now);
+    assert!(!sent.is_empty());
+    for (repr, data) in &sent {
+        assert_eq!(repr.sack.len(), 3);
+        // MSS 1460 is what fits beside the 40 bytes of IPv4 and TCP
+        // headers: options and data share it.
+        let options = repr.header_len() - 20;
+        assert!(options + data.len() <= 1460, "{options} + {}", data.len());
+    }
+    assert_eq!(sent[0].1.len(), 1448 - 28, "three blocks take 28 bytes");
+}
