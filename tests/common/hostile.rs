@@ -80,6 +80,19 @@ impl Dice {
         Dice(RngStream::new(seed(), &format!("hostile {target}")))
     }
 
+    /// A stream drawn from the bytes of `input`, for choices a target makes
+    /// itself (so that they replay with the input).
+    pub fn for_input(input: &[u8]) -> Dice {
+        // FNV-1a over the bytes, as `stable_hash` over a name.
+        let hash = input.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        Dice(RngStream::new(
+            seed(),
+            &format!("hostile input {hash:016x}"),
+        ))
+    }
+
     /// Uniform in `0..n` (0 when `n` is 0).
     pub fn below(&mut self, n: usize) -> usize {
         if n == 0 {
