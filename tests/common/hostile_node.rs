@@ -23,9 +23,9 @@ use simnet::wire::{
     MacAddr, TcpFlags, TcpPacket, TcpRepr, UdpPacket, UdpRepr, WireError,
 };
 
-use super::hostile::{
-    fix_checksums, mutate, Dice, Field, Sample, HOST_MAC, ROUTER_MAC0, ROUTER_MAC1,
-};
+use super::hostile::{Dice, HOST_MAC, ROUTER_MAC0, ROUTER_MAC1};
+use super::mutate::{fix_checksums, mutate};
+use super::samples::{Field, Sample};
 
 /// One node under test and its pending timers.
 pub struct Bench {
