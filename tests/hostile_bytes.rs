@@ -4,11 +4,11 @@
 //! `malformed` (or `bad-checksum`) trace line.
 //!
 //! Each target gets `SIMNET_FUZZ_CASES` inputs (default
-//! [`hostile::DEFAULT_CASES`], for CI; the full run is
+//! `common::hostile::DEFAULT_CASES`, for CI; the full run is
 //! `SIMNET_FUZZ_CASES=1000000 cargo test --release --test hostile_bytes`),
 //! drawn from a seeded stream (`SIMNET_FUZZ_SEED`, default 9): a quarter
 //! uniformly random bytes, the rest valid frames built by simnet's own
-//! emitters and then mutated (see `common/hostile.rs`), their checksums
+//! emitters (`common/samples.rs`) and then mutated (`common/mutate.rs`), their checksums
 //! repaired half the time so that the code behind the checksum check is
 //! reached. A panic is reported with the target's name and the input in
 //! hex; `SIMNET_FUZZ_REPLAY=<hex> cargo test --release --test hostile_bytes
@@ -20,16 +20,17 @@
 mod common {
     pub mod hostile;
     pub mod hostile_node;
+    pub mod mutate;
+    pub mod samples;
 }
 
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use common::hostile::{
-    self, any_sample, arp_sample, cases, guard, hostile_frame, icmp_sample, ipv4_addrs,
-    ipv4_payload, outcome, run_cases, tcp_sample, udp_sample, Dice,
-};
+use common::hostile::{self, cases, guard, ipv4_addrs, ipv4_payload, outcome, run_cases, Dice};
 use common::hostile_node::Bench;
+use common::mutate::{fix_checksums, hostile_frame};
+use common::samples::{any_sample, arp_sample, icmp_sample, tcp_sample, udp_sample, Sample};
 use simnet::link::switch::Switch;
 use simnet::sim::{Outbox, SimTime};
 use simnet::wire::describe::{describe_frame, describe_frame_into, describe_ipv4};
@@ -205,7 +206,7 @@ fn frame_input(d: &mut Dice) -> Vec<u8> {
 
 /// The bytes after the Ethernet header of a hostile frame from `make`, or
 /// (now and then) random bytes of their own.
-fn l3_input(d: &mut Dice, make: fn(&mut Dice) -> hostile::Sample) -> Vec<u8> {
+fn l3_input(d: &mut Dice, make: fn(&mut Dice) -> Sample) -> Vec<u8> {
     if d.chance(1, 8) {
         let len = d.length(true);
         return d.bytes(len);
@@ -217,7 +218,7 @@ fn l3_input(d: &mut Dice, make: fn(&mut Dice) -> hostile::Sample) -> Vec<u8> {
 }
 
 /// The payload of the IPv4 packet in a hostile frame from `make`.
-fn l4_input(d: &mut Dice, make: fn(&mut Dice) -> hostile::Sample) -> Vec<u8> {
+fn l4_input(d: &mut Dice, make: fn(&mut Dice) -> Sample) -> Vec<u8> {
     if d.chance(1, 8) {
         let len = d.length(true);
         return d.bytes(len);
@@ -228,7 +229,7 @@ fn l4_input(d: &mut Dice, make: fn(&mut Dice) -> hostile::Sample) -> Vec<u8> {
 
 /// The pseudo-header's addresses and the IPv4 payload, as the UDP and TCP
 /// drivers take them.
-fn l4_with_addrs(d: &mut Dice, make: fn(&mut Dice) -> hostile::Sample) -> Vec<u8> {
+fn l4_with_addrs(d: &mut Dice, make: fn(&mut Dice) -> Sample) -> Vec<u8> {
     let frame = hostile_frame(d, make);
     let ip = frame.get(14..).unwrap_or_default();
     let (src, dst) = ipv4_addrs(ip);
@@ -501,7 +502,7 @@ fn oracle_expects_drops_for_rejected_frames() {
     // To 192.168.1.2, a whole datagram: the UDP checksum is checked.
     frame[14 + 6..14 + 8].fill(0);
     frame[14 + 12..14 + 20].copy_from_slice(&[192, 168, 1, 9, 192, 168, 1, 2]);
-    hostile::fix_checksums(&mut frame);
+    fix_checksums(&mut frame);
     assert_eq!(expected_drop(&node, 0, &frame), None);
     let udp = 14 + usize::from(frame[14] & 0x0f) * 4;
     frame[udp + 6] ^= 0xff;

@@ -17,13 +17,15 @@ use simnet::stack::udp::SocketId;
 use simnet::stack::{IpIface, IpNode, PingConfig, Timer};
 use simnet::trace::event::{Direction, DropCause, Note, Record, What};
 use simnet::trace::text::render;
-use simnet::wire::ethernet::{HEADER_LEN, MAX_FRAME_LEN, MIN_FRAME_LEN};
+use simnet::wire::ethernet::{build_frame, HEADER_LEN, MAX_FRAME_LEN, MIN_FRAME_LEN};
 use simnet::wire::{
-    ArpRepr, EtherType, EthernetFrame, IcmpRepr, IpProtocol, Ipv4Packet, MacAddr, TcpPacket,
-    TcpRepr, UdpPacket, UdpRepr, WireError,
+    ArpRepr, EtherType, EthernetFrame, EthernetRepr, IcmpRepr, IpProtocol, Ipv4Packet, Ipv4Repr,
+    MacAddr, TcpFlags, TcpPacket, TcpRepr, UdpPacket, UdpRepr, WireError,
 };
 
-use super::hostile::{HOST_MAC, ROUTER_MAC0, ROUTER_MAC1};
+use super::hostile::{Dice, HOST_MAC, ROUTER_MAC0, ROUTER_MAC1};
+use super::mutate::{fix_checksums, mutate};
+use super::samples::{Field, Sample};
 
 /// One node under test and its pending timers.
 pub struct Bench {
@@ -44,6 +46,19 @@ pub struct Bench {
     line: String,
     /// Trace lines of the timers fired for the current input (the first 40).
     recent: Vec<String>,
+    /// The IP packets of the last TCP segments the node sent (at most 16).
+    sent_tcp: Vec<Vec<u8>>,
+    /// Connections that hostile handshakes opened and the bench accepted.
+    accepted: u64,
+}
+
+impl Drop for Bench {
+    fn drop(&mut self) {
+        eprintln!(
+            "{}: {} frames in, {} TCP connections accepted",
+            self.name, self.frames_in, self.accepted
+        );
+    }
 }
 
 /// Timer firings one input may cause before the bench calls it a loop.
@@ -61,8 +76,8 @@ fn iface(name: &str, mac: MacAddr, cidr: &str, mtu: u16) -> IpIface {
 impl Bench {
     /// pc1: 192.168.1.2/24 behind 192.168.1.1, a UDP socket on port 7 (and
     /// one connected to 192.168.2.2:7, which ICMP errors reach), a TCP
-    /// listener on port 80, and a ping whose replies hostile frames may
-    /// imitate.
+    /// listener on port 80, a ping whose replies hostile frames may
+    /// imitate, and static neighbours 192.168.1.9 and the gateway.
     pub fn host() -> Bench {
         let mut node = IpNode::new(false);
         node.seed_rng(9, "pc1");
@@ -94,6 +109,17 @@ impl Bench {
             ttl: 64,
             wait: Duration::from_secs(10),
         });
+        // Static neighbours (the generator's usual peer, the gateway), so
+        // that answers to hostile frames leave at once instead of waiting
+        // for ARP replies that never come.
+        let mut out = Outbox::new(false);
+        for (ip, mac) in [
+            (Ipv4Addr::new(192, 168, 1, 9), MacAddr::local(2)),
+            (Ipv4Addr::new(192, 168, 1, 1), ROUTER_MAC0),
+        ] {
+            node.add_static_neighbor(0, ip, mac, &mut out)
+                .expect("static neighbour");
+        }
         let mut bench = Bench::new("pc1", node);
         bench.udp_sockets = vec![bound, connected];
         bench.listener = Some(listener);
@@ -136,6 +162,8 @@ impl Bench {
             frames_in: 0,
             line: String::new(),
             recent: Vec::new(),
+            sent_tcp: Vec::new(),
+            accepted: 0,
         }
     }
 
@@ -161,6 +189,35 @@ impl Bench {
     /// Ok names what became of the frame: the cause of its drop (such as
     /// `"malformed"`), or `"taken"`.
     pub fn deliver(&mut self, frame: &[u8]) -> Result<&'static str, String> {
+        let outcome = self.take(frame)?;
+        // Answer a segment the node sent (a SYN-ACK, data): the handshakes
+        // of hostile SYNs complete, and the connections they open meet
+        // hostile segments in their synchronized states too.
+        for round in 0..2u8 {
+            let Some(segment) = self.sent_tcp.pop() else {
+                break;
+            };
+            if let Some(reply) = tcp_answer(&segment, &[frame, &[round]].concat()) {
+                self.take(&reply)?;
+            }
+        }
+        self.frames_in += 1;
+        let step = if self.frames_in % 500 == 0 {
+            Duration::from_secs(20)
+        } else {
+            Duration::from_millis(1)
+        };
+        self.now += step;
+        self.fire_due()?;
+        if self.frames_in % 64 == 0 {
+            self.drain_sockets()?;
+        }
+        Ok(outcome)
+    }
+
+    /// Hands one frame to the node and checks what it did (see
+    /// [`Bench::deliver`]).
+    fn take(&mut self, frame: &[u8]) -> Result<&'static str, String> {
         let iface = self.iface_for(frame);
         let expected = expected_drop(&self.node, iface, frame);
         self.node
@@ -178,17 +235,6 @@ impl Bench {
             })
             .unwrap_or("taken");
         self.flush()?;
-        self.frames_in += 1;
-        let step = if self.frames_in % 500 == 0 {
-            Duration::from_secs(20)
-        } else {
-            Duration::from_millis(1)
-        };
-        self.now += step;
-        self.fire_due()?;
-        if self.frames_in % 64 == 0 {
-            self.drain_sockets()?;
-        }
         Ok(outcome)
     }
 
@@ -247,6 +293,12 @@ impl Bench {
             render(&self.record(what), &mut line);
             check_sent(&self.node, frame)
                 .map_err(|e| format!("{}: sent {e}: {line}", self.name))?;
+            if let Some(segment) = own_tcp_segment(&self.node, frame) {
+                if self.sent_tcp.len() >= 16 {
+                    self.sent_tcp.remove(0);
+                }
+                self.sent_tcp.push(segment);
+            }
         }
         self.line = line;
         self.out.notes.clear();
@@ -301,6 +353,7 @@ impl Bench {
             return Ok(());
         };
         while let Ok(Some((conn, _))) = self.node.tcp_accept(listener) {
+            self.accepted += 1;
             let data = [0x5a; 3000];
             let _ = self
                 .node
@@ -349,6 +402,97 @@ fn check_sent(node: &IpNode, frame: &[u8]) -> Result<(), String> {
         other => return Err(format!("ethertype {other}")),
     }
     Ok(())
+}
+
+/// The IP packet of `frame` if it is a whole TCP segment from one of the
+/// node's addresses, and not a RST (nothing answers a RST).
+fn own_tcp_segment(node: &IpNode, frame: &[u8]) -> Option<Vec<u8>> {
+    let ip = Ipv4Packet::new_checked(frame.get(HEADER_LEN..)?).ok()?;
+    let fragment = ip.more_frags() || ip.frag_offset() > 0;
+    if ip.protocol() != IpProtocol::TCP || !node.is_own_addr(ip.src_addr()) || fragment {
+        return None;
+    }
+    let tcp = TcpPacket::new_checked(ip.payload()).ok()?;
+    if tcp.flags().rst {
+        return None;
+    }
+    Some(frame[HEADER_LEN..HEADER_LEN + usize::from(ip.total_len())].to_vec())
+}
+
+/// The peer's answer to `segment` (an IP packet the node sent): the
+/// acknowledgment of what it carried, with data, FIN or RST and a window
+/// drawn from `input`, and now and then mutated (checksums mostly
+/// repaired), as a frame to the node.
+fn tcp_answer(segment: &[u8], input: &[u8]) -> Option<Vec<u8>> {
+    let ip = Ipv4Packet::new_checked(segment).ok()?;
+    let tcp = TcpPacket::new_checked(ip.payload()).ok()?;
+    let mut d = Dice::for_input(input);
+    let flags = tcp.flags();
+    let consumed = tcp.payload().len() as u32 + u32::from(flags.syn) + u32::from(flags.fin);
+    let data_len = d.pick(&[0, 0, 1, 100, 1460, 3000]);
+    let data = d.bytes(data_len);
+    let bits = d.pick(&[0x10, 0x10, 0x18, 0x11, 0x19, 0x14, 0x12, 0x30]);
+    let reply = TcpRepr {
+        src_port: tcp.dst_port(),
+        dst_port: tcp.src_port(),
+        seq: tcp
+            .ack_number()
+            .wrapping_add(d.pick(&[0, 0, 0, 1, 0x8000_0000])),
+        ack: tcp.seq_number().wrapping_add(consumed),
+        flags: TcpFlags::from_bits(bits),
+        window: d.pick(&[0, 1, 536, 4096, 65535]),
+        mss: if d.chance(1, 8) {
+            Some(d.pick(&[0, 1, 536]))
+        } else {
+            None
+        },
+        payload_len: data.len(),
+    };
+    let (src, dst) = (ip.dst_addr(), ip.src_addr());
+    let mut l4 = vec![0; reply.buffer_len()];
+    l4[reply.header_len()..].copy_from_slice(&data);
+    reply.emit(&mut l4, src, dst);
+    let repr = Ipv4Repr {
+        src,
+        dst,
+        protocol: IpProtocol::TCP,
+        ttl: 64,
+        ident: d.word(),
+        dont_frag: true,
+        more_frags: false,
+        frag_offset: 0,
+        tos: 0,
+        payload_len: l4.len(),
+    };
+    let eth = EthernetRepr {
+        src: MacAddr::local(2),
+        dst: HOST_MAC,
+        ethertype: EtherType::IPV4,
+    };
+    let mut frame = Vec::new();
+    build_frame(&mut frame, &eth, repr.total_len(), |b| {
+        repr.emit(b);
+        b[20..].copy_from_slice(&l4);
+    });
+    if d.chance(1, 3) {
+        let l4 = HEADER_LEN + 20;
+        let sample = Sample {
+            frame,
+            fields: vec![
+                Field::HighNibble(l4 + 12),
+                Field::Byte(l4 + 13),
+                Field::Word(l4 + 14),
+                Field::Byte(l4 + 20),
+                Field::Byte(l4 + 21),
+            ],
+            cuts: vec![l4, l4 + 20, l4 + 24],
+        };
+        frame = mutate(&mut d, &sample, &[]);
+        if d.chance(3, 4) {
+            fix_checksums(&mut frame);
+        }
+    }
+    Some(frame)
 }
 
 fn cause_of(err: &WireError) -> DropCause {
