@@ -20,7 +20,7 @@ use simnet::trace::text::render;
 use simnet::wire::ethernet::{build_frame, HEADER_LEN, MAX_FRAME_LEN, MIN_FRAME_LEN};
 use simnet::wire::{
     ArpRepr, EtherType, EthernetFrame, EthernetRepr, IcmpRepr, IpProtocol, Ipv4Packet, Ipv4Repr,
-    MacAddr, TcpFlags, TcpPacket, TcpRepr, UdpPacket, UdpRepr, WireError,
+    MacAddr, SackBlocks, TcpFlags, TcpPacket, TcpRepr, TcpTimestamp, UdpPacket, UdpRepr, WireError,
 };
 
 use super::hostile::{Dice, HOST_MAC, ROUTER_MAC0, ROUTER_MAC1};
@@ -445,6 +445,25 @@ fn tcp_answer(segment: &[u8], input: &[u8]) -> Option<Vec<u8>> {
             Some(d.pick(&[0, 1, 536]))
         } else {
             None
+        },
+        window_scale: d.chance(1, 4).then(|| d.pick(&[0, 5, 7, 14, 15, 255])),
+        sack_permitted: d.chance(1, 2),
+        timestamp: d.chance(1, 2).then(|| {
+            let (val, any) = (d.dword(), d.dword());
+            TcpTimestamp {
+                val,
+                ecr: d.pick(&[0, 1, any]),
+            }
+        }),
+        sack: {
+            let mut blocks = SackBlocks::new();
+            for _ in 0..d.below(5) {
+                let ack = tcp.ack_number();
+                let any = d.dword();
+                let left = ack.wrapping_add(d.pick(&[0, 1, 1448, 0x8000_0000, any]));
+                blocks.push(left, left.wrapping_add(d.pick(&[0, 1, 1448, 100_000])));
+            }
+            blocks
         },
         payload_len: data.len(),
     };
