@@ -105,6 +105,9 @@ pub enum TcpEvent {
         /// TS.recent.
         recent: u32,
     },
+    /// An ACK owed to an out-of-window segment (or a challenge ACK) was not
+    /// sent: one went less than 500 ms ago (RFC 5961 §7).
+    AckRateLimited,
     /// The peer's SACK blocks told of data received beyond a gap: bytes
     /// SACKed in all now, and how many ranges (RFC 2018, RFC 6675 §3).
     Sacked {
@@ -226,6 +229,12 @@ impl fmt::Display for TcpEvent {
                 write!(
                     f,
                     "peer has {bytes} bytes beyond the gap ({ranges} ranges SACKed)"
+                )
+            }
+            TcpEvent::AckRateLimited => {
+                write!(
+                    f,
+                    "out-of-window ACK not sent: one went < 500 ms ago (RFC 5961 §7)"
                 )
             }
             TcpEvent::ZeroWindowProbe => write!(f, "zero window probe"),

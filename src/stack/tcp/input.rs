@@ -7,6 +7,10 @@ use crate::wire::tcp::TcpRepr;
 use super::congestion::Verdict;
 use super::{rst_for_closed, RetransmitCause, SeqNum, State, Tcb, TcpError, TcpEvent};
 
+/// The least time between two ACKs sent for out-of-window segments (RFC
+/// 5961 §7): Linux's `tcp_invalid_ratelimit`, 500 ms.
+const OOW_ACK_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
+
 impl Tcb {
     /// A segment for this connection arrived (already checksum-checked and
     /// demultiplexed). `payload` is its data; `seg.payload_len` is ignored.
@@ -111,13 +115,13 @@ impl Tcb {
 
         // PAWS (RFC 7323 §5.3 R1): an old duplicate is not acceptable.
         if self.paws_rejects(now, seg) {
-            self.ack_now = true;
+            self.oow_ack(now, seg, payload.len(), false);
             return;
         }
         // First: is the segment acceptable (in the receive window)?
         let Some((seq, data, syn, fin)) = self.trim_to_window(seg, payload) else {
             if !flags.rst {
-                self.ack_now = true;
+                self.oow_ack(now, seg, payload.len(), false);
                 if !payload.is_empty() {
                     self.events.push(TcpEvent::Duplicate {
                         seq: seg.seq,
@@ -138,7 +142,7 @@ impl Tcb {
         // one elsewhere in the window gets a challenge ACK (RFC 5961 §3.2).
         if flags.rst {
             if seg_seq != self.rcv_nxt {
-                self.ack_now = true;
+                self.oow_ack(now, seg, payload.len(), true);
                 return;
             }
             self.reset_received();
@@ -147,7 +151,7 @@ impl Tcb {
         // Fourth: a SYN in the window of a synchronized connection gets a
         // challenge ACK (RFC 9293 §3.10.7.4, from RFC 5961 §4).
         if syn {
-            self.ack_now = true;
+            self.oow_ack(now, seg, payload.len(), true);
             return;
         }
         // Fifth: the ACK field.
@@ -279,7 +283,7 @@ impl Tcb {
         let (seq, ack, window) = (SeqNum(seg.seq), SeqNum(seg.ack), self.peer_window(seg));
         if ack.gt(self.snd_max) {
             // It acknowledges something not yet sent: ACK and drop.
-            self.ack_now = true;
+            self.oow_ack(now, seg, 0, true);
             return false;
         }
         // RFC 5681 §2: a duplicate ACK carries no data, SYN or FIN, repeats
@@ -317,6 +321,29 @@ impl Tcb {
             }
         }
         true
+    }
+
+    /// Answer a segment that is out of the window, fails PAWS, or needs a
+    /// challenge ACK (`challenge`: a RST or SYN in the window, an ACK of
+    /// data not yet sent) with an ACK, at most once per
+    /// [`OOW_ACK_INTERVAL`] (RFC 5961 §7; Linux's `tcp_oow_rate_limited`).
+    /// A segment with data (not a challenge) is always answered, as on
+    /// Linux: its sender waits for that ACK. Without the limit, two ends
+    /// that disagree answer each other's ACKs for ever.
+    fn oow_ack(&mut self, now: SimTime, seg: &TcpRepr, payload_len: usize, challenge: bool) {
+        let occupies = payload_len > 0 || seg.flags.fin;
+        if !challenge && occupies && !seg.flags.syn {
+            self.ack_now = true;
+            return;
+        }
+        if let Some(last) = self.last_oow_ack {
+            if now.saturating_since(last) < OOW_ACK_INTERVAL {
+                self.events.push(TcpEvent::AckRateLimited);
+                return;
+            }
+        }
+        self.last_oow_ack = Some(now);
+        self.ack_now = true;
     }
 
     /// A duplicate ACK in RFC 6675's sense: count it, and enter SACK

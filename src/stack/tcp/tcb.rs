@@ -99,6 +99,8 @@ pub struct Tcb {
     pub(super) ack_at: Option<SimTime>,
     /// TIME-WAIT, or an orphan's FIN-WAIT-2 timeout.
     pub(super) close_at: Option<SimTime>,
+    /// When we last sent an ACK for an out-of-window segment (RFC 5961 §7).
+    pub(super) last_oow_ack: Option<SimTime>,
     /// Consecutive retransmission timeouts without progress.
     pub(super) retries: u32,
     /// Zero-window probes since the peer last sent an ACK.
@@ -158,6 +160,7 @@ impl Tcb {
             persist_reported: None,
             ack_at: None,
             close_at: None,
+            last_oow_ack: None,
             retries: 0,
             probes_out: 0,
             persist_backoff: 0,

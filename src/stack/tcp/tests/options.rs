@@ -287,3 +287,38 @@ fn a_data_segment_carrying_sack_blocks_still_fits_the_mtu() {
     }
     assert_eq!(sent[0].1.len(), 1448 - 28, "three blocks take 28 bytes");
 }
+
+/// RFC 5961 §7: ACKs for out-of-window segments are rate limited, so two
+/// ends that disagree cannot ACK each other for ever in one instant (the
+/// hostile-bytes test found such a loop with a LAND SYN); segments with
+/// data are always answered.
+#[test]
+fn acks_for_out_of_window_segments_are_rate_limited() {
+    let mut a = client(TcpConfig::classic(), 1460, 65535);
+    let far = |seq: u32| seg(seq, ISS_A + 1, "A", 65535);
+    let mut acks = 0;
+    for _ in 0..10 {
+        feed(&mut a, ms(200), &far(ISS_B + 1_000_000), &[]);
+        acks += out(&mut a, ms(200)).len();
+    }
+    assert_eq!(acks, 1, "one ACK for ten out-of-window pure ACKs");
+    feed(&mut a, ms(699), &far(ISS_B + 1_000_000), &[]);
+    assert!(out(&mut a, ms(699)).is_empty(), "still within 500 ms");
+    let ev = feed(&mut a, ms(700), &far(ISS_B + 1_000_000), &[]);
+    assert_eq!(
+        out(&mut a, ms(700)).len(),
+        1,
+        "500 ms later, one more: {ev:?}"
+    );
+    // An old data segment (the peer retransmitted what we have) is always
+    // answered: its sender waits for the ACK.
+    for _ in 0..3 {
+        feed(
+            &mut a,
+            ms(701),
+            &seg(ISS_B - 100, ISS_A + 1, "AP", 65535),
+            &[1; 50],
+        );
+        assert_eq!(out(&mut a, ms(701)).len(), 1);
+    }
+}

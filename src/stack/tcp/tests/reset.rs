@@ -79,12 +79,15 @@ fn a_rst_not_exactly_at_rcv_nxt_gets_a_challenge_ack() {
     // Outside the window: dropped silently.
     feed(&mut a, ms(210), &seg(5001 + 70_000, 0, "R", 0), &[]);
     assert!(out(&mut a, ms(210)).is_empty());
-    // A SYN in a synchronized state: challenge ACK too (RFC 5961 §4).
+    // A SYN in a synchronized state: challenge ACK too (RFC 5961 §4), but
+    // not within 500 ms of the last one (RFC 5961 §7).
     feed(&mut a, ms(220), &seg(5001, 0, "S", 65535), &[]);
-    assert_eq!(out(&mut a, ms(220)).len(), 1);
+    assert!(out(&mut a, ms(220)).is_empty());
+    feed(&mut a, ms(700), &seg(5001, 0, "S", 65535), &[]);
+    assert_eq!(out(&mut a, ms(700)).len(), 1);
     assert_eq!(a.state(), State::Established);
     // Exactly at RCV.NXT: reset.
-    feed(&mut a, ms(230), &seg(5001, 0, "R", 0), &[]);
+    feed(&mut a, ms(730), &seg(5001, 0, "R", 0), &[]);
     assert_eq!(
         (a.state(), a.take_error()),
         (State::Closed, Some(TcpError::Reset))
