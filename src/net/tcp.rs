@@ -400,6 +400,8 @@ impl TcpStream {
                 TcpOk::Data(data) => {
                     let n = data.len().min(buf.len());
                     buf[..n].copy_from_slice(&data[..n]);
+                    // The host reuses the buffer for the next read.
+                    crate::sim::bufpool::give(data);
                     Ok(n)
                 }
                 ok => Err(unexpected(ok)),

@@ -241,6 +241,20 @@ impl RecvQueue {
         n
     }
 
+    /// Append up to `max` readable bytes to `out`, consuming them unless
+    /// `peek`: [`RecvQueue::read`] without a zeroed buffer to copy into.
+    pub(super) fn read_append(&mut self, out: &mut Vec<u8>, max: usize, peek: bool) -> usize {
+        let n = max.min(self.readable.len());
+        let (head, tail) = self.readable.as_slices();
+        let from_head = n.min(head.len());
+        out.extend_from_slice(&head[..from_head]);
+        out.extend_from_slice(&tail[..n - from_head]);
+        if !peek {
+            self.readable.drain(..n);
+        }
+        n
+    }
+
     /// Throw away everything received (the application closed).
     pub(super) fn clear(&mut self) {
         self.readable.clear();

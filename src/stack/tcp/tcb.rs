@@ -355,15 +355,41 @@ impl Tcb {
     /// which leaves a later error pending for a write or `SO_ERROR`; then
     /// the error.
     pub fn recv(&mut self, buf: &mut [u8], peek: bool) -> Result<usize, TcpError> {
-        if self.recv.readable() > 0 {
-            if buf.is_empty() {
-                return Ok(0);
-            }
+        if self.recv.readable() > 0 && !buf.is_empty() {
             let n = self.recv.read(buf, peek);
             if !peek {
                 self.after_read();
             }
             return Ok(n);
+        }
+        self.recv_end(buf.is_empty(), peek)
+    }
+
+    /// [`Tcb::recv`] of up to `max` bytes appended to `out` (which need not
+    /// be zeroed first): the host's read path, which hands the bytes to the
+    /// process in a reused buffer.
+    pub fn recv_append(
+        &mut self,
+        out: &mut Vec<u8>,
+        max: usize,
+        peek: bool,
+    ) -> Result<usize, TcpError> {
+        if self.recv.readable() > 0 && max > 0 {
+            let n = self.recv.read_append(out, max, peek);
+            if !peek {
+                self.after_read();
+            }
+            return Ok(n);
+        }
+        self.recv_end(max == 0, peek)
+    }
+
+    /// What a read returns when it takes no data: 0 for an empty buffer
+    /// while data waits, end of stream, the error (kept if `peek`), or
+    /// `WouldBlock`.
+    fn recv_end(&mut self, empty_buffer: bool, peek: bool) -> Result<usize, TcpError> {
+        if self.recv.readable() > 0 && empty_buffer {
+            return Ok(0);
         }
         if self.fin_received {
             return Ok(0);
