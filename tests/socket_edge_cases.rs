@@ -237,7 +237,7 @@ fn a_short_buffer_truncates_the_datagram() {
 
 // TCP: the same rule, the same table.
 
-use simnet::net::{TcpListener, TcpStream};
+use simnet::net::{SocketBuffers, TcpListener, TcpStream};
 use std::io::{Read, Write};
 use std::net::Shutdown;
 
@@ -563,6 +563,58 @@ fn tcp_a_listener_rebinds_its_port_while_old_connections_live_on_it() {
             "accept: Ok(())",
             "read: Ok(0)",
             "connect: Ok(())",
+        ],
+    );
+}
+
+/// `SO_RCVBUF` and `SO_SNDBUF` through [`SocketBuffers`]: as on Linux, a
+/// value is reported back doubled, a tiny one is raised to the kernel's
+/// minimum, and a listener's sizes are its accepted connections'.
+#[test]
+fn tcp_socket_buffers_read_back_as_linux_reports_them() {
+    same_on_both(
+        &server_and_client(
+            || {
+                let listener = TcpListener::bind("0.0.0.0:8998").expect("bind");
+                show("listener rcvbuf", listener.set_recv_buffer_size(100_000));
+                show("listener reads", listener.recv_buffer_size());
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        show("accepted reads", stream.recv_buffer_size());
+                        show("tiny", stream.set_recv_buffer_size(1));
+                        show("tiny reads", stream.recv_buffer_size());
+                        show("sndbuf", stream.set_send_buffer_size(50_000));
+                        show("sndbuf reads", stream.send_buffer_size());
+                        show("tiny sndbuf", stream.set_send_buffer_size(1));
+                        show("tiny sndbuf reads", stream.send_buffer_size());
+                        // Now the client may print.
+                        let _ = (&stream).write_all(b"x");
+                    }
+                    Err(e) => println!("accept: {e}"),
+                }
+            },
+            || {
+                let stream = TcpStream::connect("pc2:8998").expect("connect");
+                let set = stream.set_recv_buffer_size(60_000);
+                let got = stream.recv_buffer_size();
+                let mut buf = [0u8; 1];
+                let _ = (&stream).read(&mut buf);
+                show("client rcvbuf", set);
+                show("client reads", got);
+            },
+        ),
+        &[
+            "listener rcvbuf: Ok(())",
+            "listener reads: Ok(200000)",
+            "accepted reads: Ok(200000)",
+            "tiny: Ok(())",
+            "tiny reads: Ok(2304)",
+            "sndbuf: Ok(())",
+            "sndbuf reads: Ok(100000)",
+            "tiny sndbuf: Ok(())",
+            "tiny sndbuf reads: Ok(4608)",
+            "client rcvbuf: Ok(())",
+            "client reads: Ok(120000)",
         ],
     );
 }

@@ -4,6 +4,7 @@
 //! sockets (DESIGN.md, principle 5).
 
 mod addr;
+mod buffers;
 pub mod loopback;
 mod tcp;
 mod tcp_os;
@@ -11,6 +12,7 @@ mod udp;
 mod udp_os;
 
 pub use addr::ToSocketAddrs;
+pub use buffers::SocketBuffers;
 pub use loopback::{LoopHost, LoopbackNet};
 
 use std::io;

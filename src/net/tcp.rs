@@ -68,6 +68,34 @@ fn addr(call_: TcpCall) -> io::Result<SocketAddr> {
     }
 }
 
+/// `setsockopt(SO_RCVBUF / SO_SNDBUF)` on a real socket.
+fn buffer_set(sock: impl std::os::fd::AsFd, opt: TcpOpt) -> io::Result<()> {
+    let sock = socket2::SockRef::from(&sock);
+    match opt {
+        TcpOpt::RecvBuffer(n) => sock.set_recv_buffer_size(n),
+        TcpOpt::SendBuffer(n) => sock.set_send_buffer_size(n),
+        other => Err(io::Error::other(format!("not a buffer option: {other:?}"))),
+    }
+}
+
+/// `getsockopt(SO_RCVBUF / SO_SNDBUF)` on a real socket.
+fn buffer_get(sock: impl std::os::fd::AsFd, opt: TcpOpt) -> io::Result<TcpOpt> {
+    let sock = socket2::SockRef::from(&sock);
+    match opt {
+        TcpOpt::RecvBuffer(_) => Ok(TcpOpt::RecvBuffer(sock.recv_buffer_size()?)),
+        TcpOpt::SendBuffer(_) => Ok(TcpOpt::SendBuffer(sock.send_buffer_size()?)),
+        other => Err(io::Error::other(format!("not a buffer option: {other:?}"))),
+    }
+}
+
+/// The size a buffer option holds.
+fn buffer_size(opt: TcpOpt) -> io::Result<usize> {
+    match opt {
+        TcpOpt::RecvBuffer(n) | TcpOpt::SendBuffer(n) => Ok(n),
+        other => Err(io::Error::other(format!("unexpected option {other:?}"))),
+    }
+}
+
 fn take_error(sock: SockRef) -> io::Result<Option<io::Error>> {
     match call(TcpCall::TakeError { sock })? {
         TcpOk::Error(e) => Ok(e.map(io::Error::from_raw_os_error)),
@@ -150,6 +178,22 @@ impl TcpListener {
             ListenerBackend::Os(l) => l.set_nonblocking(nonblocking),
             ListenerBackend::Sim(sock) => set(*sock, TcpOpt::Nonblocking(nonblocking)),
         }
+    }
+
+    /// Sets `SO_RCVBUF` or `SO_SNDBUF` for the connections it accepts.
+    pub(super) fn set_buffer(&self, opt: TcpOpt) -> io::Result<()> {
+        match &self.inner {
+            ListenerBackend::Os(l) => buffer_set(l.sock(), opt),
+            ListenerBackend::Sim(sock) => set(*sock, opt),
+        }
+    }
+
+    /// Reads `SO_RCVBUF` or `SO_SNDBUF` back.
+    pub(super) fn buffer(&self, opt: TcpOpt) -> io::Result<usize> {
+        buffer_size(match &self.inner {
+            ListenerBackend::Os(l) => buffer_get(l.sock(), opt)?,
+            ListenerBackend::Sim(sock) => get(*sock, opt)?,
+        })
     }
 
     /// Sets the TTL of packets sent by accepted connections.
@@ -307,6 +351,7 @@ impl TcpStream {
                     TcpOpt::Ttl(_) => TcpOpt::Ttl(sock.ttl()?),
                     // std cannot read O_NONBLOCK back; nothing asks for it.
                     TcpOpt::Nonblocking(_) => opt,
+                    TcpOpt::RecvBuffer(_) | TcpOpt::SendBuffer(_) => buffer_get(sock, opt)?,
                 })
             }
             StreamBackend::Sim(sock) => get(*sock, opt),
@@ -379,6 +424,16 @@ impl TcpStream {
         self.set_opt(TcpOpt::Nonblocking(nonblocking), |s| {
             s.set_nonblocking(nonblocking)
         })
+    }
+
+    /// Sets `SO_RCVBUF` or `SO_SNDBUF` (see [`super::SocketBuffers`]).
+    pub(super) fn set_buffer(&self, opt: TcpOpt) -> io::Result<()> {
+        self.set_opt(opt, |s| buffer_set(s.sock(), opt))
+    }
+
+    /// Reads `SO_RCVBUF` or `SO_SNDBUF` back.
+    pub(super) fn buffer(&self, opt: TcpOpt) -> io::Result<usize> {
+        buffer_size(self.get_opt(opt)?)
     }
 
     /// Takes the pending error (`SO_ERROR`).

@@ -98,6 +98,11 @@ pub enum TcpOpt {
     Nodelay(bool),
     /// `IP_TTL`.
     Ttl(u32),
+    /// `SO_RCVBUF`: the value given to `setsockopt`, or (read back) what
+    /// Linux reports, twice that.
+    RecvBuffer(usize),
+    /// `SO_SNDBUF`, likewise.
+    SendBuffer(usize),
 }
 
 /// A successful TCP call's answer.

@@ -309,7 +309,7 @@ impl Sim {
                         opts.nonblocking = on;
                         return Ok(TcpOk::Done);
                     }
-                    TcpOpt::Nodelay(_) | TcpOpt::Ttl(_) => {}
+                    _ => {}
                 },
                 TcpCall::Get { opt, .. } => match opt {
                     TcpOpt::ReadTimeout(_) => {
@@ -321,7 +321,7 @@ impl Sim {
                     TcpOpt::Nonblocking(_) => {
                         return Ok(TcpOk::Opt(TcpOpt::Nonblocking(opts.nonblocking)))
                     }
-                    TcpOpt::Nodelay(_) | TcpOpt::Ttl(_) => {}
+                    _ => {}
                 },
                 _ => {}
             }
@@ -350,6 +350,20 @@ impl Sim {
                     }
                     // Linux accepts TCP_NODELAY on a listener; it is inherited.
                     (TcpOpt::Nodelay(_), Some(TcpSocket::Listener(_))) => {}
+                    (TcpOpt::RecvBuffer(n), Some(TcpSocket::Conn(c))) => {
+                        c.tcb.set_recv_buffer(socket_buffer(n, MIN_RCVBUF))
+                    }
+                    (TcpOpt::SendBuffer(n), Some(TcpSocket::Conn(c))) => {
+                        c.tcb.set_send_buffer(socket_buffer(n, MIN_SNDBUF))
+                    }
+                    // A listener's buffers are its connections' (Linux
+                    // copies them to each socket it accepts).
+                    (TcpOpt::RecvBuffer(n), Some(TcpSocket::Listener(l))) => {
+                        l.recv_buffer = Some(socket_buffer(n, MIN_RCVBUF))
+                    }
+                    (TcpOpt::SendBuffer(n), Some(TcpSocket::Listener(l))) => {
+                        l.send_buffer = Some(socket_buffer(n, MIN_SNDBUF))
+                    }
                     _ => return Err(errno::EBADF),
                 }
                 Ok(TcpOk::Done)
@@ -367,6 +381,21 @@ impl Sim {
                 (TcpOpt::Nodelay(_), Some(TcpSocket::Listener(_))) => {
                     Ok(TcpOk::Opt(TcpOpt::Nodelay(false)))
                 }
+                // Linux reports twice what it was given (socket(7): "the
+                // kernel doubles this value to allow space for bookkeeping
+                // overhead"); simnet's buffer holds what was given.
+                (TcpOpt::RecvBuffer(_), Some(TcpSocket::Conn(c))) => {
+                    Ok(TcpOk::Opt(TcpOpt::RecvBuffer(2 * c.tcb.buffers().0)))
+                }
+                (TcpOpt::SendBuffer(_), Some(TcpSocket::Conn(c))) => {
+                    Ok(TcpOk::Opt(TcpOpt::SendBuffer(2 * c.tcb.buffers().1)))
+                }
+                (TcpOpt::RecvBuffer(_), Some(TcpSocket::Listener(l))) => Ok(TcpOk::Opt(
+                    TcpOpt::RecvBuffer(2 * l.recv_buffer.unwrap_or(table.config.recv_buffer)),
+                )),
+                (TcpOpt::SendBuffer(_), Some(TcpSocket::Listener(l))) => Ok(TcpOk::Opt(
+                    TcpOpt::SendBuffer(2 * l.send_buffer.unwrap_or(table.config.send_buffer)),
+                )),
                 _ => Err(errno::EBADF),
             },
             TcpCall::TakeError { .. } => Ok(TcpOk::Error(
@@ -391,4 +420,19 @@ impl Sim {
         *self.outbox() = out;
         self.carry_out(host);
     }
+}
+
+/// The least receive buffer Linux grants (`SOCK_MIN_RCVBUF`, halved: it
+/// reports twice what it keeps).
+const MIN_RCVBUF: usize = 1152;
+/// The least send buffer (`SOCK_MIN_SNDBUF`, halved).
+const MIN_SNDBUF: usize = 2304;
+/// The largest buffer `setsockopt` grants without privilege: Linux caps the
+/// value at `net.core.rmem_max` / `wmem_max`, 212992 by default.
+const MAX_BUFFER: usize = 212_992;
+
+/// The buffer a `setsockopt(SO_RCVBUF or SO_SNDBUF, n)` gets, as Linux
+/// clamps it: at most `MAX_BUFFER`, at least `min`.
+fn socket_buffer(n: usize, min: usize) -> usize {
+    n.min(MAX_BUFFER).max(min)
 }

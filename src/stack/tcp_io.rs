@@ -262,11 +262,16 @@ impl IpNode {
                 // client's SYN retransmission may find room later.
                 return self.drop_tcp(DropCause::BacklogFull, iface, packet, out);
             }
-            let config = TcpConfig {
+            let mut config = TcpConfig {
                 mss: self.mss_for(src),
                 ..self.tcp().config
             };
-            let ttl = self.tcp().listener(listener).map_or(DEFAULT_TTL, |l| l.ttl);
+            let l = self.tcp().listener(listener);
+            let ttl = l.as_ref().map_or(DEFAULT_TTL, |l| l.ttl);
+            if let Some(l) = l {
+                config.recv_buffer = l.recv_buffer.unwrap_or(config.recv_buffer);
+                config.send_buffer = l.send_buffer.unwrap_or(config.send_buffer);
+            }
             let iss = self.next_iss();
             let tcb = Tcb::accept(now, ends, &repr, iss, config);
             let id = self.tcp().insert_conn(tcb, Some(listener), ttl);

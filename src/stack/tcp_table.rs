@@ -28,6 +28,10 @@ pub struct Listener {
     pub pending: BTreeSet<SocketId>,
     /// The TTL its connections use.
     pub ttl: u8,
+    /// `SO_RCVBUF` set on it: its connections' receive buffer.
+    pub recv_buffer: Option<usize>,
+    /// `SO_SNDBUF` set on it: its connections' send buffer.
+    pub send_buffer: Option<usize>,
 }
 
 /// A connection.
@@ -144,6 +148,8 @@ impl TcpTable {
             ready: VecDeque::new(),
             pending: BTreeSet::new(),
             ttl,
+            recv_buffer: None,
+            send_buffer: None,
         };
         self.sockets.insert(id, TcpSocket::Listener(listener));
         self.listeners.entry(port).or_default().push(id);

@@ -90,6 +90,11 @@ impl RecvQueue {
             .min(self.max_wnd)
     }
 
+    /// Hold `capacity` bytes from now on (`SO_RCVBUF`).
+    pub(super) fn set_capacity(&mut self, capacity: usize) {
+        self.capacity = capacity;
+    }
+
     /// The largest window the header can say, once window scaling is
     /// settled (RFC 7323 §2.3).
     pub(super) fn set_max_window(&mut self, max: u32) {

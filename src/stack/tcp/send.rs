@@ -51,6 +51,11 @@ impl SendQueue {
         n
     }
 
+    /// Hold `capacity` bytes from now on (`SO_SNDBUF`).
+    pub(super) fn set_capacity(&mut self, capacity: usize) {
+        self.capacity = capacity;
+    }
+
     pub(super) fn free(&self) -> usize {
         self.capacity.saturating_sub(self.buf.len())
     }

@@ -457,6 +457,27 @@ impl Tcb {
         self.active_reset("aborted");
     }
 
+    /// Resize the receive buffer (`SO_RCVBUF`, the bytes it holds). The
+    /// window grows or shrinks with it, never beyond what the window scale
+    /// settled in the handshake allows, and the right edge already offered
+    /// never moves left (RFC 9293 §3.8.6): a smaller buffer shows as the
+    /// window closes.
+    pub fn set_recv_buffer(&mut self, bytes: usize) {
+        self.config.recv_buffer = bytes;
+        self.recv.set_capacity(bytes);
+    }
+
+    /// Resize the send buffer (`SO_SNDBUF`): what is queued already stays.
+    pub fn set_send_buffer(&mut self, bytes: usize) {
+        self.config.send_buffer = bytes;
+        self.send.set_capacity(bytes);
+    }
+
+    /// The receive and send buffer sizes, in bytes.
+    pub fn buffers(&self) -> (usize, usize) {
+        (self.config.recv_buffer, self.config.send_buffer)
+    }
+
     /// Turn Nagle's algorithm off (`TCP_NODELAY`) or back on.
     pub fn set_nodelay(&mut self, on: bool) {
         self.nodelay = on;

@@ -322,3 +322,37 @@ fn acks_for_out_of_window_segments_are_rate_limited() {
         assert_eq!(out(&mut a, ms(701)).len(), 1);
     }
 }
+
+/// `SO_RCVBUF` on an open connection: the receiver holds no more than the
+/// new buffer (and the few bytes a scaled window rounds up), and its
+/// window closes once the buffer is full.
+#[test]
+fn a_smaller_receive_buffer_closes_the_window_sooner() {
+    let mut net = Net::established_with(TcpConfig::default(), TcpConfig::default());
+    net.b().set_recv_buffer(4096);
+    assert_eq!(net.b().buffers().0, 4096);
+    net.source_a = pattern(100_000);
+    net.run_until(ms(3_000));
+    let held = net.b().recv_available();
+    // What was offered before the change may still arrive: the 64 KiB
+    // window of the handshake, whose right edge is kept (never moved left)
+    // and rounded up to a 32-byte unit at each ACK, as Linux's
+    // tcp_select_window does.
+    assert!(held <= 65536 + 32 * 20, "{held}");
+    let last = net.sent.iter().rev().find(|s| !s.from_a).expect("B sent");
+    assert_eq!(last.repr.window, 0, "the window is closed");
+    // Reading it all opens it again, to at most the new buffer.
+    let mut sink = vec![0; held];
+    assert_eq!(net.b().recv(&mut sink, false), Ok(held));
+    net.run_until(ms(3_100));
+    let reopened = net
+        .sent
+        .iter()
+        .rev()
+        .find(|s| !s.from_a)
+        .map(|s| u32::from(s.repr.window) << 5);
+    assert!(
+        reopened.is_some_and(|w| w > 0 && w <= 4096 + 32),
+        "{reopened:?}"
+    );
+}
