@@ -105,6 +105,12 @@ pub enum TcpEvent {
         /// TS.recent.
         recent: u32,
     },
+    /// In SACK recovery, data sent after a retransmission arrived before
+    /// it: the retransmission of `seq` was lost too, and goes again.
+    RetransmissionLost {
+        /// The resent segment's first sequence number.
+        seq: u32,
+    },
     /// An ACK owed to an out-of-window segment (or a challenge ACK) was not
     /// sent: one went less than 500 ms ago (RFC 5961 §7).
     AckRateLimited,
@@ -231,6 +237,10 @@ impl fmt::Display for TcpEvent {
                     "peer has {bytes} bytes beyond the gap ({ranges} ranges SACKed)"
                 )
             }
+            TcpEvent::RetransmissionLost { seq } => write!(
+                f,
+                "retransmission of seq {seq} lost: data sent after it arrived first"
+            ),
             TcpEvent::AckRateLimited => {
                 write!(
                     f,

@@ -312,6 +312,14 @@ impl Tcb {
                 });
                 self.sack_dupack();
             }
+            if self.in_sack_recovery() {
+                for seq in self.sb.lost_retransmissions(self.snd_una, self.mss) {
+                    self.events
+                        .push(TcpEvent::RetransmissionLost { seq: seq.0 });
+                }
+            } else {
+                self.sb.end_recovery();
+            }
         } else if dup {
             let verdict = self
                 .cc

@@ -25,6 +25,11 @@ pub(super) struct Scoreboard {
     /// segment, when recovery starts on three duplicate ACKs (RFC 6675
     /// §5 (4.3)).
     pub(super) lost_floor: SeqNum,
+    /// The holes retransmitted in this recovery, each with SND.MAX when it
+    /// was resent: data sent after the retransmission that arrives first
+    /// shows that the retransmission was lost too (see
+    /// [`Scoreboard::lost_retransmissions`]).
+    resent: Vec<(SeqNum, SeqNum)>,
 }
 
 impl Scoreboard {
@@ -74,6 +79,46 @@ impl Scoreboard {
         self.ranges = kept;
     }
 
+    /// The hole at `seq` was resent while data was sent up to `snd_max`.
+    pub(super) fn note_resent(&mut self, seq: SeqNum, snd_max: SeqNum) {
+        self.resent.retain(|&(s, _)| s != seq);
+        self.resent.push((seq, snd_max));
+    }
+
+    /// Retransmissions that were lost as well, by the rule Linux used
+    /// before RACK (`tcp_mark_lost_retrans`; RFC 8985 generalises it): a
+    /// hole resent when data was sent up to M, still neither acknowledged
+    /// nor SACKed, while more than (DupThresh - 1) × SMSS bytes beyond M
+    /// are SACKed, so data sent after the retransmission overtook it. Each
+    /// is forgotten (its next retransmission is noted anew), HighRxt moves
+    /// back to the first, so that `NextSeg` resends them; returns their
+    /// sequence numbers. RFC 6675 alone would wait for the timeout.
+    pub(super) fn lost_retransmissions(&mut self, snd_una: SeqNum, mss: u32) -> Vec<SeqNum> {
+        let mut lost = Vec::new();
+        let ranges = &self.ranges;
+        let sacked_beyond = |mark: SeqNum| {
+            ranges
+                .iter()
+                .map(|&(l, r)| if r.gt(mark) { r.since(l.max(mark)) } else { 0 })
+                .sum::<u32>()
+        };
+        let covered = |seq: SeqNum| ranges.iter().any(|&(l, r)| l.le(seq) && seq.lt(r));
+        self.resent.retain(|&(seq, mark)| {
+            if seq.lt(snd_una) || covered(seq) {
+                return false; // delivered after all
+            }
+            if sacked_beyond(mark) > (DUP_THRESH - 1) * mss {
+                lost.push(seq);
+                return false;
+            }
+            true
+        });
+        if let Some(&first) = lost.iter().min_by_key(|s| s.since(snd_una)) {
+            self.high_rxt = self.high_rxt.min(first);
+        }
+        lost
+    }
+
     /// SND.UNA moved to `snd_una`: forget what it covers.
     pub(super) fn ack(&mut self, snd_una: SeqNum) {
         self.ranges.retain(|&(_, r)| r.gt(snd_una));
@@ -85,6 +130,18 @@ impl Scoreboard {
     /// Forget everything (the connection is gone).
     pub(super) fn clear(&mut self) {
         self.ranges.clear();
+        self.resent.clear();
+    }
+
+    /// Whether no hole has been resent in this recovery yet.
+    pub(super) fn nothing_resent(&self) -> bool {
+        self.resent.is_empty()
+    }
+
+    /// Recovery ended (or a timeout sends everything again): forget which
+    /// holes were resent.
+    pub(super) fn end_recovery(&mut self) {
+        self.resent.clear();
     }
 
     /// How many separate ranges are SACKed.
@@ -235,6 +292,27 @@ mod tests {
             b.pipe(SeqNum(1000), SeqNum(11_000), lost),
             5000 + 2000 + 1000
         );
+    }
+
+    #[test]
+    fn a_retransmission_overtaken_by_later_data_is_lost() {
+        // 1000..2000 was lost and resent when data was sent up to 10_000.
+        let mut b = board(&[(2000, 10_000)]);
+        b.high_rxt = SeqNum(2000);
+        b.note_resent(SeqNum(1000), SeqNum(10_000));
+        // Two segments sent after it arrive: not yet evidence.
+        b.update(&[(10_000, 12_000)], SeqNum(1000), SeqNum(20_000));
+        assert!(b.lost_retransmissions(SeqNum(1000), 1000).is_empty());
+        // A third: the retransmission was lost, and is due again.
+        b.update(&[(12_000, 13_000)], SeqNum(1000), SeqNum(20_000));
+        assert_eq!(b.lost_retransmissions(SeqNum(1000), 1000), [SeqNum(1000)]);
+        assert_eq!(b.high_rxt, SeqNum(1000));
+        // Reported once: the next retransmission is noted anew.
+        assert!(b.lost_retransmissions(SeqNum(1000), 1000).is_empty());
+        // One that was delivered (ACKed) is simply forgotten.
+        b.note_resent(SeqNum(1000), SeqNum(20_000));
+        b.update(&[(20_000, 30_000)], SeqNum(1000), SeqNum(30_000));
+        assert!(b.lost_retransmissions(SeqNum(2000), 1000).is_empty());
     }
 
     #[test]

@@ -128,14 +128,30 @@ impl Tcb {
         if self.in_sack_recovery() {
             return self.send_in_sack_recovery(now, emit) || sent;
         }
+        let limited = self.limited_transmit();
         loop {
             let flight = self.snd_nxt.since(self.snd_una);
-            if !self.send_from_snd_nxt(now, self.cc.cwnd.saturating_sub(flight), emit) {
+            let room = (self.cc.cwnd + limited).saturating_sub(flight);
+            if !self.send_from_snd_nxt(now, room, emit) {
                 break;
             }
             sent = true;
         }
         sent
+    }
+
+    /// Limited Transmit (RFC 3042): on the first and second duplicate ACK,
+    /// one new segment each may go beyond cwnd, so that a loss in a small
+    /// window still brings the third duplicate ACK instead of a timeout.
+    /// Used with SACK (whose dupacks it counts); simnet's classic TCP keeps
+    /// RFC 5681 alone.
+    fn limited_transmit(&self) -> u32 {
+        let fresh = self.snd_nxt == self.snd_max;
+        if self.cc.sack && !self.in_sack_recovery() && fresh {
+            self.cc.dupacks.min(2) * self.mss
+        } else {
+            0
+        }
     }
 
     /// Send one segment from SND.NXT (new data, data sent again after a
@@ -203,7 +219,10 @@ impl Tcb {
         loop {
             let lost = self.sb.lost_boundary(self.mss, self.snd_una);
             let pipe = self.sb.pipe(self.snd_una, self.snd_max, lost);
-            if self.cc.cwnd < pipe.saturating_add(self.mss) {
+            // §5 (4.3): the first segment presumed lost goes at once, pipe
+            // or not; then (C) as pipe allows.
+            let first = self.sb.nothing_resent() && self.sb.high_rxt == self.snd_una;
+            if !first && self.cc.cwnd < pipe.saturating_add(self.mss) {
                 break;
             }
             let (hole, room) = self.sb.next_hole(self.sb.high_rxt.max(self.snd_una));
@@ -247,6 +266,7 @@ impl Tcb {
         });
         self.transmit(now, seq, len as usize, fin, false, emit);
         self.sb.high_rxt = seq + len + u32::from(fin);
+        self.sb.note_resent(seq, self.snd_max);
         true
     }
 

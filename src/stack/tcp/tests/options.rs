@@ -356,3 +356,39 @@ fn a_smaller_receive_buffer_closes_the_window_sooner() {
         "{reopened:?}"
     );
 }
+
+/// Limited Transmit (RFC 3042): a loss in the initial window, too small
+/// for three duplicate ACKs by itself, is repaired by SACK recovery, not by
+/// a timeout; classic TCP (without it) needs the timer.
+#[test]
+fn limited_transmit_turns_a_small_window_loss_into_fast_recovery() {
+    let timeouts = |config: TcpConfig| {
+        let mut net = Net::established_with(config, config);
+        let mut n = 0u64;
+        net.fate = Box::new(move |s| {
+            let data = s.from_a && !s.data.is_empty();
+            n += u64::from(data);
+            if data && n == 2 {
+                Fate::Drop
+            } else {
+                Fate::Deliver
+            }
+        });
+        net.auto_read_b = true;
+        net.source_a = pattern(8 * 1448);
+        net.run_until(ms(5_000));
+        assert_eq!(net.read_b.len(), 8 * 1448);
+        let count = |why: RetransmitCause| {
+            net.events(true)
+                .iter()
+                .filter(|e| matches!(e, TcpEvent::Retransmit { why: w, .. } if *w == why))
+                .count()
+        };
+        (
+            count(RetransmitCause::Timeout),
+            count(RetransmitCause::Sack),
+        )
+    };
+    assert_eq!(timeouts(TcpConfig::default()), (0, 1));
+    assert_eq!(timeouts(TcpConfig::classic()).0, 1);
+}
