@@ -37,38 +37,29 @@ pub trait SocketBuffers {
     fn send_buffer_size(&self) -> io::Result<usize>;
 }
 
-impl SocketBuffers for TcpStream {
-    fn set_recv_buffer_size(&self, bytes: usize) -> io::Result<()> {
-        self.set_buffer(TcpOpt::RecvBuffer(bytes))
-    }
+/// Both socket types answer the trait through their own `set_buffer` and
+/// `buffer` (in `tcp.rs`), which pick the backend.
+macro_rules! socket_buffers {
+    ($type:ty) => {
+        impl SocketBuffers for $type {
+            fn set_recv_buffer_size(&self, bytes: usize) -> io::Result<()> {
+                self.set_buffer(TcpOpt::RecvBuffer(bytes))
+            }
 
-    fn recv_buffer_size(&self) -> io::Result<usize> {
-        self.buffer(TcpOpt::RecvBuffer(0))
-    }
+            fn recv_buffer_size(&self) -> io::Result<usize> {
+                self.buffer(TcpOpt::RecvBuffer(0))
+            }
 
-    fn set_send_buffer_size(&self, bytes: usize) -> io::Result<()> {
-        self.set_buffer(TcpOpt::SendBuffer(bytes))
-    }
+            fn set_send_buffer_size(&self, bytes: usize) -> io::Result<()> {
+                self.set_buffer(TcpOpt::SendBuffer(bytes))
+            }
 
-    fn send_buffer_size(&self) -> io::Result<usize> {
-        self.buffer(TcpOpt::SendBuffer(0))
-    }
+            fn send_buffer_size(&self) -> io::Result<usize> {
+                self.buffer(TcpOpt::SendBuffer(0))
+            }
+        }
+    };
 }
 
-impl SocketBuffers for TcpListener {
-    fn set_recv_buffer_size(&self, bytes: usize) -> io::Result<()> {
-        self.set_buffer(TcpOpt::RecvBuffer(bytes))
-    }
-
-    fn recv_buffer_size(&self) -> io::Result<usize> {
-        self.buffer(TcpOpt::RecvBuffer(0))
-    }
-
-    fn set_send_buffer_size(&self, bytes: usize) -> io::Result<()> {
-        self.set_buffer(TcpOpt::SendBuffer(bytes))
-    }
-
-    fn send_buffer_size(&self) -> io::Result<usize> {
-        self.buffer(TcpOpt::SendBuffer(0))
-    }
-}
+socket_buffers!(TcpStream);
+socket_buffers!(TcpListener);

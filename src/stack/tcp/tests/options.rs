@@ -6,6 +6,16 @@ use super::harness::*;
 use crate::stack::tcp::{RetransmitCause, State, Tcb, TcpConfig, TcpEvent, DEFAULT_BUFFER};
 use crate::wire::tcp::{SackBlocks, TcpTimestamp};
 
+/// A segment from A's port to B's (for feeding B), at `seq`, acknowledging
+/// B's SYN, with flags as [`seg`] reads them.
+fn to_b(seq: u32, flags: &str) -> crate::wire::TcpRepr {
+    crate::wire::TcpRepr {
+        src_port: PORT_A,
+        dst_port: PORT_B,
+        ..seg(seq, ISS_B + 1, flags, 2048)
+    }
+}
+
 /// The SYN a `connect` with `config` sends.
 fn syn_of(config: TcpConfig) -> crate::wire::TcpRepr {
     let mut a = Tcb::connect(ms(0), ends_a(), ISS_A, config);
@@ -122,9 +132,7 @@ fn paws_drops_a_segment_with_an_older_timestamp() {
     let recent = net.sent[2].repr.timestamp.expect("A stamps its ACK");
     let b = net.b();
     let rcv_nxt = ISS_A + 1;
-    let mut old = seg(rcv_nxt, ISS_B + 1, "AP", 2048);
-    old.src_port = PORT_A;
-    old.dst_port = PORT_B;
+    let mut old = to_b(rcv_nxt, "AP");
     old.timestamp = Some(TcpTimestamp {
         val: recent.val.wrapping_sub(5),
         ecr: 0,
@@ -162,12 +170,7 @@ fn out_of_order_data_is_reported_in_sack_blocks_newest_first() {
     let now = net.now;
     let b = net.b();
     let base = ISS_A + 1;
-    let data = |seq: u32| {
-        let mut s = seg(seq, ISS_B + 1, "A", 2048);
-        s.src_port = PORT_A;
-        s.dst_port = PORT_B;
-        s
-    };
+    let data = |seq: u32| to_b(seq, "A");
     // Segments 2 and 4 (of 100 bytes) arrive; 1 and 3 are missing.
     feed(b, now, &data(base + 100), &[1; 100]);
     let first = out(b, now);
@@ -269,10 +272,7 @@ fn a_data_segment_carrying_sack_blocks_still_fits_the_mtu() {
     let base = ISS_A + 1;
     // Three runs beyond gaps at B: its ACKs carry three SACK blocks.
     for k in [1u32, 3, 5] {
-        let mut s = seg(base + 100 * k, ISS_B + 1, "A", 2048);
-        s.src_port = PORT_A;
-        s.dst_port = PORT_B;
-        feed(b, now, &s, &[9; 100]);
+        feed(b, now, &to_b(base + 100 * k, "A"), &[9; 100]);
     }
     out(b, now);
     assert_eq!(b.send(&[7; 10_000]), Ok(10_000));
