@@ -228,7 +228,8 @@ impl Transfer {
     /// `summary`: every byte arrived in order and intact, both sides saw the
     /// close, no process panicked or was left blocked, and the run went
     /// idle; or, at [`GIVE_UP_LOSS`] and above, the writer gave up after
-    /// its retries with the reader holding a clean prefix.
+    /// its retries with the reader holding a clean prefix, or was reset
+    /// because the reader's half of the handshake timed out first.
     pub fn check(&self, sim: &Sim, summary: &RunSummary) -> Result<TransferOutcome, String> {
         let mut output = Vec::new();
         let mut last = |name: &str| {
@@ -253,19 +254,29 @@ impl Transfer {
         };
         let link = &self.link;
         let frame_loss = link.loss + (1.0 - link.loss) * link.corrupt;
-        let reader_waits_in_read = sim.processes().iter().any(|p| {
-            p.name == "bulk-reader"
-                && matches!(&p.state, ProcState::Blocked { call, timed: false, .. }
-                    if format!("{call:?}").contains("\"read\""))
-        });
-        if frame_loss >= GIVE_UP_LOSS
-            && connected
-            && writer_last.starts_with("error: ")
-            && writer_last.contains("TimedOut")
-            && !reader_failed
-            && reader_waits_in_read
-            && summary.reason == StopReason::Deadlock
-        {
+        let reader_waits_in = |what: &str| {
+            sim.processes().iter().any(|p| {
+                p.name == "bulk-reader"
+                    && matches!(&p.state, ProcState::Blocked { call, timed: false, .. }
+                        if format!("{call:?}").contains(&format!("\"{what}\"")))
+            })
+        };
+        let gave_up = |error: &str, reader_waits: &str| {
+            frame_loss >= GIVE_UP_LOSS
+                && connected
+                && writer_last.starts_with("error: ")
+                && writer_last.contains(error)
+                && !reader_failed
+                && reader_waits_in(reader_waits)
+                && summary.reason == StopReason::Deadlock
+        };
+        // The writer's retries ran out (TimedOut) while the reader holds a
+        // clean prefix; or the reader's side of the handshake timed out
+        // first (all its SYN-ACK retries lost, or its peer's ACKs: its
+        // SYN-RECEIVED gave up, as Linux's does after tcp_synack_retries),
+        // so the reader never accepted, and the writer's next segment was
+        // refused with a RST (ConnectionReset).
+        if gave_up("TimedOut", "read") || gave_up("ConnectionReset", "accept") {
             return Ok(outcome(true));
         }
         let mut problems = Vec::new();
