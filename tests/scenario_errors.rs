@@ -86,6 +86,31 @@ const CASES: &[Case] = &[
         "a node named `pc1` already exists (line 2)",
     ),
     case("[[switch]]\nname = \"sw 1\"\n", 2, 8, "`sw 1` is not a valid name"),
+    // A node's TCP settings.
+    case(
+        "[[host]]\nname = \"pc1\"\nip = \"10.0.0.1/24\"\ntcp = { sacks = false }\n",
+        4,
+        9,
+        "unknown key `sacks`, expected one of `window_scaling`, `sack`",
+    ),
+    case(
+        "[[host]]\nname = \"pc1\"\nip = \"10.0.0.1/24\"\ntcp = { recv_buffer = 10 }\n",
+        4,
+        23,
+        "tcp.recv_buffer must be between 1024 and 1073741824, got 10",
+    ),
+    case(
+        "[[host]]\nname = \"pc1\"\nip = \"10.0.0.1/24\"\ntcp = { send_buffer = 2000000000 }\n",
+        4,
+        23,
+        "tcp.send_buffer must be between 1024",
+    ),
+    case(
+        "[[host]]\nname = \"pc1\"\nip = \"10.0.0.1/24\"\ntcp = { sack = \"no\" }\n",
+        4,
+        16,
+        "expected a boolean",
+    ),
     case(
         "[[host]]\nname = \"pc1\"\nip = \"192.168.1.2\"\n",
         3,
