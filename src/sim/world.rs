@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::time::Duration;
 
+use super::fxhash::FxBuild;
 use super::process::{Process, ProcessId, DEFAULT_STACK_SIZE};
 use super::queue::{EventQueue, Handle};
 use super::udp_calls::Sockets;
@@ -109,7 +110,7 @@ pub struct Sim {
     queue: EventQueue<Event>,
     /// Handles of the pending timers nodes may cancel (only looked up,
     /// never iterated, so the map's order cannot leak into a run).
-    timer_handles: HashMap<(NodeId, Timer), Vec<Handle>>,
+    timer_handles: HashMap<(NodeId, Timer), Vec<Handle>, FxBuild>,
     pub(super) now: SimTime,
     out: Outbox,
     pub(super) trace: Trace,
@@ -150,7 +151,7 @@ impl Sim {
         Sim {
             graph,
             queue: EventQueue::new(),
-            timer_handles: HashMap::new(),
+            timer_handles: HashMap::default(),
             now: SimTime::ZERO,
             out: Outbox::new(false),
             trace: Trace::default(),
