@@ -203,8 +203,14 @@ impl Sim {
         &mut self.graph
     }
 
-    pub(super) fn outbox(&mut self) -> &mut Outbox {
-        &mut self.out
+    /// The IP stack of `host` (`None` for a switch) and the outbox, borrowed
+    /// together so that a call can hand the one to the other in place.
+    pub(super) fn ip_and_outbox(&mut self, host: NodeId) -> (Option<&mut IpNode>, &mut Outbox) {
+        let ip = match &mut self.graph[host].logic {
+            NodeLogic::Ip(ip) => Some(&mut **ip),
+            NodeLogic::Switch(_) => None,
+        };
+        (ip, &mut self.out)
     }
 
     /// This simulation's number among those created by this program.
