@@ -2,6 +2,7 @@
 //! the world that runs nodes and links.
 
 pub(crate) mod bufpool;
+mod fxhash;
 pub mod outbox;
 pub mod process;
 pub mod queue;

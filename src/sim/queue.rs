@@ -196,6 +196,107 @@ mod tests {
     }
 
     #[test]
+    fn events_for_the_current_instant_keep_their_order() {
+        let t = SimTime::from_nanos;
+        let mut q = EventQueue::new();
+        q.push(t(10), "a");
+        q.push(t(10), "b");
+        q.push(t(20), "later");
+        assert_eq!(q.pop(), Some((t(10), "a")));
+        // Pushed at the current instant: after "b", pushed before it came.
+        q.push(t(10), "c");
+        let cancelled = q.push(t(10), "cancelled");
+        q.push(t(10), "d");
+        assert_eq!(q.cancel(cancelled), Some("cancelled"));
+        assert_eq!(q.peek_time(), Some(t(10)));
+        assert_eq!(q.pop(), Some((t(10), "b")));
+        assert_eq!(q.pop(), Some((t(10), "c")));
+        q.push(t(15), "sooner");
+        assert_eq!(q.pop(), Some((t(10), "d")));
+        assert_eq!(q.pop(), Some((t(15), "sooner")));
+        q.push(t(15), "now again");
+        assert_eq!(q.pop(), Some((t(15), "now again")));
+        assert_eq!(q.pop(), Some((t(20), "later")));
+        assert_eq!(q.pop(), None);
+        assert!(q.is_empty());
+    }
+
+    #[test]
+    fn an_event_in_the_past_does_not_disturb_the_order() {
+        let t = SimTime::from_nanos;
+        let mut q = EventQueue::new();
+        q.push(t(10), "first");
+        assert_eq!(q.pop(), Some((t(10), "first")));
+        q.push(t(10), "fifo 1");
+        q.push(t(5), "past");
+        q.push(t(10), "fifo 2");
+        assert_eq!(q.pop(), Some((t(5), "past")));
+        // Pushed now for 10, while the last event out was at 5: after the
+        // two pushed before it, though it waits in the heap.
+        q.push(t(10), "heap");
+        q.push(t(5), "now");
+        let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(
+            order,
+            [
+                (t(5), "now"),
+                (t(10), "fifo 1"),
+                (t(10), "fifo 2"),
+                (t(10), "heap")
+            ]
+        );
+    }
+
+    /// Random pushes (often at the current instant, sometimes in the past),
+    /// cancels and pops come out exactly as from a plain sorted list.
+    #[test]
+    fn agrees_with_a_sorted_list() {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut q = EventQueue::new();
+        // The model: (time, seq, handle) of pending events.
+        let mut model: Vec<(u64, u64, Handle)> = Vec::new();
+        let (mut now, mut seq) = (0u64, 0u64);
+        for _ in 0..20_000 {
+            match next(10) {
+                0..=4 => {
+                    let time = match next(4) {
+                        0 | 1 => now,
+                        2 => now + 1 + next(50),
+                        _ => now.saturating_sub(next(3)),
+                    };
+                    let h = q.push(SimTime::from_nanos(time), seq);
+                    model.push((time, seq, h));
+                    seq += 1;
+                }
+                5 if !model.is_empty() => {
+                    let (_, s, h) = model.remove(next(model.len() as u64) as usize);
+                    assert_eq!(q.cancel(h), Some(s));
+                }
+                _ => {
+                    model.sort_by_key(|&(time, seq, _)| (time, seq));
+                    let want = (!model.is_empty()).then(|| model.remove(0));
+                    assert_eq!(q.peek_time().map(|t| t.as_nanos()), want.map(|w| w.0));
+                    let got = q.pop();
+                    assert_eq!(
+                        got.map(|(t, e)| (t.as_nanos(), e)),
+                        want.map(|w| (w.0, w.1))
+                    );
+                    if let Some((t, _, _)) = want {
+                        now = t;
+                    }
+                }
+            }
+            assert_eq!(q.len(), model.len());
+        }
+    }
+
+    #[test]
     fn reuses_slots() {
         let mut q = EventQueue::new();
         for round in 0..100u64 {

@@ -50,9 +50,9 @@ impl Sim {
     /// process waits.
     pub(super) fn tcp_call(&mut self, pid: ProcessId, call: TcpCall) -> Option<Reply> {
         let host = self.procs[pid.0].host;
-        let mut out = std::mem::take(self.outbox());
-        let step = self.tcp_step(pid, host, call, &mut out);
-        *self.outbox() = out;
+        // Calls reach the stack and the outbox together (`ip_and_outbox`)
+        // rather than moving the outbox out and back around each call.
+        let step = self.tcp_step(pid, host, call);
         self.carry_out(host);
         match step {
             Step::Answer(result) => {
@@ -91,13 +91,7 @@ impl Sim {
             .is_some_and(|d| d <= self.now)
     }
 
-    fn tcp_step(
-        &mut self,
-        pid: ProcessId,
-        host: NodeId,
-        call: TcpCall,
-        out: &mut crate::sim::Outbox,
-    ) -> Step {
+    fn tcp_step(&mut self, pid: ProcessId, host: NodeId, call: TcpCall) -> Step {
         let now = self.now;
         let answer = |r: TcpResult| Step::Answer(r);
         match call {
@@ -106,7 +100,7 @@ impl Sim {
                 let id = ip.tcp_listen(addr)?;
                 Ok(TcpOk::Socket(self.new_socket(host, id)))
             })()),
-            TcpCall::Connect { addr, timeout } => self.tcp_connect(pid, host, addr, timeout, out),
+            TcpCall::Connect { addr, timeout } => self.tcp_connect(pid, host, addr, timeout),
             TcpCall::Accept { sock } => {
                 let id = match self.own(host, sock) {
                     Ok(id) => id,
@@ -145,7 +139,7 @@ impl Sim {
                 if self.timed_out(pid) {
                     return answer(Err(errno::EAGAIN));
                 }
-                let Some(ip) = self.ip_of(host) else {
+                let (Some(ip), out) = self.ip_and_outbox(host) else {
                     return answer(Err(errno::EBADF));
                 };
                 match ip.tcp_read(now, id, max, peek, out) {
@@ -179,7 +173,7 @@ impl Sim {
                 if self.timed_out(pid) {
                     return answer(partial(done));
                 }
-                let Some(ip) = self.ip_of(host) else {
+                let (Some(ip), out) = self.ip_and_outbox(host) else {
                     return answer(Err(errno::EBADF));
                 };
                 let rest = data.get(done..).unwrap_or_default();
@@ -206,7 +200,7 @@ impl Sim {
                     Err(e) => answer(Err(e)),
                 }
             }
-            other => answer(self.tcp_other(host, other, out)),
+            other => answer(self.tcp_other(host, other)),
         }
     }
 
@@ -216,12 +210,11 @@ impl Sim {
         host: NodeId,
         addr: SocketAddrV4,
         timeout: Option<Duration>,
-        out: &mut crate::sim::Outbox,
     ) -> Step {
         let now = self.now;
         let started = self.sockets.pending.get(&pid).and_then(|p| p.conn);
         let timed_out = self.timed_out(pid);
-        let Some(ip) = self.ip_of(host) else {
+        let (Some(ip), out) = self.ip_and_outbox(host) else {
             return Step::Answer(Err(errno::EADDRNOTAVAIL));
         };
         let id = match started {
@@ -271,12 +264,7 @@ impl Sim {
         }
     }
 
-    fn tcp_other(
-        &mut self,
-        host: NodeId,
-        call: TcpCall,
-        out: &mut crate::sim::Outbox,
-    ) -> TcpResult {
+    fn tcp_other(&mut self, host: NodeId, call: TcpCall) -> TcpResult {
         let now = self.now;
         let sock = match &call {
             TcpCall::Shutdown { sock, .. }
@@ -326,7 +314,8 @@ impl Sim {
                 _ => {}
             }
         }
-        let ip = self.ip_of(host).ok_or(errno::EBADF)?;
+        let (ip, out) = self.ip_and_outbox(host);
+        let ip = ip.ok_or(errno::EBADF)?;
         let table = ip.tcp();
         match call {
             TcpCall::LocalAddr { .. } | TcpCall::PeerAddr { .. } => {
@@ -413,11 +402,9 @@ impl Sim {
     /// A process let go of TCP socket `id` of `host`.
     pub(super) fn tcp_close(&mut self, host: NodeId, id: SocketId) {
         let now = self.now;
-        let mut out = std::mem::take(self.outbox());
-        if let Some(ip) = self.ip_of(host) {
-            ip.tcp_close(now, id, &mut out);
+        if let (Some(ip), out) = self.ip_and_outbox(host) {
+            ip.tcp_close(now, id, out);
         }
-        *self.outbox() = out;
         self.carry_out(host);
     }
 }

@@ -227,12 +227,14 @@ impl Sim {
                 _ => {}
             }
         }
-        let mut out = std::mem::take(self.outbox());
-        let ip = self.ip_of(host).ok_or(errno::EBADF)?;
+        // The stack and the outbox at once, rather than moving the outbox
+        // out and back (two copies of it per send).
+        let (ip, out) = self.ip_and_outbox(host);
+        let ip = ip.ok_or(errno::EBADF)?;
         let result = match call {
             UdpCall::Connect { peer, .. } => ip.udp_connect(id, peer).map(|()| UdpOk::Done),
             UdpCall::Send { data, dst, .. } => {
-                let sent = ip.udp_send(now, id, dst, &data, &mut out);
+                let sent = ip.udp_send(now, id, dst, &data, out);
                 bufpool::give(data);
                 sent.map(UdpOk::Sent)
             }
@@ -248,7 +250,6 @@ impl Sim {
             UdpCall::TakeError { .. } => Ok(UdpOk::Error(ip.udp().take_error(id))),
             _ => Err(errno::EINVAL),
         };
-        *self.outbox() = out;
         self.carry_out(host);
         result
     }

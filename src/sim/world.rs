@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::time::Duration;
 
+use super::fxhash::FxBuild;
 use super::process::{Process, ProcessId, DEFAULT_STACK_SIZE};
 use super::queue::{EventQueue, Handle};
 use super::udp_calls::Sockets;
@@ -109,7 +110,7 @@ pub struct Sim {
     queue: EventQueue<Event>,
     /// Handles of the pending timers nodes may cancel (only looked up,
     /// never iterated, so the map's order cannot leak into a run).
-    timer_handles: HashMap<(NodeId, Timer), Vec<Handle>>,
+    timer_handles: HashMap<(NodeId, Timer), Vec<Handle>, FxBuild>,
     pub(super) now: SimTime,
     out: Outbox,
     pub(super) trace: Trace,
@@ -150,7 +151,7 @@ impl Sim {
         Sim {
             graph,
             queue: EventQueue::new(),
-            timer_handles: HashMap::new(),
+            timer_handles: HashMap::default(),
             now: SimTime::ZERO,
             out: Outbox::new(false),
             trace: Trace::default(),
@@ -202,8 +203,14 @@ impl Sim {
         &mut self.graph
     }
 
-    pub(super) fn outbox(&mut self) -> &mut Outbox {
-        &mut self.out
+    /// The IP stack of `host` (`None` for a switch) and the outbox, borrowed
+    /// together so that a call can hand the one to the other in place.
+    pub(super) fn ip_and_outbox(&mut self, host: NodeId) -> (Option<&mut IpNode>, &mut Outbox) {
+        let ip = match &mut self.graph[host].logic {
+            NodeLogic::Ip(ip) => Some(&mut **ip),
+            NodeLogic::Switch(_) => None,
+        };
+        (ip, &mut self.out)
     }
 
     /// This simulation's number among those created by this program.

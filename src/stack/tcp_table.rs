@@ -67,7 +67,8 @@ pub struct TcpTable {
     local_addrs: Vec<Ipv4Addr>,
     /// Every socket, by id.
     pub sockets: BTreeMap<SocketId, TcpSocket>,
-    by_ends: BTreeMap<Endpoints, SocketId>,
+    /// Connections by their ends, packed into one number (see [`ends_key`]).
+    by_ends: BTreeMap<u128, SocketId>,
     /// How many connections of `by_ends` hold each local port.
     conn_ports: BTreeMap<u16, usize>,
     /// The listeners made on each port, in id order. A listener closed by
@@ -167,7 +168,7 @@ impl TcpTable {
     /// Adds a connection.
     pub fn insert_conn(&mut self, tcb: Tcb, listener: Option<SocketId>, ttl: u8) -> SocketId {
         let id = self.new_id();
-        if self.by_ends.insert(tcb.ends(), id).is_none() {
+        if self.by_ends.insert(ends_key(&tcb.ends()), id).is_none() {
             *self.conn_ports.entry(tcb.ends().local.port()).or_default() += 1;
         }
         let conn = Conn {
@@ -187,7 +188,7 @@ impl TcpTable {
 
     /// The connection with these ends.
     pub fn find(&self, ends: &Endpoints) -> Option<SocketId> {
-        self.by_ends.get(ends).copied()
+        self.by_ends.get(&ends_key(ends)).copied()
     }
 
     /// The listener a SYN to `to` goes to: one on exactly `to`, else one on
@@ -241,7 +242,7 @@ impl TcpTable {
     pub fn remove_conn(&mut self, id: SocketId) {
         if let Some(TcpSocket::Conn(c)) = self.sockets.remove(&id) {
             let port = c.tcb.ends().local.port();
-            if self.by_ends.remove(&c.tcb.ends()).is_some() {
+            if self.by_ends.remove(&ends_key(&c.tcb.ends())).is_some() {
                 if let Some(n) = self.conn_ports.get_mut(&port) {
                     *n -= 1;
                     if *n == 0 {
@@ -267,5 +268,46 @@ impl TcpTable {
     /// The state of connection `id`, for the trace.
     pub fn state(&mut self, id: SocketId) -> Option<State> {
         self.conn(id).map(|c| c.tcb.state())
+    }
+}
+
+/// A connection's ends as one number: local address and port, then remote
+/// address and port, each address as its 32 bits, big-end first. It orders
+/// as `Endpoints` does (address, then port; local, then remote), but a
+/// lookup compares one integer rather than two pairs field by field, which
+/// matters with thousands of connections in TIME-WAIT.
+fn ends_key(ends: &Endpoints) -> u128 {
+    let addr = |a: &SocketAddrV4| u128::from(u32::from(*a.ip())) << 16 | u128::from(a.port());
+    addr(&ends.local) << 48 | addr(&ends.remote)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ends_keys_are_distinct_and_order_as_endpoints() {
+        let mut state: u64 = 99;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) as u32
+        };
+        let mut addr = || {
+            let ip = Ipv4Addr::from(next() % 4 * 0x0100_0000 + next() % 3);
+            SocketAddrV4::new(ip, (next() % 3) as u16 * 30_000)
+        };
+        let ends: Vec<Endpoints> = (0..300)
+            .map(|_| Endpoints {
+                local: addr(),
+                remote: addr(),
+            })
+            .collect();
+        for a in &ends {
+            for b in &ends {
+                assert_eq!(ends_key(a).cmp(&ends_key(b)), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
     }
 }
