@@ -78,17 +78,23 @@ impl SendQueue {
         n
     }
 
-    /// Append `len` bytes starting at sequence number `seq` to `out`.
-    fn copy_out(&self, seq: SeqNum, len: usize, out: &mut Vec<u8>) {
+    /// The `len` bytes starting at sequence number `seq`: borrowed where
+    /// they lie in one piece of the ring, which is nearly always, else
+    /// copied into `scratch`.
+    fn bytes<'a>(&'a self, seq: SeqNum, len: usize, scratch: &'a mut Vec<u8>) -> &'a [u8] {
         let from = (seq.since(self.start) as usize).min(self.buf.len());
         let to = from.saturating_add(len).min(self.buf.len());
         let (head, tail) = self.buf.as_slices();
-        if from < head.len() {
-            out.extend_from_slice(&head[from..to.min(head.len())]);
+        if to <= head.len() {
+            return &head[from..to];
         }
-        if to > head.len() {
-            out.extend_from_slice(&tail[from.saturating_sub(head.len())..to - head.len()]);
+        if from >= head.len() {
+            return &tail[from - head.len()..to - head.len()];
         }
+        scratch.clear();
+        scratch.extend_from_slice(&head[from..]);
+        scratch.extend_from_slice(&tail[..to - head.len()]);
+        scratch
     }
 
     /// Forget everything (the connection is gone).
@@ -341,14 +347,11 @@ impl Tcb {
             self.rtt_timing = Some((end, now));
         }
         self.snd_max = self.snd_max.max(end);
-        let mut payload = std::mem::take(&mut self.scratch);
-        payload.clear();
-        self.send.copy_out(seq, len, &mut payload);
         let mut repr = self.header(now, seq);
         repr.flags.fin = fin;
         repr.flags.psh = len > 0 && seq + len as u32 == self.send.end();
+        let payload = self.send.bytes(seq, len, &mut self.scratch);
         repr.payload_len = payload.len();
-        emit(&repr, &payload);
-        self.scratch = payload;
+        emit(&repr, payload);
     }
 }
