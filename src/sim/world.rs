@@ -380,13 +380,16 @@ impl Sim {
 
     /// Carries out what `node` put in the outbox.
     pub(super) fn carry_out(&mut self, node: NodeId) {
-        // Each list is taken out and put back empty, keeping its capacity:
-        // a node's step allocates nothing once the lists have grown.
-        let mut readable = std::mem::take(&mut self.out.readable);
-        for id in readable.drain(..) {
-            self.socket_readable(node, id);
+        // Each list that has something is taken out and put back empty,
+        // keeping its capacity: a node's step allocates nothing once the
+        // lists have grown (and most steps leave most lists empty).
+        if !self.out.readable.is_empty() {
+            let mut readable = std::mem::take(&mut self.out.readable);
+            for id in readable.drain(..) {
+                self.socket_readable(node, id);
+            }
+            self.out.readable = readable;
         }
-        self.out.readable = readable;
         if !self.out.notes.is_empty() {
             let notes = std::mem::take(&mut self.out.notes);
             for note in &notes {
@@ -395,6 +398,27 @@ impl Sim {
             self.out.notes = notes;
             self.out.notes.clear();
         }
+        if !self.out.cancels.is_empty() {
+            self.carry_out_cancels(node);
+        }
+        if !self.out.timers.is_empty() {
+            let mut timers = std::mem::take(&mut self.out.timers);
+            for (at, timer) in timers.drain(..) {
+                self.push(at, Event::Timer { node, timer });
+            }
+            self.out.timers = timers;
+        }
+        if !self.out.frames.is_empty() {
+            let mut frames = std::mem::take(&mut self.out.frames);
+            for (iface, frame) in frames.drain(..) {
+                self.transmit(node, iface, frame);
+            }
+            self.out.frames = frames;
+        }
+    }
+
+    /// Cancels the timers `node` asked to cancel.
+    fn carry_out_cancels(&mut self, node: NodeId) {
         let mut cancels = std::mem::take(&mut self.out.cancels);
         for timer in cancels.drain(..) {
             if timer.is_cancellable() {
@@ -414,16 +438,6 @@ impl Sim {
             }
         }
         self.out.cancels = cancels;
-        let mut timers = std::mem::take(&mut self.out.timers);
-        for (at, timer) in timers.drain(..) {
-            self.push(at, Event::Timer { node, timer });
-        }
-        self.out.timers = timers;
-        let mut frames = std::mem::take(&mut self.out.frames);
-        for (iface, frame) in frames.drain(..) {
-            self.transmit(node, iface, frame);
-        }
-        self.out.frames = frames;
     }
 
     /// Hands `frame` to the link on `iface` of `node`.
