@@ -66,6 +66,10 @@
 //!   100-byte request that the server (an accept loop serving N connections,
 //!   then returning) echoes back; both sides then close. `ok` asks that the
 //!   client verified all N replies and that both processes returned.
+//!
+//! The TCP workloads' hosts run `TcpConfig::default()` (Linux's options);
+//! with `SIMNET_BENCH_TCP=classic` in the environment they run
+//! `TcpConfig::classic()`, without window scaling, SACK and timestamps.
 
 // A crate root looks for its modules beside it (`benches/udp.rs`), so the
 // workloads' directory is named explicitly.
