@@ -225,15 +225,17 @@ impl Tcb {
         loop {
             let lost = self.sb.lost_boundary(self.mss, self.snd_una);
             let pipe = self.sb.pipe(self.snd_una, self.snd_max, lost);
+            let (hole, room) = self.sb.next_hole(self.sb.high_rxt.max(self.snd_una));
+            let lost_hole = hole.lt(lost) && hole.lt(self.snd_max);
             // §5 (4.3): the first segment presumed lost goes at once, pipe
-            // or not; then (C) as pipe allows.
-            let first = self.sb.nothing_resent() && self.sb.high_rxt == self.snd_una;
+            // or not (only it: nothing else bypasses pipe); then (C) as
+            // pipe allows.
+            let first = lost_hole && self.sb.nothing_resent() && hole == self.snd_una;
             if !first && self.cc.cwnd < pipe.saturating_add(self.mss) {
                 break;
             }
-            let (hole, room) = self.sb.next_hole(self.sb.high_rxt.max(self.snd_una));
             let below_sacked = self.sb.highest().is_some_and(|high| hole.lt(high));
-            let went = if hole.lt(lost) && hole.lt(self.snd_max) {
+            let went = if lost_hole {
                 self.retransmit_hole(now, hole, room, emit)
             } else if self.snd_nxt == self.snd_max && self.send_from_snd_nxt(now, u32::MAX, emit) {
                 true
