@@ -127,6 +127,10 @@ impl Tcb {
                         seq: seg.seq,
                         len: payload.len(),
                     });
+                    let end = seg_seq + payload.len() as u32;
+                    if end.le(self.rcv_nxt) {
+                        self.dsack = Some((seg_seq, end));
+                    }
                 }
             }
             return;

@@ -39,9 +39,9 @@
 //! out-of-order reassembly; zero-window probing; Nagle's algorithm; delayed
 //! ACKs; sender and receiver silly window syndrome avoidance; every close
 //! sequence with TIME-WAIT; RST generation and RFC 5961 checks of incoming
-//! RSTs and SYNs. Not implemented: urgent data, ECN, D-SACK (RFC 2883),
-//! limited transmit (RFC 3042), receive buffer autotuning and Linux's
-//! quick-ACK mode.
+//! RSTs and SYNs; D-SACK blocks (RFC 2883) for duplicates received, Limited
+//! Transmit (RFC 3042) with SACK. Not implemented: urgent data, ECN, RACK-TLP
+//! (RFC 8985), receive buffer autotuning and Linux's quick-ACK mode.
 
 mod congestion;
 mod event;

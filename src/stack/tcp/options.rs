@@ -124,7 +124,8 @@ impl Tcb {
     }
 
     /// The data one segment may carry now: the send MSS, less the SACK
-    /// blocks our next segment will carry (4 bytes and 8 per block, three
+    /// blocks (a D-SACK block among them) our next segment will carry (4
+    /// bytes and 8 per block, three
     /// beside timestamps, four without), so that a data segment that also
     /// reports out-of-order data still fits the MTU (as Linux's
     /// `tcp_current_mss` subtracts them).
@@ -133,7 +134,7 @@ impl Tcb {
             return self.mss;
         }
         let fit = if self.opts.timestamps { 3 } else { 4 };
-        let blocks = self.recv.ooo_runs().min(fit) as u32;
+        let blocks = (self.recv.ooo_runs() + usize::from(self.dsack.is_some())).min(fit) as u32;
         let bytes = if blocks > 0 { 4 + 8 * blocks } else { 0 };
         self.mss.saturating_sub(bytes).max(1)
     }

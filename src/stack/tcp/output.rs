@@ -106,6 +106,8 @@ impl Tcb {
         };
         if !syn {
             self.stamp(now, &mut repr);
+            // A D-SACK block is reported once (RFC 2883 §4).
+            self.dsack = None;
         }
         repr
     }

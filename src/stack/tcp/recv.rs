@@ -303,16 +303,33 @@ impl Tcb {
 
     /// The SACK blocks for our next ACK (RFC 2018 §3, §4): the runs of data
     /// held beyond a gap, the one holding the latest arrival first; empty
-    /// when nothing is out of order.
+    /// when nothing is out of order. After a duplicate segment, its range
+    /// comes first (a D-SACK block, RFC 2883 §4), then the run that holds
+    /// it, if it lies beyond the gap.
     pub(super) fn sack_blocks(&self) -> SackBlocks {
         let mut blocks = SackBlocks::new();
         if !self.opts.sack {
             return blocks;
         }
-        for (start, end) in self.recv.sack_runs(SackBlocks::MAX) {
-            // Runs lie inside the window, less than 2^31 past RCV.NXT.
-            let left = self.rcv_nxt + (start - self.recv.received) as u32;
-            let right = self.rcv_nxt + (end - self.recv.received) as u32;
+        let mut runs: Vec<(SeqNum, SeqNum)> = self
+            .recv
+            .sack_runs(SackBlocks::MAX)
+            .into_iter()
+            .map(|(start, end)| {
+                // Runs lie inside the window, less than 2^31 past RCV.NXT.
+                let left = self.rcv_nxt + (start - self.recv.received) as u32;
+                let right = self.rcv_nxt + (end - self.recv.received) as u32;
+                (left, right)
+            })
+            .collect();
+        if let Some((left, right)) = self.dsack {
+            blocks.push(left.0, right.0);
+            if let Some(at) = runs.iter().position(|&(l, r)| l.le(left) && right.le(r)) {
+                let holding = runs.remove(at);
+                runs.insert(0, holding);
+            }
+        }
+        for (left, right) in runs {
             blocks.push(left.0, right.0);
         }
         blocks
@@ -365,6 +382,9 @@ impl Tcb {
                     } else {
                         TcpEvent::Duplicate { seq, len }
                     });
+                    if new_bytes == 0 {
+                        self.dsack = Some((SeqNum(seq), SeqNum(seq) + len as u32));
+                    }
                     // RFC 5681 §4.2: a duplicate ACK at once, so the
                     // sender can count them.
                     self.ack_now = true;

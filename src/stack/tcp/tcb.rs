@@ -80,6 +80,9 @@ pub struct Tcb {
     /// buffer's window opens over a few round trips, as on Linux.
     pub(super) rcv_ssthresh: u32,
     pub(super) recv: RecvQueue,
+    /// A duplicate segment just arrived: its range goes first in the next
+    /// ACK's SACK option, as a D-SACK block (RFC 2883).
+    pub(super) dsack: Option<(SeqNum, SeqNum)>,
     /// The peer's FIN has been received, in order.
     pub(super) fin_received: bool,
 
@@ -150,6 +153,7 @@ impl Tcb {
             window_closed: false,
             rcv_ssthresh: MAX_WINDOW,
             recv: RecvQueue::new(config.recv_buffer),
+            dsack: None,
             fin_received: false,
             ack_now: false,
             rexmit_head: false,

@@ -392,3 +392,42 @@ fn limited_transmit_turns_a_small_window_loss_into_fast_recovery() {
     assert_eq!(timeouts(TcpConfig::default()), (0, 1));
     assert_eq!(timeouts(TcpConfig::classic()).0, 1);
 }
+
+/// D-SACK (RFC 2883): a segment received twice is reported once, first in
+/// the next ACK's SACK option; a duplicate of data held beyond the gap is
+/// followed by the block that holds it.
+#[test]
+fn a_duplicate_segment_is_reported_in_a_dsack_block() {
+    let mut net = Net::established_with(TcpConfig::default(), TcpConfig::default());
+    let now = net.now;
+    let b = net.b();
+    let base = ISS_A + 1;
+    // An old segment, already acknowledged.
+    feed(b, now, &to_b(base, "A"), &[1; 100]);
+    out(b, now);
+    feed(b, now, &to_b(base, "A"), &[1; 100]);
+    let ack = out(b, now);
+    let mut want = SackBlocks::new();
+    want.push(base, base + 100);
+    assert_eq!(ack[0].0.sack, want, "the old segment, as a D-SACK block");
+    assert_eq!(ack[0].0.ack, base + 100);
+    // Out-of-order data, then the same again.
+    feed(b, now, &to_b(base + 300, "A"), &[3; 100]);
+    out(b, now);
+    feed(b, now, &to_b(base + 300, "A"), &[3; 100]);
+    let ack = out(b, now);
+    let mut want = SackBlocks::new();
+    want.push(base + 300, base + 400);
+    want.push(base + 300, base + 400);
+    assert_eq!(
+        ack[0].0.sack, want,
+        "the duplicate, then the run holding it"
+    );
+    // Reported once: the next ACK carries the plain block.
+    feed(b, now, &to_b(base + 500, "A"), &[5; 100]);
+    let ack = out(b, now);
+    let mut want = SackBlocks::new();
+    want.push(base + 500, base + 600);
+    want.push(base + 300, base + 400);
+    assert_eq!(ack[0].0.sack, want);
+}
