@@ -321,8 +321,6 @@ impl Tcb {
                     self.events
                         .push(TcpEvent::RetransmissionLost { seq: seq.0 });
                 }
-            } else {
-                self.sb.end_recovery();
             }
         } else if dup {
             let verdict = self
@@ -374,6 +372,7 @@ impl Tcb {
             self.cc
                 .on_sack_dupack(self.snd_una, self.snd_max, head_lost, &mut self.events);
         if verdict == Verdict::RetransmitHead {
+            self.sb.start_recovery();
             self.sb.high_rxt = self.snd_una;
             self.sb.lost_floor = self.snd_una + self.mss;
             self.rtt_timing = None; // Karn's rule

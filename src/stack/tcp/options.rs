@@ -69,6 +69,15 @@ impl Tcb {
         ((now.as_nanos() / 1_000_000) as u32).wrapping_add(self.opts.ts_offset)
     }
 
+    /// The Timestamps option of a segment sent now: TSval from our clock,
+    /// TSecr = TS.recent (RFC 7323 §3.2; 0 before the peer's is known).
+    fn timestamp(&self, now: SimTime) -> TcpTimestamp {
+        TcpTimestamp {
+            val: self.ts_val(now),
+            ecr: self.opts.ts_recent.map_or(0, |(ts, _)| ts),
+        }
+    }
+
     /// Put the options of a SYN (active open: what the configuration
     /// offers) or SYN-ACK (passive open: what the peer's SYN offered and we
     /// accept) in `repr`.
@@ -81,10 +90,7 @@ impl Tcb {
         }
         repr.sack_permitted = offer(self.config.sack, self.opts.sack);
         if offer(self.config.timestamps, self.opts.timestamps) {
-            repr.timestamp = Some(TcpTimestamp {
-                val: self.ts_val(now),
-                ecr: self.opts.ts_recent.map_or(0, |(ts, _)| ts),
-            });
+            repr.timestamp = Some(self.timestamp(now));
         }
     }
 
@@ -154,10 +160,7 @@ impl Tcb {
     /// SACK blocks when the receive queue holds data beyond a gap.
     pub(super) fn stamp(&self, now: SimTime, repr: &mut TcpRepr) {
         if self.opts.timestamps {
-            repr.timestamp = Some(TcpTimestamp {
-                val: self.ts_val(now),
-                ecr: self.opts.ts_recent.map_or(0, |(ts, _)| ts),
-            });
+            repr.timestamp = Some(self.timestamp(now));
         }
         if self.opts.sack {
             repr.sack = self.sack_blocks();

@@ -308,7 +308,8 @@ impl Tcb {
     /// it, if it lies beyond the gap.
     pub(super) fn sack_blocks(&self) -> SackBlocks {
         let mut blocks = SackBlocks::new();
-        if !self.opts.sack {
+        // Nothing to report (the common case, on every segment sent).
+        if !self.opts.sack || (self.recv.ooo_runs() == 0 && self.dsack.is_none()) {
             return blocks;
         }
         let mut runs: Vec<(SeqNum, SeqNum)> = self

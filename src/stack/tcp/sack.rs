@@ -138,9 +138,8 @@ impl Scoreboard {
         self.resent.is_empty()
     }
 
-    /// Recovery ended (or a timeout sends everything again): forget which
-    /// holes were resent.
-    pub(super) fn end_recovery(&mut self) {
+    /// Recovery starts: no hole has been resent in it yet.
+    pub(super) fn start_recovery(&mut self) {
         self.resent.clear();
     }
 
