@@ -136,6 +136,7 @@ fn run(
         pcap_dir: pcap.clone(),
         json: json.clone(),
         echo,
+        ..RunOptions::default()
     };
     let outcome = match scenario::run(&scenario, options) {
         Ok(outcome) => outcome,

@@ -13,7 +13,9 @@ use crate::programs;
 use crate::scenario::{build, Scenario};
 use crate::sim::process::{Exit, ProcState};
 use crate::stack::Ipv4Cidr;
+use crate::topo::Snapshot;
 use crate::trace::text::{TextLines, TextSink};
+use crate::trace::{CaptureSink, SharedCapture};
 
 /// Where a lesson's programs run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +61,9 @@ pub struct LessonOptions {
     pub echo: bool,
     /// The longest a loopback run may take, in wall-clock time.
     pub wall_limit: Duration,
+    /// Fills this with every event of the run, for diagrams and pages
+    /// (simulation only).
+    pub capture: Option<SharedCapture>,
 }
 
 impl Default for LessonOptions {
@@ -69,6 +74,7 @@ impl Default for LessonOptions {
             trace: None,
             echo: false,
             wall_limit: Duration::from_secs(30),
+            capture: None,
         }
     }
 }
@@ -105,6 +111,10 @@ fn on_sim(scenario: &Scenario, options: LessonOptions) -> Result<LessonRun, Stri
     let mut sim = build(scenario, seed).map_err(|e| e.to_string())?;
     if let Some(out) = options.trace {
         sim.add_sink(Box::new(TextSink::new(TextLines::default()).echo_to(out)));
+    }
+    if let Some(capture) = options.capture {
+        let topology = Snapshot::of(sim.graph());
+        sim.add_sink(Box::new(CaptureSink::new(capture, topology)));
     }
     let summary = sim.run();
     sim.finish_trace()

@@ -102,6 +102,14 @@ impl Switch {
             .map(|l| l.port)
     }
 
+    /// Every entry fresh at `now`, in address order: `(mac, port, static)`.
+    pub fn entries(&self, now: SimTime) -> impl Iterator<Item = (MacAddr, usize, bool)> + '_ {
+        self.table
+            .iter()
+            .filter(move |(_, l)| self.fresh(now, l))
+            .map(|(&mac, l)| (mac, l.port, l.fixed))
+    }
+
     fn fresh(&self, now: SimTime, entry: &Learned) -> bool {
         entry.fixed || now.saturating_since(entry.last_seen) < self.aging
     }

@@ -10,7 +10,8 @@ use super::expect::check_trace;
 use super::model::{PingSpec, Scenario};
 use crate::sim::{Exit, ProcState, RunSummary, Sim, StopReason};
 use crate::stack::PingReport;
-use crate::trace::{JsonSink, PcapSink, TextLines, TextSink};
+use crate::topo::Snapshot;
+use crate::trace::{Capture, CaptureSink, JsonSink, PcapSink, SharedCapture, TextLines, TextSink};
 
 /// What to do besides running.
 #[derive(Default)]
@@ -23,6 +24,8 @@ pub struct RunOptions {
     pub json: Option<PathBuf>,
     /// Echoes each text trace line here as it happens.
     pub echo: Option<Box<dyn Write>>,
+    /// Keeps every event in [`Outcome::capture`], for diagrams and pages.
+    pub capture: bool,
 }
 
 /// A ping's outcome next to what the scenario asked of it.
@@ -105,6 +108,8 @@ pub struct Outcome {
     pub processes: Vec<ProcessOutcome>,
     /// Every expectation that did not hold, each a whole message.
     pub failures: Vec<String>,
+    /// Every event with the topology, when [`RunOptions::capture`] asked.
+    pub capture: Option<Capture>,
 }
 
 impl Outcome {
@@ -162,8 +167,15 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Outcome, RunError
         let file = File::create(path).map_err(|e| RunError::Io(path.clone(), e))?;
         sim.add_sink(Box::new(JsonSink::new(Box::new(BufWriter::new(file)))));
     }
+    let capture = options.capture.then(|| {
+        let capture = SharedCapture::default();
+        let topology = Snapshot::of(sim.graph());
+        sim.add_sink(Box::new(CaptureSink::new(capture.clone(), topology)));
+        capture
+    });
     let summary = sim.run();
     let written = sim.finish_trace();
+    let capture = capture.map(|c| std::mem::take(&mut *c.borrow_mut()));
     let trace_path = options.pcap_dir.or(options.json).unwrap_or_default();
     written.map_err(|e| RunError::Io(trace_path, e))?;
     let lines = std::mem::take(&mut *lines.borrow_mut());
@@ -194,6 +206,7 @@ pub fn run(scenario: &Scenario, options: RunOptions) -> Result<Outcome, RunError
         pings,
         processes,
         failures,
+        capture,
     })
 }
 

@@ -334,10 +334,11 @@ impl IpNode {
         // Over and let go of: closed by the application, or a passive open
         // that died before anyone accepted it (nobody holds it).
         let over = conn.tcb.is_closed() && (conn.orphaned || conn.listener.is_some());
-        for event in &events {
+        for event in events {
             out.note(|| Note::Tcp {
-                conn: format!("{} > {}", ends.local, ends.remote),
-                what: event.to_string(),
+                local: ends.local,
+                remote: ends.remote,
+                event,
             });
         }
         let segments = std::mem::take(&mut self.segments);

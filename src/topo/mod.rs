@@ -4,8 +4,10 @@
 pub mod builder;
 pub mod dot;
 pub mod presets;
+pub mod snapshot;
 
 pub use builder::{TopoError, TopologyBuilder};
+pub use snapshot::Snapshot;
 
 use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 

@@ -5,13 +5,14 @@
 //! when tracing is on.
 
 use std::fmt;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, SocketAddrV4};
 use std::time::Duration;
 
 use crate::sim::SimTime;
 use crate::stack::cidr::Ipv4Cidr;
 use crate::stack::iface::{LOOPBACK_IFACE, LOOPBACK_NAME};
 use crate::stack::route::RouteKind;
+use crate::stack::tcp::TcpEvent;
 use crate::wire::MacAddr;
 
 /// Which way a frame crossed an interface.
@@ -262,10 +263,12 @@ pub enum Note {
     /// Something happened inside a TCP connection: a state change, a
     /// retransmission, a congestion window change, an RTT sample.
     Tcp {
-        /// The connection, `local > remote`.
-        conn: String,
+        /// The connection's local end.
+        local: SocketAddrV4,
+        /// Its remote end.
+        remote: SocketAddrV4,
         /// What happened.
-        what: String,
+        event: TcpEvent,
     },
     /// A datagram was put back together from its fragments.
     Reassembled {

@@ -4,11 +4,13 @@
 //! When no sink is attached, nothing is built: layers check one flag before
 //! making a note (DESIGN.md, "Performance rules").
 
+pub mod capture;
 pub mod event;
 pub mod json;
 pub mod pcap;
 pub mod text;
 
+pub use capture::{Capture, CaptureSink, SharedCapture};
 pub use event::{Direction, DropCause, Note, Record, TraceSink, What};
 pub use json::JsonSink;
 pub use pcap::PcapSink;

@@ -163,7 +163,11 @@ fn render_note(record: &Record<'_>, note: &Note, out: &mut String) {
             write!(out, " drop {cause}: {what}")
         }
         Note::Reassembled { what, len } => write!(out, "{node} reassembled {len} bytes: {what}"),
-        Note::Tcp { conn, what } => write!(out, "{node} tcp {conn}: {what}"),
+        Note::Tcp {
+            local,
+            remote,
+            event,
+        } => write!(out, "{node} tcp {local} > {remote}: {event}"),
         Note::Loopback(packet) => {
             // As a frame line, with the IP packet's own length: lo carries
             // no Ethernet header worth showing.
