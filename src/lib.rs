@@ -9,6 +9,8 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod diagram;
+pub mod i18n;
 pub mod lesson;
 pub mod link;
 pub mod net;

@@ -1,0 +1,1 @@
+# simnet: events, en. See src/i18n.rs.

@@ -1,0 +1,1 @@
+# simnet: fields, en. See src/i18n.rs.

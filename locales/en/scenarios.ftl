@@ -1,0 +1,1 @@
+# simnet: scenarios, en. See src/i18n.rs.

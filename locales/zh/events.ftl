@@ -1,0 +1,1 @@
+# simnet: events, zh. See src/i18n.rs.

@@ -1,0 +1,1 @@
+# simnet: fields, zh. See src/i18n.rs.

@@ -1,0 +1,1 @@
+# simnet: scenarios, zh. See src/i18n.rs.
