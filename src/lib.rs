@@ -11,6 +11,7 @@
 
 pub mod diagram;
 pub mod i18n;
+pub mod io;
 pub mod lesson;
 pub mod link;
 pub mod net;

@@ -5,6 +5,7 @@
 
 mod addr;
 mod buffers;
+pub(crate) mod handle;
 pub mod loopback;
 mod tcp;
 mod tcp_os;

@@ -515,3 +515,47 @@ impl Drop for TcpStream {
         }
     }
 }
+
+/// What `simnet::io` needs: the socket behind each type, and a connect that
+/// does not wait.
+mod poll_hooks {
+    use std::os::fd::AsRawFd;
+
+    use super::*;
+    use crate::net::handle::Handle;
+
+    impl TcpListener {
+        /// The socket, for a poller.
+        pub(crate) fn handle(&self) -> Handle {
+            match &self.inner {
+                ListenerBackend::Os(l) => Handle::Os(l.sock().as_raw_fd()),
+                ListenerBackend::Sim(sock) => Handle::Sim(*sock),
+            }
+        }
+    }
+
+    impl TcpStream {
+        /// The socket, for a poller.
+        pub(crate) fn handle(&self) -> Handle {
+            match &self.inner {
+                StreamBackend::Os(s) => Handle::Os(s.sock().as_raw_fd()),
+                StreamBackend::Sim(sock) => Handle::Sim(*sock),
+            }
+        }
+
+        /// A non-blocking connect: the stream at once, its handshake in
+        /// progress (`EINPROGRESS`), `O_NONBLOCK` set. Writable readiness
+        /// says when it is done; `take_error` or `peer_addr` say how.
+        pub(crate) fn connect_started(addr: SocketAddr) -> io::Result<TcpStream> {
+            if !in_simulation() {
+                return Ok(TcpStream::os(OsStream::connect_started(addr)?));
+            }
+            match call(TcpCall::ConnectStart {
+                addr: first_v4(&addr)?,
+            })? {
+                TcpOk::Socket(sock) => Ok(TcpStream::sim(sock)),
+                ok => Err(unexpected(ok)),
+            }
+        }
+    }
+}

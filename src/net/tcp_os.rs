@@ -302,3 +302,38 @@ fn connect_from(
     }
     Ok(sock.into())
 }
+
+impl OsStream {
+    /// A non-blocking connect to `addr` (through the map in a loopback
+    /// run): the socket as soon as the SYN is sent, `O_NONBLOCK` set.
+    pub(super) fn connect_started(addr: SocketAddr) -> io::Result<OsStream> {
+        use socket2::{Domain, SockAddr, Socket, Type};
+        let (to, local, map) = match loopback::current() {
+            None => (addr, None, None),
+            Some((net, host)) => {
+                loopback::check_stop();
+                let to = match net.target(host, first_v4(&addr)?) {
+                    Target::One(to) => SocketAddr::V4(to),
+                    Target::Broadcast(_) => return Err(io::Error::from_raw_os_error(ENETUNREACH)),
+                };
+                let local = net.lo_addr(host);
+                let map = SocketMap::new(net, host, false);
+                map.set_nonblocking(true);
+                (to, Some(local), Some(map))
+            }
+        };
+        let sock = Socket::new(Domain::for_address(to), Type::STREAM, None)?;
+        sock.set_nonblocking(true)?;
+        if let Some(local) = local {
+            sock.bind(&SockAddr::from(SocketAddrV4::new(local, 0)))?;
+        }
+        match sock.connect(&SockAddr::from(to)) {
+            Ok(()) => {}
+            // EINPROGRESS: the handshake goes on without us.
+            Err(e) if e.raw_os_error() == Some(115) => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
+        }
+        Ok(OsStream::new(sock.into(), map))
+    }
+}

@@ -304,3 +304,14 @@ impl Drop for UdpSocket {
         }
     }
 }
+
+impl UdpSocket {
+    /// The socket, for a poller (`simnet::io`).
+    pub(crate) fn handle(&self) -> crate::net::handle::Handle {
+        use std::os::fd::AsRawFd;
+        match &self.inner {
+            Backend::Os(s) => crate::net::handle::Handle::Os(s.sock().as_raw_fd()),
+            Backend::Sim(sock) => crate::net::handle::Handle::Sim(*sock),
+        }
+    }
+}

@@ -12,6 +12,7 @@ pub mod bulk;
 mod feiq;
 mod http_by_hand;
 mod one_message;
+mod poll_echo;
 mod send_vs_sendall;
 mod sticky;
 mod tcp_first_steps;
@@ -43,7 +44,7 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 38] = [
+static PROGRAMS: [Program; 39] = [
     Program {
         name: "echo",
         about: "echo [WORD…]: prints its arguments on one line",
@@ -141,6 +142,13 @@ static PROGRAMS: [Program; 38] = [
                 (\"hello\", \"how are you\") to SERVER (pc2:8888) and prints \
                 its echo, N ms (0) apart (seed 002)",
         main: threaded_echo::echo_client,
+    },
+    Program {
+        name: "echo-server-poll",
+        about: "echo-server-poll [--clients N] [BIND]: an echo server on BIND \
+                (0.0.0.0:8888) in one thread: non-blocking sockets and one \
+                simnet::io::Poll (mio's API); stops after N clients (seed 003)",
+        main: poll_echo::echo_server_poll,
     },
     Program {
         name: "feiq-sender",

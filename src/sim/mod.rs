@@ -4,6 +4,8 @@
 pub(crate) mod bufpool;
 mod fxhash;
 pub mod outbox;
+pub mod poll_call;
+mod poll_calls;
 pub mod process;
 pub mod queue;
 pub mod rng;

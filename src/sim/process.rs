@@ -22,6 +22,7 @@ use std::time::Duration;
 use corosensei::stack::DefaultStack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 
+use super::poll_call::{PollCall, PollOk};
 use super::tcp_call::{TcpCall, TcpOk};
 use super::SimTime;
 use crate::stack::udp::SocketId;
@@ -62,6 +63,8 @@ pub enum Syscall {
     Udp(UdpCall),
     /// A TCP socket call.
     Tcp(TcpCall),
+    /// A call on a poll set (`simnet::io::Poll`).
+    Poll(PollCall),
 }
 
 /// A socket of a simulated host, as a process holds it.
@@ -223,8 +226,9 @@ impl fmt::Debug for Syscall {
             Syscall::Join(p) => write!(f, "Join({p:?})"),
             Syscall::WhoAmI => f.write_str("WhoAmI"),
             Syscall::Resolve(name) => write!(f, "Resolve({name:?})"),
-            Syscall::Udp(call) => write!(f, "Udp({call:?})"),
             Syscall::Tcp(call) => write!(f, "Tcp({call:?})"),
+            Syscall::Poll(call) => write!(f, "Poll({call:?})"),
+            Syscall::Udp(call) => write!(f, "Udp({call:?})"),
         }
     }
 }
@@ -249,6 +253,8 @@ pub enum Reply {
     Udp(Result<UdpOk, i32>),
     /// The answer to a TCP call: its result or a Linux errno.
     Tcp(Result<TcpOk, i32>),
+    /// The answer to a poll call: its result or a Linux errno.
+    Poll(Result<PollOk, i32>),
     /// What the process waited for may have happened: make the call again.
     Retry,
 }
@@ -285,6 +291,11 @@ pub enum BlockedCall {
         /// The socket's address, or the peer's for `connect`.
         on: Option<SocketAddrV4>,
     },
+    /// `Poll::poll` (`epoll_wait`) on a set of this many sockets.
+    Poll {
+        /// Sockets registered.
+        registered: usize,
+    },
     /// Stopped at the run's event limit.
     EventLimit,
 }
@@ -305,6 +316,7 @@ impl fmt::Display for BlockedCall {
                 Some(addr) => write!(f, "{what} on {addr}"),
                 None => f.write_str(what),
             },
+            BlockedCall::Poll { registered } => write!(f, "poll on {registered} socket(s)"),
             BlockedCall::EventLimit => f.write_str("(stopped at the event limit)"),
         }
     }

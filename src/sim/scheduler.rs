@@ -137,6 +137,7 @@ impl Sim {
             }
             Syscall::Udp(call) => self.udp_call(pid, call),
             Syscall::Tcp(call) => self.tcp_call(pid, call),
+            Syscall::Poll(call) => self.poll_call(pid, call),
             Syscall::WhoAmI => {
                 let p = &self.procs[pid.0];
                 Some(Reply::Me(pid, p.host, p.name.clone()))
@@ -241,7 +242,7 @@ impl Sim {
         }
     }
 
-    fn note_process(&mut self, pid: ProcessId, make: impl FnOnce(String) -> Note) {
+    pub(super) fn note_process(&mut self, pid: ProcessId, make: impl FnOnce(String) -> Note) {
         if !self.trace.is_enabled() {
             return;
         }

@@ -26,6 +26,13 @@ pub enum TcpCall {
         /// Give up after this long (`connect_timeout`).
         timeout: Option<Duration>,
     },
+    /// Open a connection without waiting: the SYN goes, and the socket is
+    /// returned at once, its handshake in progress (a non-blocking
+    /// `connect` that gave `EINPROGRESS`, as mio's `TcpStream::connect`).
+    ConnectStart {
+        /// The peer.
+        addr: SocketAddrV4,
+    },
     /// Read (or peek at) up to `max` bytes, waiting for some.
     Read {
         /// The connection.

@@ -15,6 +15,7 @@ use super::tcp_call::{TcpCall, TcpOk, TcpOpt};
 use super::udp_calls::SockOpts;
 use super::world::Sim;
 use super::SimTime;
+use crate::stack::tcp::State;
 use crate::stack::tcp_table::TcpSocket;
 use crate::stack::udp::{errno, SocketId};
 use crate::topo::NodeId;
@@ -101,6 +102,7 @@ impl Sim {
                 Ok(TcpOk::Socket(self.new_socket(host, id)))
             })()),
             TcpCall::Connect { addr, timeout } => self.tcp_connect(pid, host, addr, timeout),
+            TcpCall::ConnectStart { addr } => answer(self.tcp_connect_start(host, addr)),
             TcpCall::Accept { sock } => {
                 let id = match self.own(host, sock) {
                     Ok(id) => id,
@@ -202,6 +204,21 @@ impl Sim {
             }
             other => answer(self.tcp_other(host, other)),
         }
+    }
+
+    /// A non-blocking connect: the connection, its SYN sent, with
+    /// `O_NONBLOCK` set.
+    fn tcp_connect_start(&mut self, host: NodeId, addr: SocketAddrV4) -> TcpResult {
+        let now = self.now;
+        let (Some(ip), out) = self.ip_and_outbox(host) else {
+            return Err(errno::EADDRNOTAVAIL);
+        };
+        let id = ip.tcp_connect(now, addr, out)?;
+        let sock = self.new_socket(host, id);
+        if let Some(opts) = self.sockets.opts.get_mut(&(host, id)) {
+            opts.nonblocking = true;
+        }
+        Ok(TcpOk::Socket(sock))
     }
 
     fn tcp_connect(
@@ -323,6 +340,13 @@ impl Sim {
                 match table.sockets.get(&id) {
                     Some(TcpSocket::Listener(_)) if peer => Err(errno::ENOTCONN),
                     Some(TcpSocket::Listener(l)) => Ok(TcpOk::Addr(l.local)),
+                    // Linux's `inet_getname`: no peer before the handshake
+                    // or after the end.
+                    Some(TcpSocket::Conn(c))
+                        if peer && matches!(c.tcb.state(), State::SynSent | State::Closed) =>
+                    {
+                        Err(errno::ENOTCONN)
+                    }
                     Some(TcpSocket::Conn(c)) if peer => Ok(TcpOk::Addr(c.tcb.ends().remote)),
                     Some(TcpSocket::Conn(c)) => Ok(TcpOk::Addr(c.tcb.ends().local)),
                     None => Err(errno::EBADF),

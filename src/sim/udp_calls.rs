@@ -171,6 +171,7 @@ impl Sim {
     /// The socket's list of readers is swapped with an empty spare one and
     /// left in the map, so that blocking and waking again allocates nothing.
     pub(super) fn socket_readable(&mut self, host: NodeId, id: SocketId) {
+        self.poll_notify((host, id));
         let Some(list) = self.sockets.readers.get_mut(&(host, id)) else {
             return;
         };
@@ -267,6 +268,7 @@ impl Sim {
             opts.handles = opts.handles.saturating_sub(1);
             if opts.handles == 0 {
                 self.sockets.opts.remove(&key);
+                self.poll_forget(key);
                 if self.sockets.readers.get(&key).is_some_and(Vec::is_empty) {
                     self.sockets.readers.remove(&key);
                 }

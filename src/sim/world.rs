@@ -9,6 +9,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::fxhash::FxBuild;
+use super::poll_calls::Polls;
 use super::process::{Process, ProcessId, DEFAULT_STACK_SIZE};
 use super::queue::{EventQueue, Handle};
 use super::udp_calls::Sockets;
@@ -129,6 +130,8 @@ pub struct Sim {
     pub(super) halted: bool,
     /// Socket settings and blocked readers.
     pub(super) sockets: Sockets,
+    /// Poll sets (`simnet::io::Poll`).
+    pub(super) polls: Polls,
     /// This simulation's number in the process, so that a socket carried to
     /// another simulation is recognised as foreign.
     run_id: u64,
@@ -165,6 +168,7 @@ impl Sim {
             stack_size: DEFAULT_STACK_SIZE,
             halted: false,
             sockets: Sockets::default(),
+            polls: Polls::default(),
             run_id: NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed),
         }
     }

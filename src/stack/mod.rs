@@ -10,6 +10,7 @@ pub mod ip_node;
 pub mod ip_output;
 pub mod loopback;
 pub mod ping;
+pub mod readiness;
 pub mod route;
 pub mod segments;
 pub mod tcp;

@@ -581,6 +581,13 @@ impl UdpTable {
             .is_some_and(|s| !s.queue.is_empty() || s.pending_error.is_some())
     }
 
+    /// Whether an error waits to be read (`SO_ERROR`), without taking it.
+    pub fn has_error(&self, id: SocketId) -> bool {
+        self.sockets
+            .get(&id)
+            .is_some_and(|s| s.pending_error.is_some())
+    }
+
     /// Datagrams dropped because this socket's receive buffer was full.
     pub fn dropped(&self, id: SocketId) -> u64 {
         self.sockets.get(&id).map_or(0, |s| s.dropped)

@@ -295,6 +295,14 @@ pub enum Note {
         /// What it printed.
         line: String,
     },
+    /// A process's `Poll::poll` returned: the tokens ready, each with what
+    /// it is ready for (`readable+read-closed`); none when it timed out.
+    PollWake {
+        /// The process.
+        name: String,
+        /// `(token, readiness)`, in the order they became ready.
+        ready: Vec<(usize, String)>,
+    },
     /// A process ended; `panic` holds the message if it panicked.
     ProcessExit {
         /// Its name.

@@ -69,6 +69,7 @@ fn event_name(note: &Note) -> &'static str {
         Note::Loopback(_) => "loopback",
         Note::Ping(_) => "ping",
         Note::ProcessStart { .. } | Note::ProcessExit { .. } => "process",
+        Note::PollWake { .. } => "poll",
         Note::ProcessOutput { .. } => "output",
     }
 }

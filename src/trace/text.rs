@@ -178,6 +178,17 @@ fn render_note(record: &Record<'_>, note: &Note, out: &mut String) {
         Note::Ping(line) => write!(out, "{node} ping: {line}"),
         Note::ProcessStart { name } => write!(out, "{node} {name} [start]"),
         Note::ProcessOutput { name, line } => write!(out, "{node} {name}: {line}"),
+        Note::PollWake { name, ready } if ready.is_empty() => {
+            write!(out, "{node} {name} poll: timed out, nothing ready")
+        }
+        Note::PollWake { name, ready } => {
+            let _ = write!(out, "{node} {name} poll: ");
+            for (i, (token, what)) in ready.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                let _ = write!(out, "{sep}token {token} {what}");
+            }
+            Ok(())
+        }
         Note::ProcessExit { name, panic: None } => write!(out, "{node} {name} [exit]"),
         Note::ProcessExit {
             name,

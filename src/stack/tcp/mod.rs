@@ -48,6 +48,7 @@ mod event;
 mod input;
 mod options;
 mod output;
+mod poll;
 mod recv;
 mod rto;
 mod sack;
