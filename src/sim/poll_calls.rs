@@ -17,7 +17,9 @@ use super::process::{BlockedCall, ProcessId, Reply, SockRef};
 use super::world::{Event, Sim};
 use super::SimTime;
 use crate::io::{Event as Readiness, Token};
-use crate::stack::readiness::{EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDHUP};
+use crate::stack::readiness::{
+    PollState, EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLRDHUP,
+};
 use crate::stack::udp::{errno, SocketId};
 use crate::topo::NodeId;
 use crate::trace::Note;
@@ -34,6 +36,9 @@ type PollResult = Result<PollOk, i32>;
 struct Registration {
     token: usize,
     interest: u8,
+    /// What the socket looked like at the last check: an event needs a
+    /// change since (a bit rising, or more to read).
+    last: PollState,
 }
 
 /// One poll set.
@@ -139,7 +144,16 @@ impl Sim {
             (false, true) => return Err(ENOENT),
             _ => {}
         }
-        set.interest.insert(key, Registration { token, interest });
+        // Seen as never ready, so that whatever is ready now is an edge.
+        let last = PollState::default();
+        set.interest.insert(
+            key,
+            Registration {
+                token,
+                interest,
+                last,
+            },
+        );
         // A reregistration forgets what was ready under the old interest.
         set.ready.retain(|(k, _)| *k != key);
         if !again {
@@ -241,21 +255,34 @@ impl Sim {
         }
     }
 
-    /// Adds socket `key` to poll set `poll`'s ready list if it is ready for
-    /// what it was registered for, and wakes the set's waiter.
+    /// Adds socket `key` to poll set `poll`'s ready list if it became
+    /// ready for what it was registered for since the last check, and
+    /// wakes the set's waiter.
+    ///
+    /// Linux wakes an edge-triggered poller when data, a connection, a FIN
+    /// or an error arrives, when a connect completes, and when room frees
+    /// up in a send buffer a writer had filled (`SOCK_NOSPACE`); not on the
+    /// program's own reads and writes. Here: when a relevant bit rises, or
+    /// more waits to be read than at the last check.
     fn poll_check(&mut self, key: (NodeId, SocketId), poll: u32) {
-        let mask = match self.ip_of(key.0) {
-            Some(ip) => ip.poll_mask(key.1),
-            None => EPOLLHUP | EPOLLERR,
+        let state = match self.ip_of(key.0) {
+            Some(ip) => ip.poll_state(key.1),
+            None => PollState {
+                mask: EPOLLHUP | EPOLLERR,
+                waiting: 0,
+            },
         };
         let Some(set) = self.polls.sets.get_mut(&poll) else {
             return;
         };
-        let Some(reg) = set.interest.get(&key) else {
+        let Some(reg) = set.interest.get_mut(&key) else {
             return;
         };
-        let mask = relevant(mask, reg.interest);
-        if mask == 0 {
+        let last = std::mem::replace(&mut reg.last, state);
+        let mask = relevant(state.mask, reg.interest);
+        let rose = mask & !relevant(last.mask, reg.interest) != 0;
+        let more = mask & EPOLLIN != 0 && state.waiting > last.waiting;
+        if !(rose || more) {
             return;
         }
         match set.ready.iter_mut().find(|(k, _)| *k == key) {

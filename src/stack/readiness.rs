@@ -21,7 +21,31 @@ pub const EPOLLHUP: u32 = 0x010;
 /// The peer shut its writing half down (its FIN arrived).
 pub const EPOLLRDHUP: u32 = 0x2000;
 
+/// What a poller watches of a socket: its mask, and how much waits to be
+/// read (bytes, datagrams or connections), whose growth is an edge even
+/// while the socket stays readable (Linux wakes pollers on each arrival).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PollState {
+    /// The `epoll` mask.
+    pub mask: u32,
+    /// Bytes (TCP), datagrams (UDP) or connections (a listener) waiting.
+    pub waiting: usize,
+}
+
 impl IpNode {
+    /// Socket `id`'s [`PollState`].
+    pub fn poll_state(&mut self, id: SocketId) -> PollState {
+        let waiting = match self.tcp.as_mut().and_then(|t| t.sockets.get(&id)) {
+            Some(TcpSocket::Listener(l)) => l.ready.len(),
+            Some(TcpSocket::Conn(c)) => c.tcb.recv_available(),
+            None => self.udp().queued(id),
+        };
+        PollState {
+            mask: self.poll_mask(id),
+            waiting,
+        }
+    }
+
     /// The `epoll` mask of socket `id`, or `EPOLLHUP | EPOLLERR` for a
     /// socket the host no longer has (Linux never lets a registered socket
     /// vanish; this only answers a socket torn down under a registration).

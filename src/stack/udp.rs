@@ -581,6 +581,11 @@ impl UdpTable {
             .is_some_and(|s| !s.queue.is_empty() || s.pending_error.is_some())
     }
 
+    /// How many datagrams wait to be received.
+    pub fn queued(&self, id: SocketId) -> usize {
+        self.sockets.get(&id).map_or(0, |s| s.queue.len())
+    }
+
     /// Whether an error waits to be read (`SO_ERROR`), without taking it.
     pub fn has_error(&self, id: SocketId) -> bool {
         self.sockets
