@@ -305,3 +305,21 @@ fn a_run_ends_when_its_last_thing_happens() {
         assert_eq!(outcome.summary.end.to_string(), end, "{file}");
     }
 }
+
+#[test]
+fn io_models() {
+    let lines = same_on_both("io-models");
+    for server in ["poll", "threaded", "spin"] {
+        for who in ["a", "b", "c"] {
+            for i in 1..=3 {
+                let wanted = format!(">>> {who}{i}");
+                let served = lines
+                    .iter()
+                    .any(|l| l.contains(&format!("echo-server-{server}")) && l.ends_with(&wanted));
+                assert!(served, "{server} never got {who}{i}: {lines:#?}");
+            }
+        }
+    }
+    assert!(lines.contains(&"pc2 echo-server-poll: served 3 client(s), stopping".to_string()));
+    assert!(lines.contains(&"pc2 echo-server-spin: served 3 client(s), stopping".to_string()));
+}

@@ -51,7 +51,7 @@ macro_rules! lesson {
     };
 }
 
-static LESSONS: [Lesson; 18] = [
+static LESSONS: [Lesson; 19] = [
     // Seed 000: UDP and TCP, first steps.
     lesson!(
         "udp-first-steps",
@@ -151,6 +151,12 @@ static LESSONS: [Lesson; 18] = [
         "003",
         "tcp_sticky.toml",
         "a byte stream, not messages: writes glued together, and framing"
+    ),
+    lesson!(
+        "io-models",
+        "003",
+        "io_models.toml",
+        "three ways to serve three clients: a thread each, non-blocking calls asked in turn, one poll (mio's API)"
     ),
     // Seed 004: the same, once more.
     lesson!(

@@ -14,6 +14,7 @@ mod http_by_hand;
 mod one_message;
 mod poll_echo;
 mod send_vs_sendall;
+mod spin_echo;
 mod sticky;
 mod tcp_first_steps;
 mod threaded_echo;
@@ -44,7 +45,7 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 39] = [
+static PROGRAMS: [Program; 40] = [
     Program {
         name: "echo",
         about: "echo [WORD…]: prints its arguments on one line",
@@ -149,6 +150,14 @@ static PROGRAMS: [Program; 39] = [
                 (0.0.0.0:8888) in one thread: non-blocking sockets and one \
                 simnet::io::Poll (mio's API); stops after N clients (seed 003)",
         main: poll_echo::echo_server_poll,
+    },
+    Program {
+        name: "echo-server-spin",
+        about: "echo-server-spin [--clients N] [BIND]: an echo server on BIND \
+                (0.0.0.0:8888) in one thread that asks every non-blocking \
+                socket in turn, napping 1 ms when none had anything; stops \
+                after N clients (seed 003)",
+        main: spin_echo::echo_server_spin,
     },
     Program {
         name: "feiq-sender",

@@ -199,6 +199,10 @@ impl Sim {
             Err(e) => return Some(Reply::Poll(Err(e))),
         };
         set.waiter = None;
+        self.poll_refresh(poll.id);
+        let Some(set) = self.polls.sets.get_mut(&poll.id) else {
+            return Some(Reply::Poll(Err(errno::EBADF)));
+        };
         if !set.ready.is_empty() {
             set.deadline = None;
             let n = set.ready.len().min(max.max(1));
@@ -230,6 +234,36 @@ impl Sim {
             self.procs[pid.0].timeout_at = Some(at);
         }
         None
+    }
+
+    /// Notes how each registered socket of poll set `poll` looks now, before
+    /// the program waits: what its own calls did since (a read that
+    /// drained the socket, an accept that emptied the queue) is not an
+    /// edge, but the next arrival after them is. Sockets already in the
+    /// ready list keep their event.
+    fn poll_refresh(&mut self, poll: u32) {
+        let Some(set) = self.polls.sets.get(&poll) else {
+            return;
+        };
+        let keys: Vec<(NodeId, SocketId)> = set
+            .interest
+            .keys()
+            .filter(|k| !set.ready.iter().any(|(r, _)| r == *k))
+            .copied()
+            .collect();
+        for key in keys {
+            let Some(state) = self.ip_of(key.0).map(|ip| ip.poll_state(key.1)) else {
+                continue;
+            };
+            if let Some(reg) = self
+                .polls
+                .sets
+                .get_mut(&poll)
+                .and_then(|set| set.interest.get_mut(&key))
+            {
+                reg.last = state;
+            }
+        }
     }
 
     /// Traces what a `poll` returns.

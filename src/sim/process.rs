@@ -259,6 +259,17 @@ pub enum Reply {
     Retry,
 }
 
+impl Reply {
+    /// Whether this answers a socket call with `EAGAIN` (`WouldBlock`).
+    pub fn is_would_block(&self) -> bool {
+        const EAGAIN: i32 = 11;
+        matches!(
+            self,
+            Reply::Udp(Err(EAGAIN)) | Reply::Tcp(Err(EAGAIN)) | Reply::Poll(Err(EAGAIN))
+        )
+    }
+}
+
 /// How a process ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Exit {
@@ -374,6 +385,10 @@ pub struct Process {
     /// When the timeout of the call it is blocked in fires, if it has one
     /// (so that an early wake can cancel it).
     pub(crate) timeout_at: Option<SimTime>,
+    /// Socket and poll calls it made (a blocked call retried counts once).
+    pub socket_calls: u64,
+    /// How many of them returned `WouldBlock` (`EAGAIN`).
+    pub would_block: u64,
 }
 
 impl fmt::Debug for Process {

@@ -61,6 +61,8 @@ impl Sim {
             children: 0,
             waiting_on: None,
             timeout_at: None,
+            socket_calls: 0,
+            would_block: 0,
         });
         Ok(pid)
     }
@@ -99,10 +101,16 @@ impl Sim {
             let Some(co) = self.procs.get_mut(pid.0).and_then(|p| p.coroutine.as_mut()) else {
                 return;
             };
+            let retried = reply == Reply::Retry;
             let result = process::resume(co, reply);
             self.close_dropped_sockets();
             match result {
                 CoroutineResult::Yield(call) => {
+                    let socket_call =
+                        matches!(call, Syscall::Udp(_) | Syscall::Tcp(_) | Syscall::Poll(_));
+                    if socket_call && !retried {
+                        self.procs[pid.0].socket_calls += 1;
+                    }
                     // Each call counts as an event, so that a process that
                     // spins without blocking still meets the event cap.
                     self.events += 1;
@@ -112,7 +120,12 @@ impl Sim {
                         return;
                     }
                     match self.handle_syscall(pid, call) {
-                        Some(next) => reply = next,
+                        Some(next) => {
+                            if next.is_would_block() {
+                                self.procs[pid.0].would_block += 1;
+                            }
+                            reply = next;
+                        }
                         None => return,
                     }
                 }
@@ -233,6 +246,14 @@ impl Sim {
             Exit::Returned => None,
             Exit::Panicked(message) => Some(message.clone()),
         };
+        let (calls, would_block) = (p.socket_calls, p.would_block);
+        if would_block > 0 {
+            self.note_process(pid, |name| Note::ProcessCalls {
+                name,
+                calls,
+                would_block,
+            });
+        }
         self.note_process(pid, |name| Note::ProcessExit {
             name,
             panic: status,

@@ -303,6 +303,17 @@ pub enum Note {
         /// `(token, readiness)`, in the order they became ready.
         ready: Vec<(usize, String)>,
     },
+    /// A process that met `WouldBlock` is about to end: how many socket
+    /// calls it made, and how many would have blocked (the cost of
+    /// spinning on non-blocking sockets, next to a poll's few calls).
+    ProcessCalls {
+        /// The process.
+        name: String,
+        /// Socket and poll calls made.
+        calls: u64,
+        /// Of which returned `WouldBlock`.
+        would_block: u64,
+    },
     /// A process ended; `panic` holds the message if it panicked.
     ProcessExit {
         /// Its name.

@@ -189,6 +189,14 @@ fn render_note(record: &Record<'_>, note: &Note, out: &mut String) {
             }
             Ok(())
         }
+        Note::ProcessCalls {
+            name,
+            calls,
+            would_block,
+        } => write!(
+            out,
+            "{node} {name} made {calls} socket calls, {would_block} of them would block"
+        ),
         Note::ProcessExit { name, panic: None } => write!(out, "{node} {name} [exit]"),
         Note::ProcessExit {
             name,
