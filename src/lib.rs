@@ -15,6 +15,7 @@ pub mod io;
 pub mod lesson;
 pub mod link;
 pub mod net;
+pub mod page;
 pub mod print;
 pub mod programs;
 pub mod scenario;

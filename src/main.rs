@@ -6,8 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use simnet::i18n::Lang;
 use simnet::lesson::{self, Backend, LessonOptions};
+use simnet::page::PageOptions;
 use simnet::scenario::{self, RunOptions, Scenario};
+use simnet::trace::Capture;
 
 /// A deterministic network simulator for learning and testing socket programs.
 #[derive(Parser)]
@@ -38,6 +41,12 @@ enum Command {
         /// Print only the results, not the trace.
         #[arg(long, short)]
         quiet: bool,
+        /// Write the step-through page (one self-contained HTML file).
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// The language of explanations and pages: `en` or `zh`.
+        #[arg(long, default_value = "en", value_name = "LANG", value_parser = parse_lang)]
+        lang: Lang,
     },
     /// Run scenarios quietly: one pass/fail line each.
     ///
@@ -47,10 +56,14 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Print a scenario's topology as Graphviz DOT (`| dot -Tsvg > net.svg`).
+    /// Print a scenario's topology as Graphviz DOT (`| dot -Tsvg > net.svg`),
+    /// or draw it as SVG with `--svg` (no Graphviz needed).
     Topo {
         /// The scenario file (TOML).
         file: PathBuf,
+        /// Write the picture as SVG to this file instead of printing DOT.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
     },
     /// Run a lesson's programs and print what each prints, as `host program: text`.
     ///
@@ -69,9 +82,56 @@ enum Command {
         /// Also print the simulation's trace as it happens.
         #[arg(long)]
         trace: bool,
+        /// Write the step-through page (simulation only).
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// The language of explanations and pages: `en` or `zh`.
+        #[arg(long, default_value = "en", value_name = "LANG", value_parser = parse_lang)]
+        lang: Lang,
     },
     /// List the lessons, one a line, name first.
     Lessons,
+}
+
+/// `en` or `zh`, for `--lang`.
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse::<Lang>().map_err(|e| e.to_string())
+}
+
+/// The pictures and pages asked for beside a run.
+struct Views {
+    html: Option<PathBuf>,
+    lang: Lang,
+}
+
+impl Views {
+    /// Whether any needs the run's events kept.
+    fn wanted(&self) -> bool {
+        self.html.is_some()
+    }
+
+    /// Writes each; exit status 2 if one cannot be written.
+    fn write(&self, scenario: &Scenario, capture: Option<&Capture>) -> u8 {
+        let Some(capture) = capture else {
+            return 0;
+        };
+        let mut status = 0;
+        if let Some(path) = &self.html {
+            let options = PageOptions {
+                title: scenario.name.clone(),
+                description: scenario.description.clone(),
+                description_zh: None,
+                lang: self.lang,
+                max_events: 0,
+            };
+            status = status.max(write_file(
+                path,
+                &simnet::page::render(capture, &options),
+                "html",
+            ));
+        }
+        status
+    }
 }
 
 /// Exit status for a scenario whose expectations failed.
@@ -88,15 +148,19 @@ fn main() -> ExitCode {
             pcap,
             json,
             quiet,
-        } => run(&file, seed, pcap, json, quiet),
+            html,
+            lang,
+        } => run(&file, seed, pcap, json, quiet, &Views { html, lang }),
         Command::Check { files } => check(&files),
-        Command::Topo { file } => topo(&file),
+        Command::Topo { file, svg } => topo(&file, svg.as_deref()),
         Command::Lesson {
             name,
             on,
             seed,
             trace,
-        } => lesson(&name, on, seed, trace),
+            html,
+            lang,
+        } => lesson(&name, on, seed, trace, &Views { html, lang }),
         Command::Lessons => {
             let lessons = simnet::lesson::all();
             let width = lessons.iter().map(|l| l.name.len()).max().unwrap_or(0);
@@ -125,6 +189,7 @@ fn run(
     pcap: Option<PathBuf>,
     json: Option<PathBuf>,
     quiet: bool,
+    views: &Views,
 ) -> u8 {
     let scenario = match load(file) {
         Ok(s) => s,
@@ -136,7 +201,7 @@ fn run(
         pcap_dir: pcap.clone(),
         json: json.clone(),
         echo,
-        ..RunOptions::default()
+        capture: views.wanted(),
     };
     let outcome = match scenario::run(&scenario, options) {
         Ok(outcome) => outcome,
@@ -195,7 +260,10 @@ fn run(
         }
         out.flush()
     })();
-    if outcome.passed() {
+    let written = views.write(&scenario, outcome.capture.as_ref());
+    if written != 0 {
+        written
+    } else if outcome.passed() {
         0
     } else {
         FAILED
@@ -234,16 +302,23 @@ fn check(files: &[PathBuf]) -> u8 {
     status
 }
 
-fn topo(file: &Path) -> u8 {
+fn topo(file: &Path, svg: Option<&Path>) -> u8 {
     let scenario = match load(file) {
         Ok(s) => s,
         Err(status) => return status,
     };
     match scenario::build(&scenario, scenario.seed) {
-        Ok(sim) => {
-            print!("{}", simnet::topo::dot::to_dot(sim.graph(), &scenario.name));
-            0
-        }
+        Ok(sim) => match svg {
+            None => {
+                print!("{}", simnet::topo::dot::to_dot(sim.graph(), &scenario.name));
+                0
+            }
+            Some(path) => {
+                let snapshot = simnet::topo::Snapshot::of(sim.graph());
+                let picture = simnet::diagram::topology::render(&snapshot, &scenario.name);
+                write_file(path, &picture, "svg")
+            }
+        },
         Err(e) => {
             eprintln!("error: {}: {e}", file.display());
             BAD_INPUT
@@ -251,7 +326,22 @@ fn topo(file: &Path) -> u8 {
     }
 }
 
-fn lesson(name: &str, backend: Backend, seed: Option<u64>, trace: bool) -> u8 {
+/// Writes a picture or page to `path`, saying so; exit status 2 if it
+/// cannot be written.
+fn write_file(path: &Path, contents: &str, what: &str) -> u8 {
+    match std::fs::write(path, contents) {
+        Ok(()) => {
+            println!("{what}: {}", path.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            BAD_INPUT
+        }
+    }
+}
+
+fn lesson(name: &str, backend: Backend, seed: Option<u64>, trace: bool, views: &Views) -> u8 {
     let loaded = match lesson::find(name) {
         Some(l) => l.scenario(),
         None if name.ends_with(".toml") => scenario::load_file(Path::new(name)),
@@ -270,12 +360,21 @@ fn lesson(name: &str, backend: Backend, seed: Option<u64>, trace: bool) -> u8 {
     if trace && backend == Backend::Loopback {
         eprintln!("note: --trace shows the simulation; a loopback run has no trace");
     }
+    if views.wanted() && backend == Backend::Loopback {
+        eprintln!(
+            "error: pictures and pages are drawn from the simulation's trace, and a loopback \
+             run has none: drop --on loopback"
+        );
+        return BAD_INPUT;
+    }
+    let capture = views.wanted().then(simnet::trace::SharedCapture::default);
     let options = LessonOptions {
         backend,
         seed,
         trace: (trace && backend == Backend::Sim).then(|| Box::new(io::stdout()) as Box<dyn Write>),
         // Loopback lines are printed as they come; the simulation's below.
         echo: backend == Backend::Loopback,
+        capture: capture.clone(),
         ..LessonOptions::default()
     };
     let run = match lesson::run_lesson(&scenario, options) {
@@ -300,5 +399,8 @@ fn lesson(name: &str, backend: Backend, seed: Option<u64>, trace: bool) -> u8 {
     for remark in &run.ending {
         eprintln!("({remark})");
     }
-    0
+    match capture {
+        Some(c) => views.write(&scenario, Some(&c.borrow())),
+        None => 0,
+    }
 }

@@ -1,2 +1,24 @@
 # simnet: page, en. See src/i18n.rs.
 page-title = { $name }: step by step
+page-step = step { $n } / { $total }
+page-first = « first
+page-prev = ◀ back
+page-next = next ▶
+page-last = last »
+page-play = ▶ play
+page-pause = ⏸ pause
+page-keys = Keys: → or j next, ← or k back, space play or pause, Home first, End last. Click an event to jump there, a field to see its bytes.
+page-events = Every event, with its virtual time
+page-explain = What happens in this step
+page-layers = The frame, layer by layer
+page-bytes = Its bytes
+page-state = Tables after this step
+page-arp-cache = ARP cache
+page-mac-table = MAC address table
+page-routes = Routing table
+page-tcp = TCP connections
+page-empty = (empty)
+page-topology = Topology (the frame in flight is red)
+page-no-frame = No frame in this step.
+page-static = configured
+page-truncated = The run had { $count } more events than the page keeps; they are left out.

@@ -1,2 +1,24 @@
 # simnet: page, zh. See src/i18n.rs.
 page-title = { $name }：逐步演示
+page-step = 第 { $n } 步 / 共 { $total } 步
+page-first = « 第一步
+page-prev = ◀ 上一步
+page-next = 下一步 ▶
+page-last = 最后一步 »
+page-play = ▶ 播放
+page-pause = ⏸ 暂停
+page-keys = 按键：→ 或 j 下一步，← 或 k 上一步，空格 播放/暂停，Home 第一步，End 最后一步。点击事件可跳到那里，点击字段可看到它的字节。
+page-events = 所有事件（虚拟时间）
+page-explain = 这一步发生了什么
+page-layers = 这一帧，逐层展开
+page-bytes = 它的字节
+page-state = 这一步之后的各表
+page-arp-cache = ARP 缓存
+page-mac-table = MAC 地址表
+page-routes = 路由表
+page-tcp = TCP 连接
+page-empty = （空）
+page-topology = 拓扑（正在传送的帧标为红色）
+page-no-frame = 这一步没有帧。
+page-static = 静态配置
+page-truncated = 这次运行还有 { $count } 个事件超出了页面的上限，没有显示。

@@ -2,3 +2,4 @@
 //! `rsvg-convert` render alike.
 
 pub mod svg;
+pub mod topology;

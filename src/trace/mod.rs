@@ -8,6 +8,7 @@ pub mod capture;
 pub mod event;
 pub mod json;
 pub mod pcap;
+pub mod replay;
 pub mod text;
 
 pub use capture::{Capture, CaptureSink, SharedCapture};

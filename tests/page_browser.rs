@@ -1,0 +1,166 @@
+//! The step-through page in a real browser: headless Chromium, driven
+//! through chromedriver (WebDriver) with real clicks and key presses, on
+//! the flagship scenario's page. Skipped with a note when Chromium is not
+//! installed, unless `SIMNET_REQUIRE_CHROMIUM` is set (CI sets it).
+//!
+//! `SIMNET_SCREENSHOT=path` also writes the page at step 3 as a PNG (see
+//! `docs/screenshot.sh`).
+
+mod common {
+    pub mod mini_json;
+    pub mod webdriver;
+}
+
+use std::path::Path;
+
+use common::mini_json::Json;
+use common::webdriver::{self, Browser, END, HOME, RIGHT};
+use simnet::i18n::Lang;
+use simnet::page::{self, PageOptions};
+use simnet::scenario::{self, RunOptions};
+
+/// The page of `scenarios/cross_subnet_arp.toml`, written to a temp file.
+fn arp_page() -> std::path::PathBuf {
+    let s = scenario::load_file(Path::new("scenarios/cross_subnet_arp.toml")).expect("loads");
+    let outcome = scenario::run(
+        &s,
+        RunOptions {
+            capture: true,
+            ..RunOptions::default()
+        },
+    )
+    .expect("runs");
+    let capture = outcome.capture.expect("captured");
+    let options = PageOptions {
+        title: s.name.clone(),
+        description: s.description.clone(),
+        lang: Lang::En,
+        ..PageOptions::default()
+    };
+    let path = std::env::temp_dir().join(format!("simnet-arp-{}.html", std::process::id()));
+    std::fs::write(&path, page::render(&capture, &options)).expect("writes");
+    path
+}
+
+/// The texts of every element matching `css`, in document order.
+fn texts(b: &Browser, css: &str) -> Vec<String> {
+    let script = format!(
+        "return Array.from(document.querySelectorAll({})).map(e => e.textContent);",
+        webdriver::quote(css)
+    );
+    match b.eval(&script).expect("script runs") {
+        Json::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().unwrap_or_default().to_string())
+            .collect(),
+        other => panic!("not a list: {other:?}"),
+    }
+}
+
+fn counter(b: &Browser) -> String {
+    b.text("#step-counter").expect("a step counter")
+}
+
+#[test]
+fn the_arp_walkthrough_steps_forward_and_back_in_a_real_browser() {
+    if !webdriver::available() {
+        assert!(
+            std::env::var_os("SIMNET_REQUIRE_CHROMIUM").is_none(),
+            "SIMNET_REQUIRE_CHROMIUM is set but chromium or chromedriver is missing"
+        );
+        eprintln!("note: chromium or chromedriver not installed; the browser test is skipped");
+        return;
+    }
+    let page = arp_page();
+    let b = Browser::start(1400, 1000).expect("a headless chromium");
+    b.open(&format!("file://{}", page.display()))
+        .expect("opens");
+
+    // Step 1: pc1 asks who has its gateway's address, by broadcast.
+    assert_eq!(counter(&b), "step 1 / 24");
+    let current = texts(&b, "#event-list li.current");
+    let sent = current
+        .iter()
+        .find(|l| l.contains("pc1.eth0 >"))
+        .expect("step 1 sends a frame from pc1");
+    assert!(
+        sent.contains("ARP who-has 192.168.1.1 tell 192.168.1.2"),
+        "{sent}"
+    );
+    assert_eq!(
+        texts(&b, "#state [data-node=\"gw\"] .arp-cache li"),
+        ["(empty)"]
+    );
+    assert!(
+        b.eval("return document.getElementById('prev').disabled")
+            .expect("runs")
+            == Json::Bool(true)
+    );
+
+    // After step 3 the gateway's cache holds pc1: it learned from the request.
+    b.click("#next").expect("next");
+    b.click("#next").expect("next");
+    assert_eq!(counter(&b), "step 3 / 24");
+    let gw = texts(&b, "#state [data-node=\"gw\"] .arp-cache li");
+    assert_eq!(gw, ["192.168.1.2 → 02:00:00:00:00:01 (eth0)"]);
+    assert!(
+        texts(&b, "#topology .link.active").len() == 1,
+        "one link carries the frame"
+    );
+    if let Some(path) = std::env::var_os("SIMNET_SCREENSHOT") {
+        let png = b.screenshot().expect("a screenshot");
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        std::fs::write(&path, png).expect("writes the screenshot");
+    }
+
+    // A field clicked lights up exactly its bytes: the Ethernet source is
+    // bytes 6 to 11.
+    let fields = texts(&b, "#layers .field .name");
+    let source = fields
+        .iter()
+        .position(|f| f.starts_with("Source"))
+        .expect("an Ethernet source field");
+    b.eval(&format!(
+        "document.querySelectorAll('#layers .field')[{source}].click(); return null;"
+    ))
+    .expect("clicks");
+    let lit = b
+        .eval("return Array.from(document.querySelectorAll('#hex .b.hl')).map(e => Number(e.dataset.off));")
+        .expect("runs");
+    let offsets: Vec<u64> = match lit {
+        Json::Array(items) => items.iter().filter_map(Json::as_u64).collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(offsets, [6, 7, 8, 9, 10, 11]);
+
+    // Keys: End is the last step, the second echo reply reaching pc1.
+    b.press(END).expect("End");
+    assert_eq!(counter(&b), "step 24 / 24");
+    let last = texts(&b, "#event-list li.current");
+    assert!(
+        last.iter().any(|l| l.contains("pc1.eth0 <")
+            && l.contains("ICMP echo reply")
+            && l.contains("seq 2")),
+        "{last:#?}"
+    );
+    assert!(
+        b.eval("return document.getElementById('next').disabled")
+            .expect("runs")
+            == Json::Bool(true)
+    );
+    b.press(HOME).expect("Home");
+    assert_eq!(counter(&b), "step 1 / 24");
+    b.press(RIGHT).expect("→");
+    assert_eq!(counter(&b), "step 2 / 24");
+
+    // Clicking an event jumps to its step.
+    b.eval("document.querySelectorAll('#event-list li')[12].click(); return null;")
+        .expect("clicks");
+    assert_eq!(counter(&b), "step 3 / 24");
+
+    // The language toggle: the page speaks Chinese.
+    b.click("#lang").expect("toggle");
+    assert_eq!(counter(&b), "第 3 步 / 共 24 步");
+    assert_eq!(b.text("#h-explain").expect("heading"), "这一步发生了什么");
+    let _ = std::fs::remove_file(page);
+}
