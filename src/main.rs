@@ -120,7 +120,7 @@ impl Views {
             let options = PageOptions {
                 title: scenario.name.clone(),
                 description: scenario.description.clone(),
-                description_zh: None,
+                description_zh: scenario.description_zh.clone(),
                 lang: self.lang,
                 max_events: 0,
             };

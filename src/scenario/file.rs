@@ -13,6 +13,8 @@ pub struct FileScenario {
     pub name: Option<String>,
     /// Free text.
     pub description: Option<String>,
+    /// The same in Chinese, shown with `--lang zh`.
+    pub description_zh: Option<String>,
     /// The run's seed.
     pub seed: Option<u64>,
     /// A duration, like `"60s"`.

@@ -247,6 +247,7 @@ fn resolve(raw: &FileScenario, text: &str, file: &str) -> Result<Scenario, Probl
             .or(stem)
             .unwrap_or_else(|| file.to_string()),
         description: raw.description.clone().unwrap_or_default(),
+        description_zh: raw.description_zh.clone(),
         seed: raw.seed.unwrap_or(1),
         time_limit: time_limit.unwrap_or_default(),
         max_events: max_events.unwrap_or_default(),
@@ -513,6 +514,7 @@ program = "echo"
         let want = Scenario {
             name: "cross_subnet_arp".into(),
             description: "pc1 pings pc2 through gw".into(),
+            description_zh: None,
             seed: 7,
             time_limit: Duration::from_secs(10),
             max_events: 10_000_000,
@@ -662,5 +664,17 @@ to = "10.9.9.9"
             .to_string()
             .starts_with("error: cannot read /nonexistent/x.toml: "));
         assert!(!e.to_string().contains("-->"));
+    }
+
+    #[test]
+    fn a_chinese_description_loads_beside_the_english_one() {
+        let text = "name = \"x\"\ndescription = \"two hosts\"\ndescription_zh = \"两台主机\"\n";
+        let got = load_str(text, "x.toml").unwrap();
+        assert_eq!(got.description, "two hosts");
+        assert_eq!(got.description_zh.as_deref(), Some("两台主机"));
+        assert_eq!(
+            load_str("name = \"y\"", "y.toml").unwrap().description_zh,
+            None
+        );
     }
 }

@@ -16,6 +16,8 @@ pub struct Scenario {
     pub name: String,
     /// What the scenario teaches or checks, free text.
     pub description: String,
+    /// The same in Chinese, if the file gives it (`description_zh`).
+    pub description_zh: Option<String>,
     /// The run's seed; every random choice derives from it.
     pub seed: u64,
     /// The run stops at this virtual time even if work remains.
