@@ -6,10 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use simnet::diagram::label::Proto;
+use simnet::diagram::ladder::LadderOptions;
 use simnet::i18n::Lang;
 use simnet::lesson::{self, Backend, LessonOptions};
 use simnet::page::PageOptions;
 use simnet::scenario::{self, RunOptions, Scenario};
+use simnet::sim::SimTime;
 use simnet::trace::Capture;
 
 /// A deterministic network simulator for learning and testing socket programs.
@@ -47,6 +50,8 @@ enum Command {
         /// The language of explanations and pages: `en` or `zh`.
         #[arg(long, default_value = "en", value_name = "LANG", value_parser = parse_lang)]
         lang: Lang,
+        #[command(flatten)]
+        ladder: LadderArgs,
     },
     /// Run scenarios quietly: one pass/fail line each.
     ///
@@ -88,6 +93,8 @@ enum Command {
         /// The language of explanations and pages: `en` or `zh`.
         #[arg(long, default_value = "en", value_name = "LANG", value_parser = parse_lang)]
         lang: Lang,
+        #[command(flatten)]
+        ladder: LadderArgs,
     },
     /// List the lessons, one a line, name first.
     Lessons,
@@ -98,16 +105,52 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse::<Lang>().map_err(|e| e.to_string())
 }
 
+/// A ladder diagram and what goes into it.
+#[derive(clap::Args)]
+struct LadderArgs {
+    /// Draw the run as a ladder (sequence) diagram, SVG.
+    #[arg(long, value_name = "FILE")]
+    ladder: Option<PathBuf>,
+    /// Give switches a lifeline too.
+    #[arg(long)]
+    ladder_switches: bool,
+    /// Only frames between these nodes (comma-separated).
+    #[arg(long, value_name = "NODES", value_delimiter = ',')]
+    ladder_hosts: Vec<String>,
+    /// Only these protocols: arp, icmp, udp, tcp, other (comma-separated).
+    #[arg(long, value_name = "PROTOS", value_delimiter = ',', value_parser = parse_proto)]
+    ladder_proto: Vec<Proto>,
+    /// Only frames sent from this time on (`1.5s`, `200ms`).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    ladder_from: Option<SimTime>,
+    /// Only frames sent until this time.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    ladder_to: Option<SimTime>,
+    /// At most this many arrows.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    ladder_max: usize,
+}
+
+fn parse_proto(s: &str) -> Result<Proto, String> {
+    Proto::parse(s)
+        .ok_or_else(|| format!("unknown protocol `{s}`: expected arp, icmp, udp, tcp or other"))
+}
+
+fn parse_time(s: &str) -> Result<SimTime, String> {
+    scenario::parse_duration(s).map(|d| SimTime::ZERO + d)
+}
+
 /// The pictures and pages asked for beside a run.
 struct Views {
     html: Option<PathBuf>,
     lang: Lang,
+    ladder: LadderArgs,
 }
 
 impl Views {
     /// Whether any needs the run's events kept.
     fn wanted(&self) -> bool {
-        self.html.is_some()
+        self.html.is_some() || self.ladder.ladder.is_some()
     }
 
     /// Writes each; exit status 2 if one cannot be written.
@@ -130,6 +173,24 @@ impl Views {
                 "html",
             ));
         }
+        if let Some(path) = &self.ladder.ladder {
+            let l = &self.ladder;
+            let options = LadderOptions {
+                show_switches: l.ladder_switches,
+                hosts: l.ladder_hosts.clone(),
+                protocols: l.ladder_proto.clone(),
+                from: l.ladder_from,
+                to: l.ladder_to,
+                max_arrows: l.ladder_max,
+            };
+            match simnet::diagram::ladder::render(capture, &options) {
+                Ok(svg) => status = status.max(write_file(path, &svg, "ladder")),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    status = BAD_INPUT;
+                }
+            }
+        }
         status
     }
 }
@@ -150,7 +211,15 @@ fn main() -> ExitCode {
             quiet,
             html,
             lang,
-        } => run(&file, seed, pcap, json, quiet, &Views { html, lang }),
+            ladder,
+        } => run(
+            &file,
+            seed,
+            pcap,
+            json,
+            quiet,
+            &Views { html, lang, ladder },
+        ),
         Command::Check { files } => check(&files),
         Command::Topo { file, svg } => topo(&file, svg.as_deref()),
         Command::Lesson {
@@ -160,7 +229,8 @@ fn main() -> ExitCode {
             trace,
             html,
             lang,
-        } => lesson(&name, on, seed, trace, &Views { html, lang }),
+            ladder,
+        } => lesson(&name, on, seed, trace, &Views { html, lang, ladder }),
         Command::Lessons => {
             let lessons = simnet::lesson::all();
             let width = lessons.iter().map(|l| l.name.len()).max().unwrap_or(0);

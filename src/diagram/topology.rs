@@ -25,7 +25,7 @@ const BOX_H: f64 = 46.0;
 const TOP: f64 = 60.0;
 
 /// Where each node goes: `(x, y)` of its centre.
-fn layout(topology: &Snapshot) -> Vec<(f64, f64)> {
+pub(crate) fn layout(topology: &Snapshot) -> Vec<(f64, f64)> {
     let n = topology.nodes.len();
     let neighbours = |i: usize| -> Vec<usize> {
         let mut out: Vec<usize> = topology.nodes[i]
