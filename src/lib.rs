@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod diagram;
+pub mod explain;
 pub mod i18n;
 pub mod io;
 pub mod lesson;
