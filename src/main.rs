@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use simnet::i18n::{Catalogue, Lang};
 use simnet::lesson::{self, Backend, LessonOptions};
 use simnet::scenario::{self, RunOptions, Scenario};
 
@@ -38,6 +39,16 @@ enum Command {
         /// Print only the results, not the trace.
         #[arg(long, short)]
         quiet: bool,
+        /// After the run, take apart the N-th frame, layer by layer.
+        ///
+        /// Frames count from 1 in trace order: every line where a frame
+        /// leaves (`>`) or enters (`<`) an interface, loopback packets
+        /// included, and every dropped frame.
+        #[arg(long, value_name = "N")]
+        frame: Option<usize>,
+        /// The language of the dissection: `en` or `zh`.
+        #[arg(long, default_value = "en", value_name = "LANG")]
+        lang: Lang,
     },
     /// Run scenarios quietly: one pass/fail line each.
     ///
@@ -72,6 +83,18 @@ enum Command {
     },
     /// List the lessons, one a line, name first.
     Lessons,
+    /// Take a frame apart layer by layer, field by field (like Wireshark's
+    /// details pane), with what each field means, then a hex dump.
+    ///
+    /// Exit status: 0, or 2 when the hex is wrong.
+    Explain {
+        /// The Ethernet frame in hex, with or without spaces or colons
+        /// (tcpdump -xx lines too), or `-` to read it from standard input.
+        frame_hex: String,
+        /// The language: `en` or `zh`.
+        #[arg(long, default_value = "en", value_name = "LANG")]
+        lang: Lang,
+    },
 }
 
 /// Exit status for a scenario whose expectations failed.
@@ -88,7 +111,9 @@ fn main() -> ExitCode {
             pcap,
             json,
             quiet,
-        } => run(&file, seed, pcap, json, quiet),
+            frame,
+            lang,
+        } => run(&file, seed, pcap, json, quiet, frame.map(|n| (n, lang))),
         Command::Check { files } => check(&files),
         Command::Topo { file } => topo(&file),
         Command::Lesson {
@@ -108,6 +133,7 @@ fn main() -> ExitCode {
             }
             0
         }
+        Command::Explain { frame_hex, lang } => explain(&frame_hex, lang),
     };
     ExitCode::from(status)
 }
@@ -125,6 +151,7 @@ fn run(
     pcap: Option<PathBuf>,
     json: Option<PathBuf>,
     quiet: bool,
+    frame: Option<(usize, Lang)>,
 ) -> u8 {
     let scenario = match load(file) {
         Ok(s) => s,
@@ -136,6 +163,7 @@ fn run(
         pcap_dir: pcap.clone(),
         json: json.clone(),
         echo,
+        capture: frame.is_some(),
         ..RunOptions::default()
     };
     let outcome = match scenario::run(&scenario, options) {
@@ -195,6 +223,11 @@ fn run(
         }
         out.flush()
     })();
+    if let (Some((n, lang)), Some(capture)) = (frame, &outcome.capture) {
+        if let Err(status) = print_frame(capture, n, lang) {
+            return status;
+        }
+    }
     if outcome.passed() {
         0
     } else {
@@ -301,4 +334,77 @@ fn lesson(name: &str, backend: Backend, seed: Option<u64>, trace: bool) -> u8 {
         eprintln!("({remark})");
     }
     0
+}
+
+// `simnet explain` and `simnet run --frame`: the dissection of one frame.
+
+/// `simnet explain HEX`: the frame's layers and a hex dump.
+fn explain(hex: &str, lang: Lang) -> u8 {
+    let text = if hex == "-" {
+        let mut text = String::new();
+        if let Err(e) = io::Read::read_to_string(&mut io::stdin(), &mut text) {
+            eprintln!("error: reading the frame from standard input: {e}");
+            return BAD_INPUT;
+        }
+        text
+    } else {
+        hex.to_string()
+    };
+    let bytes = match simnet::wire::dissect::parse_hex(&text) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: the frame: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let catalogue = Catalogue::new(lang);
+    let layers = simnet::wire::dissect::dissect_frame(&bytes, &catalogue);
+    print_text(&simnet::wire::dissect::render_text(&layers, &bytes, &catalogue));
+    0
+}
+
+/// Prints the dissection of the `n`-th frame event (from 1) of a run.
+fn print_frame(capture: &simnet::trace::capture::Capture, n: usize, lang: Lang) -> Result<(), u8> {
+    use simnet::trace::capture::Captured;
+    use simnet::trace::Note;
+    let frames: Vec<_> = capture
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.what,
+                Captured::Frame { .. } | Captured::FrameDrop { .. } | Captured::Note(Note::Loopback(_))
+            )
+        })
+        .collect();
+    let Some(event) = n.checked_sub(1).and_then(|i| frames.get(i)) else {
+        eprintln!(
+            "error: --frame {n}: the trace has {} frames, counted from 1 (every `>` and `<` line and every drop)",
+            frames.len()
+        );
+        return Err(BAD_INPUT);
+    };
+    let catalogue = Catalogue::new(lang);
+    let (layers, bytes) = match &event.what {
+        Captured::Note(Note::Loopback(packet)) => (
+            simnet::wire::dissect::dissect_ipv4_packet(packet, &catalogue),
+            packet,
+        ),
+        Captured::Frame { bytes, .. } | Captured::FrameDrop { bytes, .. } => {
+            (simnet::wire::dissect::dissect_frame(bytes, &catalogue), bytes)
+        }
+        Captured::Note(_) => return Ok(()),
+    };
+    print_text(&format!(
+        "\nframe {n}: {}\n\n{}",
+        event.line,
+        simnet::wire::dissect::render_text(&layers, bytes, &catalogue)
+    ));
+    Ok(())
+}
+
+/// Prints `text`; a closed pipe (`| head`) is not worth a panic.
+fn print_text(text: &str) {
+    let mut out = io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

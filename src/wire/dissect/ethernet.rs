@@ -70,7 +70,7 @@ pub(crate) fn dissect(ctx: &Ctx) -> Vec<Layer> {
                 "eth.padding",
                 end,
                 len,
-                super::preview(&frame[end..]),
+                hex_preview(&frame[end..]),
                 args!["len" => len as i64, "why" => why],
             ));
         } else {
@@ -172,7 +172,7 @@ fn address(ctx: &Ctx, keys: &AddrKeys, at: usize, mac: MacAddr) -> Field {
             at,
             1,
             u8::from(local).to_string(),
-            args!["local" => if local { "yes" } else { "no" }],
+            args!["local" => if local { "yes" } else { "no" }, "kind" => kind],
         ),
         6,
         1,
@@ -191,4 +191,13 @@ fn address(ctx: &Ctx, keys: &AddrKeys, at: usize, mac: MacAddr) -> Field {
         1,
     ));
     field
+}
+
+/// Up to 8 bytes in hex, `…` after when there are more.
+fn hex_preview(bytes: &[u8]) -> String {
+    let mut s: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    if bytes.len() > 8 {
+        s.push("…".to_string());
+    }
+    s.join(" ")
 }

@@ -29,6 +29,7 @@
 
 mod arp;
 mod ethernet;
+mod hex;
 mod icmp;
 mod ipv4;
 mod ports;
@@ -36,6 +37,7 @@ mod render;
 mod tcp;
 mod udp;
 
+pub use hex::{parse_hex, HexError};
 pub use ipv4::{address_class, address_notes, AddressNote};
 pub use render::render_text;
 

@@ -125,7 +125,7 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
         &args![
             "sport" => sport.to_string(),
             "dport" => dport.to_string(),
-            "service" => service(dport).or(service(sport)).unwrap_or(""),
+            "service" => service(dport).or(service(sport)).map_or(String::new(), |s| format!(" ({s})")),
             "flags" => flag_names(flag_bits),
             "seq" => seq.to_string(),
             "ack" => ack.to_string(),
@@ -239,7 +239,13 @@ fn option(ctx: &Ctx, at: usize, kind: u8, len: usize) -> Field {
             let ecr = ctx.u32_at(at + 6);
             value = format!("TSval {val}, TSecr {ecr}");
             children.push(ctx.field("tcp.opt.ts.val", at + 2, 4, val.to_string(), args![]));
-            children.push(ctx.field("tcp.opt.ts.ecr", at + 6, 4, ecr.to_string(), args![]));
+            children.push(ctx.field(
+                "tcp.opt.ts.ecr",
+                at + 6,
+                4,
+                ecr.to_string(),
+                args!["zero" => if ecr == 0 { "yes" } else { "no" }],
+            ));
         }
         "tcp.opt.sack" => {
             let mut blocks = Vec::new();

@@ -71,7 +71,7 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
         &args![
             "sport" => i64::from(sport),
             "dport" => i64::from(dport),
-            "service" => service(dport).or(service(sport)).unwrap_or(""),
+            "service" => service(dport).or(service(sport)).map_or(String::new(), |s| format!(" ({s})")),
             "len" => data_end.saturating_sub(start + HEADER_LEN) as i64,
             "notes" => notes.join(" "),
         ],
