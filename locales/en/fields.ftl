@@ -366,7 +366,7 @@ field-icmp-quoted-meaning = The first { $len } bytes of the packet that caused t
 
 field-udp-srcport = Source port
 field-udp-srcport-meaning = The sending program's port; a reply goes back to it. { $range ->
-    [dynamic] { $value } is in the dynamic range 49152-65535, picked by the operating system for a client.
+    [dynamic] { $port } is in the dynamic range 49152-65535, picked by the operating system for a client.
     [system] { $known ->
         [yes] It is the well-known port of { $service }.
        *[no] It is a well-known (system) port below 1024.
@@ -374,12 +374,12 @@ field-udp-srcport-meaning = The sending program's port; a reply goes back to it.
     [zero] 0: the sender expects no reply.
    *[other] { $known ->
         [yes] It is the registered port of { $service }.
-       *[no] { $value } is a registered port (1024-49151).
+       *[no] { $port } is a registered port (1024-49151).
     }
 }
 field-udp-dstport = Destination port
 field-udp-dstport-meaning = The port of the socket this datagram is for; with the IP address it names one program. { $known ->
-    [yes] { $value } is usually { $service }.
+    [yes] { $port } is usually { $service }.
    *[no] {""}
 }
 field-udp-length = Length
@@ -400,7 +400,7 @@ field-udp-checksum-meaning = A checksum of a pseudo-header (both IP addresses, p
 
 field-tcp-srcport = Source port
 field-tcp-srcport-meaning = The sending socket's port. { $range ->
-    [dynamic] { $value } is in the dynamic range 49152-65535, picked by the operating system for a client.
+    [dynamic] { $port } is in the dynamic range 49152-65535, picked by the operating system for a client.
     [system] { $known ->
         [yes] It is the well-known port of { $service }: the sender is a server.
        *[no] It is a well-known (system) port below 1024.
@@ -408,12 +408,12 @@ field-tcp-srcport-meaning = The sending socket's port. { $range ->
     [zero] 0 is not a valid port.
    *[other] { $known ->
         [yes] It is the registered port of { $service }.
-       *[no] { $value } is a registered port (1024-49151).
+       *[no] { $port } is a registered port (1024-49151).
     }
 }
 field-tcp-dstport = Destination port
 field-tcp-dstport-meaning = The receiving socket's port; the two addresses and two ports together name the connection. { $known ->
-    [yes] { $value } is usually { $service }.
+    [yes] { $port } is usually { $service }.
    *[no] {""}
 }
 field-tcp-seq = Sequence number

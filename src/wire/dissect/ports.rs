@@ -51,6 +51,6 @@ pub(crate) fn port_field(ctx: &Ctx, key: &'static str, msg: &str, at: usize, por
         at,
         2,
         value,
-        args!["range" => range, "service" => name, "known" => if name.is_empty() { "no" } else { "yes" }],
+        args!["range" => range, "port" => port.to_string(), "service" => name, "known" => if name.is_empty() { "no" } else { "yes" }],
     )
 }
