@@ -50,6 +50,10 @@ reason-tcp-hdrlen = the data offset is below 5 words (20 bytes)
 
 ## Values
 
+value-bytes = { $n ->
+    [one] 1 byte
+   *[other] { $n } bytes
+}
 value-data = { $len } bytes { $preview }
 value-checksum = { $stored } { $status ->
     [correct] [correct]

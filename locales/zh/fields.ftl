@@ -49,6 +49,7 @@ reason-tcp-hdrlen = 数据偏移小于 5 个字（20 字节）
 
 ## 值
 
+value-bytes = { $n } 字节
 value-data = { $len } 字节 { $preview }
 value-checksum = { $stored } { $status ->
     [correct] [正确]

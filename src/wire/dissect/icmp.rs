@@ -135,7 +135,7 @@ fn quoted(ctx: &Ctx, start: usize, end: usize) -> Option<Field> {
         "icmp.quoted",
         start,
         end - start,
-        format!("{} bytes", end - start),
+        ctx.bytes_text(end - start),
         args!["len" => (end - start) as i64],
     );
     field.children = layers.into_iter().map(layer_as_field).collect();

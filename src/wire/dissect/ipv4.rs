@@ -133,16 +133,14 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, whole: Whole) -> (Vec
         return malformed(fields, "reason-ip-version", start);
     }
     fields.push(with_bits(
-        ctx.field("ip.ihl", start, 1, format!("{} ({ihl} bytes)", b0 & 0x0f), args!["len" => ihl as i64]),
+        ctx.field("ip.ihl", start, 1, format!("{} ({})", b0 & 0x0f, ctx.bytes_text(ihl)), args!["len" => ihl as i64]),
         4,
         4,
     ));
     if ihl < MIN_LEN {
         return malformed(fields, "reason-ip-ihl", start);
     }
-    if got < MIN_LEN {
-        return truncated(ctx, fields, &name, start, got, ihl, end);
-    }
+    // A header cut short still shows the fields that fit, below.
     let tos = ctx.u8_at(start + 1);
     let mut tos_field = ctx.field("ip.tos", start + 1, 1, format!("0x{tos:02x}"), args![]);
     let dscp = tos >> 2;
@@ -199,7 +197,7 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, whole: Whole) -> (Vec
             "ip.frag",
             start + 6,
             2,
-            format!("{frag} (× 8 = {} bytes)", usize::from(frag) * 8),
+            format!("{frag} (× 8 = {})", ctx.bytes_text(usize::from(frag) * 8)),
             args!["bytes" => i64::from(frag) * 8],
         ),
         3,
@@ -363,7 +361,7 @@ fn options(ctx: &Ctx, start: usize, end: usize) -> Field {
         "ip.options",
         start,
         end - start,
-        format!("{} bytes", end - start),
+        ctx.bytes_text(end - start),
         args!["len" => (end - start) as i64],
     );
     let mut at = start;
@@ -391,7 +389,7 @@ fn options(ctx: &Ctx, start: usize, end: usize) -> Field {
             "ip.opt",
             at,
             len,
-            format!("{kind} ({name}), {len} bytes"),
+            format!("{kind} ({name}), {}", ctx.bytes_text(len)),
             args!["kind" => i64::from(kind)],
         ));
         if kind == 0 {

@@ -239,6 +239,11 @@ impl Ctx<'_> {
         )
     }
 
+    /// "20 bytes", in the catalogue's language.
+    pub fn bytes_text(&self, n: usize) -> String {
+        self.text("value-bytes", &args!["n" => n as i64])
+    }
+
     /// A big-endian 16-bit word at `at`, 0 past the end.
     pub fn u16_at(&self, at: usize) -> u16 {
         match self.bytes.get(at..at + 2) {

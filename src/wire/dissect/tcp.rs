@@ -42,7 +42,7 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
     let b12 = ctx.u8_at(start + 12);
     let hdr = usize::from(b12 >> 4) * 4;
     fields.push(with_bits(
-        ctx.field("tcp.hdrlen", start + 12, 1, format!("{} ({hdr} bytes)", b12 >> 4), args!["len" => hdr as i64]),
+        ctx.field("tcp.hdrlen", start + 12, 1, format!("{} ({})", b12 >> 4, ctx.bytes_text(hdr)), args!["len" => hdr as i64]),
         0,
         4,
     ));
@@ -160,7 +160,7 @@ fn options(ctx: &Ctx, start: usize, end: usize) -> Field {
         "tcp.options",
         start,
         end - start,
-        format!("{} bytes", end - start),
+        ctx.bytes_text(end - start),
         args!["len" => (end - start) as i64],
     );
     let mut at = start;
@@ -171,7 +171,7 @@ fn options(ctx: &Ctx, start: usize, end: usize) -> Field {
             if at + 1 < end {
                 field
                     .children
-                    .push(ctx.field("tcp.opt.padding", at + 1, end - at - 1, format!("{} bytes", end - at - 1), args![]));
+                    .push(ctx.field("tcp.opt.padding", at + 1, end - at - 1, ctx.bytes_text(end - at - 1), args![]));
             }
             break;
         }
