@@ -158,6 +158,9 @@ fn run(
         Err(status) => return status,
     };
     let echo: Option<Box<dyn Write>> = (!quiet).then(|| Box::new(io::stdout()) as Box<dyn Write>);
+    // Every field is set today; the update keeps this compiling when
+    // RunOptions gains one.
+    #[allow(clippy::needless_update)]
     let options = RunOptions {
         seed,
         pcap_dir: pcap.clone(),
@@ -359,7 +362,9 @@ fn explain(hex: &str, lang: Lang) -> u8 {
     };
     let catalogue = Catalogue::new(lang);
     let layers = simnet::wire::dissect::dissect_frame(&bytes, &catalogue);
-    print_text(&simnet::wire::dissect::render_text(&layers, &bytes, &catalogue));
+    print_text(&simnet::wire::dissect::render_text(
+        &layers, &bytes, &catalogue,
+    ));
     0
 }
 
@@ -373,7 +378,9 @@ fn print_frame(capture: &simnet::trace::capture::Capture, n: usize, lang: Lang) 
         .filter(|e| {
             matches!(
                 e.what,
-                Captured::Frame { .. } | Captured::FrameDrop { .. } | Captured::Note(Note::Loopback(_))
+                Captured::Frame { .. }
+                    | Captured::FrameDrop { .. }
+                    | Captured::Note(Note::Loopback(_))
             )
         })
         .collect();
@@ -390,9 +397,10 @@ fn print_frame(capture: &simnet::trace::capture::Capture, n: usize, lang: Lang) 
             simnet::wire::dissect::dissect_ipv4_packet(packet, &catalogue),
             packet,
         ),
-        Captured::Frame { bytes, .. } | Captured::FrameDrop { bytes, .. } => {
-            (simnet::wire::dissect::dissect_frame(bytes, &catalogue), bytes)
-        }
+        Captured::Frame { bytes, .. } | Captured::FrameDrop { bytes, .. } => (
+            simnet::wire::dissect::dissect_frame(bytes, &catalogue),
+            bytes,
+        ),
         Captured::Note(_) => return Ok(()),
     };
     print_text(&format!(

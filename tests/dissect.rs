@@ -168,7 +168,9 @@ fn an_arp_request_shows_every_field_and_the_padding() {
     assert_eq!((place(ig), ig.value.as_str()), ((6, 1, Some((7, 1))), "0"));
     let lg = field(&layers, "eth.src.lg");
     assert_eq!((place(lg), lg.value.as_str()), ((6, 1, Some((6, 1))), "1"));
-    assert!(field(&layers, "eth.src.oui").value.contains("locally administered, no maker"));
+    assert!(field(&layers, "eth.src.oui")
+        .value
+        .contains("locally administered, no maker"));
     let pad = field(&layers, "eth.padding");
     assert_eq!(place(pad), (42, 18, None));
 
@@ -176,7 +178,17 @@ fn an_arp_request_shows_every_field_and_the_padding() {
     let arp_keys: Vec<&str> = arp.fields.iter().map(|f| f.key).collect();
     assert_eq!(
         arp_keys,
-        ["arp.htype", "arp.ptype", "arp.hlen", "arp.plen", "arp.op", "arp.sha", "arp.spa", "arp.tha", "arp.tpa"]
+        [
+            "arp.htype",
+            "arp.ptype",
+            "arp.hlen",
+            "arp.plen",
+            "arp.op",
+            "arp.sha",
+            "arp.spa",
+            "arp.tha",
+            "arp.tpa"
+        ]
     );
     assert_eq!(field(&layers, "arp.op").value, "1 (request)");
     assert_eq!(place(field(&layers, "arp.tpa")), (38, 4, None));
@@ -186,7 +198,12 @@ fn an_arp_request_shows_every_field_and_the_padding() {
 
 #[test]
 fn an_icmp_echo_has_its_ttl_at_byte_22_and_both_checksums_correct() {
-    let frame = eth(PC2, PC1, 0x0800, &ipv4(A, B, 1, 0x4000, &icmp_echo(7, 3, b"abcdefgh")));
+    let frame = eth(
+        PC2,
+        PC1,
+        0x0800,
+        &ipv4(A, B, 1, 0x4000, &icmp_echo(7, 3, b"abcdefgh")),
+    );
     let layers = dissect_frame(&frame, &en());
     assert_eq!(keys(&layers), ["eth", "ip", "icmp"]);
     let ttl = field(&layers, "ip.ttl");
@@ -218,7 +235,8 @@ fn a_syn_with_linux_options_shows_each_option_and_flag_bit() {
     assert_eq!(place(field(&layers, "tcp.hdrlen")), (46, 1, Some((0, 4))));
     let flags = field(&layers, "tcp.flags");
     assert_eq!(place(flags), (47, 1, None));
-    let bits: Vec<(&str, Option<(u8, u8)>, &str)> = flags
+    type Bit<'a> = (&'a str, Option<(u8, u8)>, &'a str);
+    let bits: Vec<Bit> = flags
         .children
         .iter()
         .map(|c| (c.name.as_str(), c.bits, c.value.as_str()))
@@ -265,14 +283,19 @@ fn a_syn_with_linux_options_shows_each_option_and_flag_bit() {
 fn sack_blocks_eol_and_unknown_options_are_children_too() {
     let mut seg = tcp_syn(A, B);
     // Replace the options: SACK with one block, an unknown kind 30, EOL.
-    let opts = [5, 10, 0, 0, 0, 10, 0, 0, 0, 20, 30, 3, 0xab, 0, 0, 0, 0, 0, 0, 0];
+    let opts = [
+        5, 10, 0, 0, 0, 10, 0, 0, 0, 20, 30, 3, 0xab, 0, 0, 0, 0, 0, 0, 0,
+    ];
     seg[20..40].copy_from_slice(&opts);
     seg[13] = 0x10; // ACK
     fill_transport(&mut seg, 16, A, B, 6);
     let frame = eth(PC2, PC1, 0x0800, &ipv4(A, B, 6, 0, &seg));
     let layers = dissect_frame(&frame, &en());
     let block = field(&layers, "tcp.opt.sack.block");
-    assert_eq!((place(block), block.value.as_str()), ((56, 8, None), "10-20"));
+    assert_eq!(
+        (place(block), block.value.as_str()),
+        ((56, 8, None), "10-20")
+    );
     assert_eq!(place(field(&layers, "tcp.opt.unknown")), (64, 3, None));
     assert_eq!(field(&layers, "tcp.opt.data").value, "ab");
     assert_eq!(place(field(&layers, "tcp.opt.eol")), (67, 1, None));
@@ -305,13 +328,21 @@ fn a_wrong_checksum_is_flagged_with_the_value_it_should_have() {
     let frame = eth(PC2, PC1, 0x0800, &packet);
     let layers = dissect_frame(&frame, &en());
     let ip = field(&layers, "ip.checksum");
-    assert_eq!(ip.value, format!("0x{wrong:04x} [wrong, expected 0x{right:04x}]"));
+    assert_eq!(
+        ip.value,
+        format!("0x{wrong:04x} [wrong, expected 0x{right:04x}]")
+    );
     assert!(ip.meaning.contains("does NOT match"));
     assert!(layers[1].summary.contains("[wrong checksum]"));
     let udp = field(&layers, "udp.checksum");
     assert!(udp.value.contains("[wrong, expected 0x"), "{}", udp.value);
     // Repaired as the dissection says, the UDP checksum is right.
-    let expected = udp.value.rsplit("0x").next().unwrap_or_default().trim_end_matches(']');
+    let expected = udp
+        .value
+        .rsplit("0x")
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(']');
     let fixed = u16::from_str_radix(expected, 16).expect("hex");
     packet[26..28].copy_from_slice(&fixed.to_be_bytes());
     let layers = dissect_frame(&eth(PC2, PC1, 0x0800, &packet), &en());
@@ -325,7 +356,10 @@ fn a_truncated_ipv4_header_says_where_and_keeps_the_bytes() {
     frame.truncate(25);
     let layers = dissect_frame(&frame, &en());
     assert_eq!(keys(&layers), ["eth", "ip"]);
-    assert_eq!(layers[1].summary, "IPv4 header truncated at byte 14: 11 of 20 bytes");
+    assert_eq!(
+        layers[1].summary,
+        "IPv4 header truncated at byte 14: 11 of 20 bytes"
+    );
     // What fits is shown, up to the protocol; half a checksum is raw data.
     assert_eq!(field(&layers, "ip.len").value, "20");
     assert_eq!(field(&layers, "ip.proto").value, "17 (UDP)");
@@ -335,7 +369,10 @@ fn a_truncated_ipv4_header_says_where_and_keeps_the_bytes() {
     // A frame shorter than an Ethernet header.
     let layers = dissect_frame(&frame[..5], &en());
     assert_eq!(keys(&layers), ["eth"]);
-    assert_eq!(layers[0].summary, "Ethernet II header truncated at byte 0: 5 of 14 bytes");
+    assert_eq!(
+        layers[0].summary,
+        "Ethernet II header truncated at byte 0: 5 of 14 bytes"
+    );
     assert_eq!(place(field(&layers, "data")), (0, 5, None));
 }
 
@@ -349,12 +386,23 @@ fn a_later_fragment_is_fragment_data_not_udp() {
     let data = field(&layers, "ip.fragment");
     assert_eq!(place(data), (34, 32, None));
     assert_eq!(data.name, "Fragment data");
-    assert!(layers[1].summary.contains("fragment at byte 1480"), "{}", layers[1].summary);
+    assert!(
+        layers[1].summary.contains("fragment at byte 1480"),
+        "{}",
+        layers[1].summary
+    );
     // A first fragment (MF set) is parsed, but its checksum cannot be checked.
-    let frame = eth(PC2, PC1, 0x0800, &ipv4(A, B, 17, 0x2000, &udp(A, B, 9, 9, &[0; 16])));
+    let frame = eth(
+        PC2,
+        PC1,
+        0x0800,
+        &ipv4(A, B, 17, 0x2000, &udp(A, B, 9, 9, &[0; 16])),
+    );
     let layers = dissect_frame(&frame, &en());
     assert_eq!(keys(&layers), ["eth", "ip", "udp"]);
-    assert!(field(&layers, "udp.checksum").value.ends_with("[not checked]"));
+    assert!(field(&layers, "udp.checksum")
+        .value
+        .ends_with("[not checked]"));
 }
 
 #[test]
@@ -369,7 +417,10 @@ fn an_icmp_error_takes_the_quoted_header_apart() {
     let layers = dissect_frame(&frame, &en());
     assert_eq!(keys(&layers), ["eth", "ip", "icmp"]);
     assert_eq!(field(&layers, "icmp.type").value, "11 (Time exceeded)");
-    assert_eq!(field(&layers, "icmp.code").value, "0 (TTL exceeded in transit)");
+    assert_eq!(
+        field(&layers, "icmp.code").value,
+        "0 (TTL exceeded in transit)"
+    );
     assert!(field(&layers, "icmp.checksum").value.ends_with("[correct]"));
     let quoted = field(&layers, "icmp.quoted");
     assert_eq!(place(quoted), (42, 28, None));
@@ -384,12 +435,22 @@ fn an_icmp_error_takes_the_quoted_header_apart() {
     assert_eq!(ports, ["40000", "33434"]);
     // The quoted IP header's total length is larger than the 28 bytes: no
     // complaint, that is what ICMP quotes.
-    assert!(!quoted.children[0].value.contains("cut short"), "{}", quoted.children[0].value);
+    assert!(
+        !quoted.children[0].value.contains("cut short"),
+        "{}",
+        quoted.children[0].value
+    );
 }
 
 #[test]
 fn a_loopback_packet_counts_offsets_from_its_first_byte() {
-    let packet = ipv4(Ipv4Addr::LOCALHOST, Ipv4Addr::LOCALHOST, 17, 0, &udp(A, B, 1, 2, b"x"));
+    let packet = ipv4(
+        Ipv4Addr::LOCALHOST,
+        Ipv4Addr::LOCALHOST,
+        17,
+        0,
+        &udp(A, B, 1, 2, b"x"),
+    );
     let layers = dissect_frame(&[], &en());
     assert_eq!(keys(&layers), ["eth"]);
     let layers = dissect_ipv4_packet(&packet, &en());
@@ -403,22 +464,75 @@ fn a_loopback_packet_counts_offsets_from_its_first_byte() {
 #[test]
 fn addresses_have_their_class_and_special_meaning() {
     let cases = [
-        ("10.0.0.1", 'A', vec![AddressNote::Private], "Class A", "private"),
-        ("192.168.1.2", 'C', vec![AddressNote::Private], "Class C", "private"),
-        ("127.0.0.1", 'A', vec![AddressNote::Loopback], "Class A", "loopback"),
-        ("224.0.0.1", 'D', vec![AddressNote::Multicast], "Class D", "multicast"),
-        ("240.0.0.1", 'E', vec![AddressNote::Reserved], "Class E", "reserved"),
-        ("172.31.0.9", 'B', vec![AddressNote::Private], "Class B", "private"),
+        (
+            "10.0.0.1",
+            'A',
+            vec![AddressNote::Private],
+            "Class A",
+            "private",
+        ),
+        (
+            "192.168.1.2",
+            'C',
+            vec![AddressNote::Private],
+            "Class C",
+            "private",
+        ),
+        (
+            "127.0.0.1",
+            'A',
+            vec![AddressNote::Loopback],
+            "Class A",
+            "loopback",
+        ),
+        (
+            "224.0.0.1",
+            'D',
+            vec![AddressNote::Multicast],
+            "Class D",
+            "multicast",
+        ),
+        (
+            "240.0.0.1",
+            'E',
+            vec![AddressNote::Reserved],
+            "Class E",
+            "reserved",
+        ),
+        (
+            "172.31.0.9",
+            'B',
+            vec![AddressNote::Private],
+            "Class B",
+            "private",
+        ),
         ("172.32.0.9", 'B', vec![], "Class B", "Class B"),
-        ("169.254.3.4", 'B', vec![AddressNote::LinkLocal], "Class B", "link-local"),
-        ("255.255.255.255", 'E', vec![AddressNote::Broadcast], "Class E", "broadcast"),
+        (
+            "169.254.3.4",
+            'B',
+            vec![AddressNote::LinkLocal],
+            "Class B",
+            "link-local",
+        ),
+        (
+            "255.255.255.255",
+            'E',
+            vec![AddressNote::Broadcast],
+            "Class E",
+            "broadcast",
+        ),
         ("8.8.8.8", 'A', vec![], "Class A", "Class A"),
     ];
     for (text, class, notes, class_words, note_word) in cases {
         let addr: Ipv4Addr = text.parse().expect("address");
         assert_eq!(address_class(addr), class, "{text}");
         assert_eq!(address_notes(addr), notes, "{text}");
-        let frame = eth(PC2, PC1, 0x0800, &ipv4(addr, A, 17, 0, &udp(addr, A, 1, 2, &[])));
+        let frame = eth(
+            PC2,
+            PC1,
+            0x0800,
+            &ipv4(addr, A, 17, 0, &udp(addr, A, 1, 2, &[])),
+        );
         let layers = dissect_frame(&frame, &en());
         let meaning = &field(&layers, "ip.src").meaning;
         assert!(meaning.contains(class_words), "{text}: {meaning}");
@@ -437,9 +551,17 @@ fn the_oui_names_the_maker_and_local_addresses_have_none() {
     let simnet = MacAddr::local(3);
     assert_eq!(oui::maker(simnet), None);
     assert!(oui::is_local(simnet));
-    let frame = eth(vbox.0, PC1, 0x0800, &ipv4(A, B, 17, 0, &udp(A, B, 1, 2, &[])));
+    let frame = eth(
+        vbox.0,
+        PC1,
+        0x0800,
+        &ipv4(A, B, 17, 0, &udp(A, B, 1, 2, &[])),
+    );
     let layers = dissect_frame(&frame, &en());
-    assert_eq!(field(&layers, "eth.dst.oui").value, "08:00:27 (VirtualBox (PCS Systemtechnik))");
+    assert_eq!(
+        field(&layers, "eth.dst.oui").value,
+        "08:00:27 (VirtualBox (PCS Systemtechnik))"
+    );
     assert!(field(&layers, "eth.dst").meaning.contains("VirtualBox"));
     assert_eq!(field(&layers, "eth.dst.lg").value, "0");
     assert_eq!(
@@ -456,9 +578,19 @@ fn samples() -> Vec<Vec<u8>> {
     frag[14] = 0x46; // IHL 6: one word of options, the fragment data moves
     vec![
         arp_request(),
-        eth(PC2, PC1, 0x0800, &ipv4(A, B, 1, 0x4000, &icmp_echo(7, 3, b"abc"))),
+        eth(
+            PC2,
+            PC1,
+            0x0800,
+            &ipv4(A, B, 1, 0x4000, &icmp_echo(7, 3, b"abc")),
+        ),
         eth(PC2, PC1, 0x0800, &ipv4(A, B, 6, 0x4000, &tcp_syn(A, B))),
-        eth(PC2, PC1, 0x0800, &ipv4(B, A, 17, 0, &udp(B, A, 49152, 53, b"q"))),
+        eth(
+            PC2,
+            PC1,
+            0x0800,
+            &ipv4(B, A, 17, 0, &udp(B, A, 49152, 53, b"q")),
+        ),
         eth(PC2, PC1, 0x86dd, &[0x60; 40]),
         frag,
         arp_request()[..20].to_vec(),
@@ -474,8 +606,16 @@ fn every_word_shown_comes_from_the_catalogue_in_both_languages() {
             let text = render_text(&dissect_frame(&frame, &cat), &frame, &cat);
             // A missing message shows as `[its-id]`.
             for prefix in [
-                "[field-", "[layer-", "[summary-", "[value-", "[addr-", "[render-", "[icmp-",
-                "[arp-", "[maker-", "[reason-",
+                "[field-",
+                "[layer-",
+                "[summary-",
+                "[value-",
+                "[addr-",
+                "[render-",
+                "[icmp-",
+                "[arp-",
+                "[maker-",
+                "[reason-",
             ] {
                 assert!(!text.contains(prefix), "{lang}: {prefix} in\n{text}");
             }
@@ -486,7 +626,12 @@ fn every_word_shown_comes_from_the_catalogue_in_both_languages() {
 #[test]
 fn chinese_output_is_chinese() {
     let zh = Catalogue::new(Lang::Zh);
-    let frame = eth(PC2, PC1, 0x0800, &ipv4(A, B, 1, 0x4000, &icmp_echo(7, 3, b"abc")));
+    let frame = eth(
+        PC2,
+        PC1,
+        0x0800,
+        &ipv4(A, B, 1, 0x4000, &icmp_echo(7, 3, b"abc")),
+    );
     let layers = dissect_frame(&frame, &zh);
     let text = render_text(&layers, &frame, &zh);
     for word in ["目的", "源", "生存时间", "校验和", "私有地址", "回显请求"] {
@@ -501,17 +646,31 @@ fn the_text_has_a_block_per_layer_a_line_per_field_and_a_hex_dump() {
     let frame = arp_request();
     let cat = en();
     let text = render_text(&dissect_frame(&frame, &cat), &frame, &cat);
-    assert!(text.contains("Ethernet II: 02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, ARP  [bytes 0-13]\n"));
+    assert!(
+        text.contains("Ethernet II: 02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff, ARP  [bytes 0-13]\n")
+    );
     assert!(text.contains("\nARP: Who has 192.168.1.1? Tell 192.168.1.2  [bytes 14-41]\n"));
-    assert!(text.contains("  @12 +2         EtherType: 0x0806 (ARP)\n"), "{text}");
-    assert!(text.contains("    @6 bit 7       I/G bit (group): 0\n"), "{text}");
-    assert!(text.contains("\n0000  ff ff ff ff ff ff 02 00  00 00 00 01 08 06 00 01  ................\n"));
-    assert!(text.ends_with("0030  00 00 00 00 00 00 00 00  00 00 00 00              ............\n"));
+    assert!(
+        text.contains("  @12 +2         EtherType: 0x0806 (ARP)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    @6 bit 7       I/G bit (group): 0\n"),
+        "{text}"
+    );
+    assert!(text
+        .contains("\n0000  ff ff ff ff ff ff 02 00  00 00 00 01 08 06 00 01  ................\n"));
+    assert!(
+        text.ends_with("0030  00 00 00 00 00 00 00 00  00 00 00 00              ............\n")
+    );
 }
 
 #[test]
 fn hex_is_read_with_any_separators_and_tcpdump_offsets() {
-    assert_eq!(parse_hex("ff:FF-0a 0b\n0c"), Ok(vec![0xff, 0xff, 0x0a, 0x0b, 0x0c]));
+    assert_eq!(
+        parse_hex("ff:FF-0a 0b\n0c"),
+        Ok(vec![0xff, 0xff, 0x0a, 0x0b, 0x0c])
+    );
     let tcpdump = "\t0x0000:  ffff ffff ffff 0200\n\t0x0008:  0000 0001 0806\n";
     assert_eq!(parse_hex(tcpdump).expect("tcpdump").len(), 14);
     let e = parse_hex("ff fx").unwrap_err().to_string();
@@ -537,7 +696,11 @@ fn simnet(args: &[&str]) -> (i32, String, String) {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ")
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]
@@ -546,7 +709,10 @@ fn explain_prints_the_layers_of_a_frame() {
     let (status, out, err) = simnet(&["explain", &hex(&frame)]);
     assert_eq!(status, 0, "{err}");
     assert!(out.contains("Ethernet II: "), "{out}");
-    assert!(out.contains("\nIPv4: 10.0.0.1 > 192.168.1.2, TTL 64, TCP"), "{out}");
+    assert!(
+        out.contains("\nIPv4: 10.0.0.1 > 192.168.1.2, TTL 64, TCP"),
+        "{out}"
+    );
     assert!(out.contains("Maximum segment size (MSS): 1460"), "{out}");
     let (status, out, _) = simnet(&["explain", &hex(&frame), "--lang", "zh"]);
     assert_eq!(status, 0);
@@ -563,15 +729,32 @@ fn explain_with_bad_hex_exits_2_naming_the_position() {
 
 #[test]
 fn run_with_frame_dissects_that_frame() {
-    let (status, out, err) = simnet(&["run", "scenarios/cross_subnet_arp.toml", "-q", "--frame", "1"]);
+    let (status, out, err) = simnet(&[
+        "run",
+        "scenarios/cross_subnet_arp.toml",
+        "-q",
+        "--frame",
+        "1",
+    ]);
     assert_eq!(status, 0, "{err}");
     assert!(out.contains("PASS"), "{out}");
     assert!(out.contains("frame 1: "), "{out}");
-    assert!(out.contains("pc1.eth0 > 02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff ARP who-has 192.168.1.1"));
-    assert!(out.contains("\nARP: Who has 192.168.1.1? Tell 192.168.1.2"), "{out}");
+    assert!(
+        out.contains("pc1.eth0 > 02:00:00:00:00:01 > ff:ff:ff:ff:ff:ff ARP who-has 192.168.1.1")
+    );
+    assert!(
+        out.contains("\nARP: Who has 192.168.1.1? Tell 192.168.1.2"),
+        "{out}"
+    );
     assert!(out.contains("Opcode: 1 (request)"), "{out}");
 
-    let (status, out, err) = simnet(&["run", "scenarios/cross_subnet_arp.toml", "-q", "--frame", "9999"]);
+    let (status, out, err) = simnet(&[
+        "run",
+        "scenarios/cross_subnet_arp.toml",
+        "-q",
+        "--frame",
+        "9999",
+    ]);
     assert_eq!(status, 2, "{out}");
     // The count the CLI reports is the number of frame events in the capture.
     let s = scenario::load_file(Path::new("scenarios/cross_subnet_arp.toml")).expect("loads");
@@ -579,7 +762,10 @@ fn run_with_frame_dissects_that_frame() {
         capture: true,
         ..RunOptions::default()
     };
-    let capture = scenario::run(&s, options).expect("runs").capture.expect("capture");
+    let capture = scenario::run(&s, options)
+        .expect("runs")
+        .capture
+        .expect("capture");
     let frames = capture
         .events
         .iter()
@@ -595,17 +781,27 @@ fn frames_from_a_run_have_correct_checksums() {
         capture: true,
         ..RunOptions::default()
     };
-    let capture = scenario::run(&s, options).expect("runs").capture.expect("capture");
+    let capture = scenario::run(&s, options)
+        .expect("runs")
+        .capture
+        .expect("capture");
     let mut checked = 0;
     for event in &capture.events {
-        let Some(bytes) = event.what.bytes() else { continue };
+        let Some(bytes) = event.what.bytes() else {
+            continue;
+        };
         let layers = match event.what {
             Captured::Note(_) => dissect_ipv4_packet(bytes, &en()),
             _ => dissect_frame(bytes, &en()),
         };
         for f in all_fields(&layers) {
             if f.key.ends_with("checksum") {
-                assert!(f.value.ends_with("[correct]"), "{}: {}", event.line, f.value);
+                assert!(
+                    f.value.ends_with("[correct]"),
+                    "{}: {}",
+                    event.line,
+                    f.value
+                );
                 checked += 1;
             }
         }
@@ -620,11 +816,17 @@ fn frames_from_a_run_have_correct_checksums() {
 fn check_places(layers: &[Layer], len: usize) -> Result<(), String> {
     fn walk(f: &Field, lo: usize, hi: usize) -> Result<(), String> {
         if f.len == 0 || f.offset < lo || f.offset + f.len > hi {
-            return Err(format!("{} at {}+{} outside {lo}..{hi}", f.key, f.offset, f.len));
+            return Err(format!(
+                "{} at {}+{} outside {lo}..{hi}",
+                f.key, f.offset, f.len
+            ));
         }
         if let Some((first, count)) = f.bits {
             if count == 0 || usize::from(first) + usize::from(count) > f.len * 8 {
-                return Err(format!("{} bits {first}+{count} outside {} bytes", f.key, f.len));
+                return Err(format!(
+                    "{} bits {first}+{count} outside {} bytes",
+                    f.key, f.len
+                ));
             }
         }
         for c in &f.children {
@@ -634,7 +836,10 @@ fn check_places(layers: &[Layer], len: usize) -> Result<(), String> {
     }
     for l in layers {
         if l.offset + l.len > len {
-            return Err(format!("layer {} at {}+{} outside {len}", l.key, l.offset, l.len));
+            return Err(format!(
+                "layer {} at {}+{} outside {len}",
+                l.key, l.offset, l.len
+            ));
         }
         for f in &l.fields {
             walk(f, 0, len)?;
@@ -646,7 +851,11 @@ fn check_places(layers: &[Layer], len: usize) -> Result<(), String> {
 fn mutated() -> impl Strategy<Value = Vec<u8>> {
     let samples = samples();
     let n = samples.len();
-    (0..n, proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6), any::<usize>())
+    (
+        0..n,
+        proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6),
+        any::<usize>(),
+    )
         .prop_map(move |(i, flips, cut)| {
             let mut f = samples[i].clone();
             for (at, b) in flips {

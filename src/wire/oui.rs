@@ -105,6 +105,9 @@ mod tests {
         assert!(is_local(mac));
         assert_eq!(maker(mac), None);
         assert!(!is_local(MacAddr([0x00, 0x15, 0x5d, 1, 2, 3])));
-        assert_eq!(maker(MacAddr([0x00, 0x15, 0x5d, 1, 2, 3])), Some("Microsoft (Hyper-V)"));
+        assert_eq!(
+            maker(MacAddr([0x00, 0x15, 0x5d, 1, 2, 3])),
+            Some("Microsoft (Hyper-V)")
+        );
     }
 }

@@ -16,7 +16,10 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize) -> (Vec<Layer>, usize
     let got = end - start;
     let name = ctx.cat.plain("layer-arp");
     if got < FIXED_LEN {
-        return (vec![ctx.truncated_layer("arp", start, got, PACKET_LEN)], end);
+        return (
+            vec![ctx.truncated_layer("arp", start, got, PACKET_LEN)],
+            end,
+        );
     }
     let mut fields = Fields::new(start, end);
     let htype = ctx.u16_at(start);
@@ -64,7 +67,9 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize) -> (Vec<Layer>, usize
             "summary-arp-malformed",
             &args!["offset" => (start + 4) as i64, "hlen" => i64::from(hlen), "plen" => i64::from(plen)],
         );
-        fields.list.extend(ctx.data_field("data", start + FIXED_LEN, end));
+        fields
+            .list
+            .extend(ctx.data_field("data", start + FIXED_LEN, end));
         return (
             vec![Layer {
                 key: "arp",
@@ -90,8 +95,18 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize) -> (Vec<Layer>, usize
         sha.to_string(),
         args!["op" => op_kind, "maker" => maker],
     ));
-    fields.push(ctx.field("arp.spa", start + 14, 4, spa.to_string(), args!["op" => op_kind]));
-    let zero = if tha == crate::wire::MacAddr::ZERO { "yes" } else { "no" };
+    fields.push(ctx.field(
+        "arp.spa",
+        start + 14,
+        4,
+        spa.to_string(),
+        args!["op" => op_kind],
+    ));
+    let zero = if tha == crate::wire::MacAddr::ZERO {
+        "yes"
+    } else {
+        "no"
+    };
     fields.push(ctx.field(
         "arp.tha",
         start + 18,
@@ -99,11 +114,19 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize) -> (Vec<Layer>, usize
         tha.to_string(),
         args!["op" => op_kind, "zero" => zero],
     ));
-    fields.push(ctx.field("arp.tpa", start + 24, 4, tpa.to_string(), args!["op" => op_kind]));
+    fields.push(ctx.field(
+        "arp.tpa",
+        start + 24,
+        4,
+        tpa.to_string(),
+        args!["op" => op_kind],
+    ));
 
     if got < PACKET_LEN {
         summary = ctx.truncated_summary(&name, start, got, PACKET_LEN);
-        fields.list.extend(ctx.data_field("data", fields.reach, end));
+        fields
+            .list
+            .extend(ctx.data_field("data", fields.reach, end));
         let layer = Layer {
             key: "arp",
             name,

@@ -65,7 +65,11 @@ pub(crate) fn dissect(ctx: &Ctx) -> Vec<Layer> {
     if end < frame.len() {
         if kind == "arp" || kind == "ipv4" {
             let len = frame.len() - end;
-            let why = if frame.len() <= MIN_FRAME_LEN { "minimum" } else { "extra" };
+            let why = if frame.len() <= MIN_FRAME_LEN {
+                "minimum"
+            } else {
+                "extra"
+            };
             fields.push(ctx.field(
                 "eth.padding",
                 end,
@@ -155,7 +159,11 @@ fn address(ctx: &Ctx, keys: &AddrKeys, at: usize, mac: MacAddr) -> Field {
         args!["kind" => kind, "maker" => maker.clone()],
     );
     let b = mac.0;
-    let known = if oui::maker(mac).is_some() { "yes" } else { "no" };
+    let known = if oui::maker(mac).is_some() {
+        "yes"
+    } else {
+        "no"
+    };
     field.children.push(ctx.field_as(
         keys.oui,
         "eth-oui",

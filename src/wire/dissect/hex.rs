@@ -37,7 +37,10 @@ impl fmt::Display for HexError {
                 "not a hex digit: {ch:?} at position {position} (line {line}, column {column})"
             ),
             HexError::OddDigits(n) => {
-                write!(f, "an odd number of hex digits ({n}): the last byte is missing a digit")
+                write!(
+                    f,
+                    "an odd number of hex digits ({n}): the last byte is missing a digit"
+                )
             }
             HexError::Empty => f.write_str("no hex digits"),
         }
@@ -63,7 +66,9 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, HexError> {
         // tcpdump -xx: `<tab>0x0000:  ffff …`; skip the offset and its colon.
         let trimmed = line.trim_start();
         let skip = if trimmed.starts_with("0x") {
-            trimmed.find(':').map_or(0, |c| line.len() - trimmed.len() + c + 1)
+            trimmed
+                .find(':')
+                .map_or(0, |c| line.len() - trimmed.len() + c + 1)
         } else {
             0
         };

@@ -78,7 +78,9 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
             fields.push(ctx.field("icmp.id", start + 4, 2, id.to_string(), args![]));
             fields.push(ctx.field("icmp.seq", start + 6, 2, seq.to_string(), args![]));
             detail = format!(" id {id} seq {seq}");
-            fields.list.extend(ctx.data_field("icmp.data", start + HEADER_LEN, end));
+            fields
+                .list
+                .extend(ctx.data_field("icmp.data", start + HEADER_LEN, end));
         }
         5 => {
             let gw = super::arp::ip_at(ctx, start + 4);
@@ -97,14 +99,22 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
         }
         _ => {
             let rest = ctx.u32_at(start + 4);
-            fields.push(ctx.field("icmp.unused", start + 4, 4, format!("0x{rest:08x}"), args![]));
+            fields.push(ctx.field(
+                "icmp.unused",
+                start + 4,
+                4,
+                format!("0x{rest:08x}"),
+                args![],
+            ));
         }
     }
     if is_error(ty) && fields.fits(start, HEADER_LEN) {
         fields.list.extend(quoted(ctx, start + HEADER_LEN, end));
     }
     let summary = if got < HEADER_LEN {
-        fields.list.extend(ctx.data_field("data", fields.reach, end));
+        fields
+            .list
+            .extend(ctx.data_field("data", fields.reach, end));
         ctx.truncated_summary(&name, start, got, HEADER_LEN)
     } else {
         let bad = if wrong {

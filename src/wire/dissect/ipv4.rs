@@ -133,7 +133,13 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, whole: Whole) -> (Vec
         return malformed(fields, "reason-ip-version", start);
     }
     fields.push(with_bits(
-        ctx.field("ip.ihl", start, 1, format!("{} ({})", b0 & 0x0f, ctx.bytes_text(ihl)), args!["len" => ihl as i64]),
+        ctx.field(
+            "ip.ihl",
+            start,
+            1,
+            format!("{} ({})", b0 & 0x0f, ctx.bytes_text(ihl)),
+            args!["len" => ihl as i64],
+        ),
         4,
         4,
     ));
@@ -145,13 +151,25 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, whole: Whole) -> (Vec
     let mut tos_field = ctx.field("ip.tos", start + 1, 1, format!("0x{tos:02x}"), args![]);
     let dscp = tos >> 2;
     tos_field.children.push(with_bits(
-        ctx.field("ip.dscp", start + 1, 1, dscp.to_string(), args!["dscp" => i64::from(dscp)]),
+        ctx.field(
+            "ip.dscp",
+            start + 1,
+            1,
+            dscp.to_string(),
+            args!["dscp" => i64::from(dscp)],
+        ),
         0,
         6,
     ));
     let ecn = tos & 3;
     tos_field.children.push(with_bits(
-        ctx.field("ip.ecn", start + 1, 1, ecn.to_string(), args!["ecn" => i64::from(ecn)]),
+        ctx.field(
+            "ip.ecn",
+            start + 1,
+            1,
+            ecn.to_string(),
+            args!["ecn" => i64::from(ecn)],
+        ),
         6,
         2,
     ));
@@ -179,14 +197,30 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, whole: Whole) -> (Vec
     let (rb, df, mf) = (word & 0x8000 != 0, word & 0x4000 != 0, word & 0x2000 != 0);
     let frag = word & 0x1fff;
     let mut flags = with_bits(
-        ctx.field("ip.flags", start + 6, 1, format!("0x{:x}", word >> 13), args![]),
+        ctx.field(
+            "ip.flags",
+            start + 6,
+            1,
+            format!("0x{:x}", word >> 13),
+            args![],
+        ),
         0,
         3,
     );
-    for (key, bit, set) in [("ip.flags.rb", 0, rb), ("ip.flags.df", 1, df), ("ip.flags.mf", 2, mf)] {
+    for (key, bit, set) in [
+        ("ip.flags.rb", 0, rb),
+        ("ip.flags.df", 1, df),
+        ("ip.flags.mf", 2, mf),
+    ] {
         let yes = if set { "yes" } else { "no" };
         flags.children.push(with_bits(
-            ctx.field(key, start + 6, 1, u8::from(set).to_string(), args!["set" => yes]),
+            ctx.field(
+                key,
+                start + 6,
+                1,
+                u8::from(set).to_string(),
+                args!["set" => yes],
+            ),
             bit,
             1,
         ));
@@ -204,7 +238,13 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, whole: Whole) -> (Vec
         13,
     ));
     let ttl = ctx.u8_at(start + 8);
-    fields.push(ctx.field("ip.ttl", start + 8, 1, ttl.to_string(), args!["ttl" => i64::from(ttl)]));
+    fields.push(ctx.field(
+        "ip.ttl",
+        start + 8,
+        1,
+        ttl.to_string(),
+        args!["ttl" => i64::from(ttl)],
+    ));
     let proto = ctx.u8_at(start + 9);
     let proto_name = protocol_name(proto);
     fields.push(ctx.field(
@@ -219,7 +259,8 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, whole: Whole) -> (Vec
 
     let header_complete = got >= ihl;
     let stored = ctx.u16_at(start + 10);
-    let expected = header_complete.then(|| expected_checksum(0, &ctx.bytes[start..start + ihl], 10));
+    let expected =
+        header_complete.then(|| expected_checksum(0, &ctx.bytes[start..start + ihl], 10));
     let (value, cargs) = ctx.checksum_value(stored, expected);
     let checksum_wrong = expected.is_some_and(|e| e != stored);
     fields.push(ctx.field("ip.checksum", start + 10, 2, value, cargs));
@@ -233,7 +274,11 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, whole: Whole) -> (Vec
     }
 
     let pay_start = start + ihl;
-    let pay_end = if len_status == "ok" { start + total } else { end };
+    let pay_end = if len_status == "ok" {
+        start + total
+    } else {
+        end
+    };
     let mut notes = Vec::new();
     if checksum_wrong {
         notes.push(ctx.text("summary-note-bad-checksum", &args![]));
@@ -373,7 +418,11 @@ fn options(ctx: &Ctx, start: usize, end: usize) -> Field {
         };
         // A length that is too small or runs past the header: the rest is
         // one bad option.
-        let len = if (kind > 1 && len < 2) || at + len > end { end - at } else { len };
+        let len = if (kind > 1 && len < 2) || at + len > end {
+            end - at
+        } else {
+            len
+        };
         let name = match kind {
             0 => "EOL",
             1 => "NOP",

@@ -192,7 +192,10 @@ impl Ctx<'_> {
         }
         let bytes = &self.bytes[start..end];
         let n = bytes.len() as i64;
-        let value = self.text("value-data", &args!["len" => n, "preview" => preview(bytes)]);
+        let value = self.text(
+            "value-data",
+            &args!["len" => n, "preview" => preview(bytes)],
+        );
         Some(self.field(key, start, end - start, value, args!["len" => n]))
     }
 
@@ -213,7 +216,13 @@ impl Ctx<'_> {
 
     /// A layer for a header cut short: `got` of `need` bytes at `offset`,
     /// whatever there is shown as raw data.
-    pub fn truncated_layer(&self, key: &'static str, offset: usize, got: usize, need: usize) -> Layer {
+    pub fn truncated_layer(
+        &self,
+        key: &'static str,
+        offset: usize,
+        got: usize,
+        need: usize,
+    ) -> Layer {
         let name = self.cat.plain(&format!("layer-{key}"));
         let summary = self.truncated_summary(&name, offset, got, need);
         Layer {
@@ -222,7 +231,10 @@ impl Ctx<'_> {
             offset,
             len: got,
             summary,
-            fields: self.data_field("data", offset, offset + got).into_iter().collect(),
+            fields: self
+                .data_field("data", offset, offset + got)
+                .into_iter()
+                .collect(),
         }
     }
 

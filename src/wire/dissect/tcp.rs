@@ -30,24 +30,54 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
     let sport = ctx.u16_at(start);
     let dport = ctx.u16_at(start + 2);
     fields.push(port_field(ctx, "tcp.srcport", "tcp-srcport", start, sport));
-    fields.push(port_field(ctx, "tcp.dstport", "tcp-dstport", start + 2, dport));
+    fields.push(port_field(
+        ctx,
+        "tcp.dstport",
+        "tcp-dstport",
+        start + 2,
+        dport,
+    ));
     let seq = ctx.u32_at(start + 4);
     let ack = ctx.u32_at(start + 8);
     let flag_bits = ctx.u8_at(start + 13);
     let ack_set = if flag_bits & 0x10 != 0 { "yes" } else { "no" };
-    fields.push(ctx.field("tcp.seq", start + 4, 4, seq.to_string(), args![
-        "syn" => if flag_bits & 0x02 != 0 { "yes" } else { "no" },
-    ]));
-    fields.push(ctx.field("tcp.ack", start + 8, 4, ack.to_string(), args!["set" => ack_set]));
+    fields.push(ctx.field(
+        "tcp.seq",
+        start + 4,
+        4,
+        seq.to_string(),
+        args![
+            "syn" => if flag_bits & 0x02 != 0 { "yes" } else { "no" },
+        ],
+    ));
+    fields.push(ctx.field(
+        "tcp.ack",
+        start + 8,
+        4,
+        ack.to_string(),
+        args!["set" => ack_set],
+    ));
     let b12 = ctx.u8_at(start + 12);
     let hdr = usize::from(b12 >> 4) * 4;
     fields.push(with_bits(
-        ctx.field("tcp.hdrlen", start + 12, 1, format!("{} ({})", b12 >> 4, ctx.bytes_text(hdr)), args!["len" => hdr as i64]),
+        ctx.field(
+            "tcp.hdrlen",
+            start + 12,
+            1,
+            format!("{} ({})", b12 >> 4, ctx.bytes_text(hdr)),
+            args!["len" => hdr as i64],
+        ),
         0,
         4,
     ));
     fields.push(with_bits(
-        ctx.field("tcp.reserved", start + 12, 1, (b12 & 0x0f).to_string(), args![]),
+        ctx.field(
+            "tcp.reserved",
+            start + 12,
+            1,
+            (b12 & 0x0f).to_string(),
+            args![],
+        ),
         4,
         4,
     ));
@@ -82,7 +112,13 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
     fields.push(ctx.field("tcp.checksum", start + 16, 2, value, cargs));
     let urgent = ctx.u16_at(start + 18);
     let urg_set = if flag_bits & 0x20 != 0 { "yes" } else { "no" };
-    fields.push(ctx.field("tcp.urgent", start + 18, 2, urgent.to_string(), args!["set" => urg_set]));
+    fields.push(ctx.field(
+        "tcp.urgent",
+        start + 18,
+        2,
+        urgent.to_string(),
+        args!["set" => urg_set],
+    ));
 
     let layer = |fields: Fields, len: usize, summary: String| Layer {
         key: "tcp",
@@ -94,13 +130,17 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
     };
     if got < HEADER_LEN.max(hdr) {
         let mut fields = fields;
-        fields.list.extend(ctx.data_field("data", fields.reach, end));
+        fields
+            .list
+            .extend(ctx.data_field("data", fields.reach, end));
         let summary = ctx.truncated_summary(&name, start, got, HEADER_LEN.max(hdr));
         return vec![layer(fields, got, summary)];
     }
     if hdr < HEADER_LEN {
         let mut fields = fields;
-        fields.list.extend(ctx.data_field("data", start + HEADER_LEN, end));
+        fields
+            .list
+            .extend(ctx.data_field("data", start + HEADER_LEN, end));
         let summary = ctx.text(
             "summary-malformed",
             &args![
@@ -114,7 +154,9 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
     if hdr > HEADER_LEN {
         fields.push(options(ctx, start + HEADER_LEN, start + hdr));
     }
-    fields.list.extend(ctx.data_field("tcp.data", start + hdr, end));
+    fields
+        .list
+        .extend(ctx.data_field("tcp.data", start + hdr, end));
     let bad = if wrong {
         ctx.text("summary-note-bad-checksum", &args![])
     } else {
@@ -167,16 +209,24 @@ fn options(ctx: &Ctx, start: usize, end: usize) -> Field {
     while at < end {
         let kind = ctx.u8_at(at);
         if kind == 0 {
-            field.children.push(ctx.field("tcp.opt.eol", at, 1, "0".into(), args![]));
+            field
+                .children
+                .push(ctx.field("tcp.opt.eol", at, 1, "0".into(), args![]));
             if at + 1 < end {
-                field
-                    .children
-                    .push(ctx.field("tcp.opt.padding", at + 1, end - at - 1, ctx.bytes_text(end - at - 1), args![]));
+                field.children.push(ctx.field(
+                    "tcp.opt.padding",
+                    at + 1,
+                    end - at - 1,
+                    ctx.bytes_text(end - at - 1),
+                    args![],
+                ));
             }
             break;
         }
         if kind == 1 {
-            field.children.push(ctx.field("tcp.opt.nop", at, 1, "1".into(), args![]));
+            field
+                .children
+                .push(ctx.field("tcp.opt.nop", at, 1, "1".into(), args![]));
             at += 1;
             continue;
         }
@@ -264,7 +314,10 @@ fn option(ctx: &Ctx, at: usize, kind: u8, len: usize) -> Field {
             value = blocks.join(", ");
         }
         "tcp.opt.unknown" if len > 2 => {
-            value = ctx.bytes[at + 2..at + len].iter().map(|b| format!("{b:02x}")).collect();
+            value = ctx.bytes[at + 2..at + len]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             children.push(ctx.field("tcp.opt.data", at + 2, len - 2, value.clone(), args![]));
         }
         _ => {}

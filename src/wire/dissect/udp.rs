@@ -15,7 +15,13 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
     let sport = ctx.u16_at(start);
     let dport = ctx.u16_at(start + 2);
     fields.push(port_field(ctx, "udp.srcport", "udp-srcport", start, sport));
-    fields.push(port_field(ctx, "udp.dstport", "udp-dstport", start + 2, dport));
+    fields.push(port_field(
+        ctx,
+        "udp.dstport",
+        "udp-dstport",
+        start + 2,
+        dport,
+    ));
     let len = usize::from(ctx.u16_at(start + 4));
     let status = if len < HEADER_LEN {
         "short"
@@ -46,12 +52,20 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
     fields.push(ctx.field("udp.checksum", start + 6, 2, value, cargs));
 
     if got < HEADER_LEN {
-        fields.list.extend(ctx.data_field("data", fields.reach, end));
+        fields
+            .list
+            .extend(ctx.data_field("data", fields.reach, end));
         let summary = ctx.truncated_summary(&name, start, got, HEADER_LEN);
         return vec![layer(name, start, got, summary, fields)];
     }
-    let data_end = if status == "ok" { (start + len).min(end) } else { end };
-    fields.list.extend(ctx.data_field("udp.data", start + HEADER_LEN, data_end));
+    let data_end = if status == "ok" {
+        (start + len).min(end)
+    } else {
+        end
+    };
+    fields
+        .list
+        .extend(ctx.data_field("udp.data", start + HEADER_LEN, data_end));
     // Bytes the IP packet holds past the UDP length.
     if status == "ok" {
         fields.list.extend(ctx.data_field("data", data_end, end));
