@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use simnet::diagram::label::Proto;
 use simnet::diagram::ladder::LadderOptions;
-use simnet::i18n::Lang;
+use simnet::i18n::{Catalogue, Lang};
 use simnet::lesson::{self, Backend, LessonOptions};
 use simnet::page::PageOptions;
 use simnet::scenario::{self, RunOptions, Scenario};
@@ -52,6 +52,17 @@ enum Command {
         lang: Lang,
         #[command(flatten)]
         ladder: LadderArgs,
+        /// After the run, take apart the N-th frame, layer by layer.
+        ///
+        /// Frames count from 1 in trace order: every line where a frame
+        /// leaves (`>`) or enters (`<`) an interface, loopback packets
+        /// included, and every dropped frame.
+        #[arg(long, value_name = "N")]
+        frame: Option<usize>,
+        /// Add to each event of the trace a sentence that says what happened
+        /// and why (in the language of `--lang`).
+        #[arg(long)]
+        explain: bool,
     },
     /// Run scenarios quietly: one pass/fail line each.
     ///
@@ -87,6 +98,9 @@ enum Command {
         /// Also print the simulation's trace as it happens.
         #[arg(long)]
         trace: bool,
+        /// Print the simulation's trace with a sentence for each event.
+        #[arg(long)]
+        explain: bool,
         /// Write the step-through page (simulation only).
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
@@ -98,6 +112,18 @@ enum Command {
     },
     /// List the lessons, one a line, name first.
     Lessons,
+    /// Take a frame apart layer by layer, field by field (like Wireshark's
+    /// details pane), with what each field means, then a hex dump.
+    ///
+    /// Exit status: 0, or 2 when the hex is wrong.
+    Explain {
+        /// The Ethernet frame in hex, with or without spaces or colons
+        /// (tcpdump -xx lines too), or `-` to read it from standard input.
+        frame_hex: String,
+        /// The language: `en` or `zh`.
+        #[arg(long, default_value = "en", value_name = "LANG")]
+        lang: Lang,
+    },
 }
 
 /// `en` or `zh`, for `--lang`.
@@ -145,12 +171,28 @@ struct Views {
     html: Option<PathBuf>,
     lang: Lang,
     ladder: LadderArgs,
+    /// `--frame N` (run only).
+    frame: Option<usize>,
+    /// `--explain`.
+    explain: bool,
 }
 
 impl Views {
     /// Whether any needs the run's events kept.
     fn wanted(&self) -> bool {
-        self.html.is_some() || self.ladder.ladder.is_some()
+        self.html.is_some() || self.ladder.ladder.is_some() || self.frame.is_some() || self.explain
+    }
+
+    /// The trace with each event's sentence below it, as `--explain`
+    /// prints it.
+    fn explained(&self, capture: &Capture, out: &mut impl Write) -> io::Result<()> {
+        let catalogue = Catalogue::new(self.lang);
+        let sentences = simnet::explain::explain_all(capture, &catalogue);
+        for (event, sentence) in capture.events.iter().zip(&sentences) {
+            writeln!(out, "{}", event.line)?;
+            writeln!(out, "    ↳ {sentence}")?;
+        }
+        Ok(())
     }
 
     /// Writes each; exit status 2 if one cannot be written.
@@ -212,13 +254,21 @@ fn main() -> ExitCode {
             html,
             lang,
             ladder,
+            frame,
+            explain,
         } => run(
             &file,
             seed,
             pcap,
             json,
             quiet,
-            &Views { html, lang, ladder },
+            &Views {
+                html,
+                lang,
+                ladder,
+                frame,
+                explain,
+            },
         ),
         Command::Check { files } => check(&files),
         Command::Topo { file, svg } => topo(&file, svg.as_deref()),
@@ -227,10 +277,23 @@ fn main() -> ExitCode {
             on,
             seed,
             trace,
+            explain,
             html,
             lang,
             ladder,
-        } => lesson(&name, on, seed, trace, &Views { html, lang, ladder }),
+        } => lesson(
+            &name,
+            on,
+            seed,
+            trace,
+            &Views {
+                html,
+                lang,
+                ladder,
+                frame: None,
+                explain,
+            },
+        ),
         Command::Lessons => {
             let lessons = simnet::lesson::all();
             let width = lessons.iter().map(|l| l.name.len()).max().unwrap_or(0);
@@ -242,6 +305,7 @@ fn main() -> ExitCode {
             }
             0
         }
+        Command::Explain { frame_hex, lang } => explain(&frame_hex, lang),
     };
     ExitCode::from(status)
 }
@@ -265,13 +329,20 @@ fn run(
         Ok(s) => s,
         Err(status) => return status,
     };
-    let echo: Option<Box<dyn Write>> = (!quiet).then(|| Box::new(io::stdout()) as Box<dyn Write>);
+    // Explained, the trace is printed after the run, each line with its
+    // sentence.
+    let echo: Option<Box<dyn Write>> =
+        (!quiet && !views.explain).then(|| Box::new(io::stdout()) as Box<dyn Write>);
+    // Every field is set today; the update keeps this compiling when
+    // RunOptions gains one.
+    #[allow(clippy::needless_update)]
     let options = RunOptions {
         seed,
         pcap_dir: pcap.clone(),
         json: json.clone(),
         echo,
         capture: views.wanted(),
+        ..RunOptions::default()
     };
     let outcome = match scenario::run(&scenario, options) {
         Ok(outcome) => outcome,
@@ -285,6 +356,18 @@ fn run(
     let mut out = io::stdout().lock();
     // A closed pipe (`simnet run … | head`) is not an error worth a panic.
     let _ = (|| -> io::Result<()> {
+        if let (true, Some(capture)) = (views.explain && !quiet, &outcome.capture) {
+            if let Some(zh) = scenario
+                .description_zh
+                .as_ref()
+                .filter(|_| views.lang == Lang::Zh)
+            {
+                writeln!(out, "{zh}")?;
+            } else if !scenario.description.is_empty() {
+                writeln!(out, "{}", scenario.description.trim_end())?;
+            }
+            views.explained(capture, &mut out)?;
+        }
         if !quiet {
             writeln!(out)?;
         }
@@ -330,6 +413,11 @@ fn run(
         }
         out.flush()
     })();
+    if let (Some(n), Some(capture)) = (views.frame, &outcome.capture) {
+        if let Err(status) = print_frame(capture, n, views.lang) {
+            return status;
+        }
+    }
     let written = views.write(&scenario, outcome.capture.as_ref());
     if written != 0 {
         written
@@ -457,6 +545,10 @@ fn lesson(name: &str, backend: Backend, seed: Option<u64>, trace: bool, views: &
     let mut out = io::stdout().lock();
     let _ = (|| -> io::Result<()> {
         if backend == Backend::Sim {
+            if let Some(c) = capture.as_ref().filter(|_| views.explain) {
+                views.explained(&c.borrow(), &mut out)?;
+                writeln!(out)?;
+            }
             if trace {
                 writeln!(out)?;
             }
@@ -473,4 +565,82 @@ fn lesson(name: &str, backend: Backend, seed: Option<u64>, trace: bool, views: &
         Some(c) => views.write(&scenario, Some(&c.borrow())),
         None => 0,
     }
+}
+
+// `simnet explain` and `simnet run --frame`: the dissection of one frame.
+
+/// `simnet explain HEX`: the frame's layers and a hex dump.
+fn explain(hex: &str, lang: Lang) -> u8 {
+    let text = if hex == "-" {
+        let mut text = String::new();
+        if let Err(e) = io::Read::read_to_string(&mut io::stdin(), &mut text) {
+            eprintln!("error: reading the frame from standard input: {e}");
+            return BAD_INPUT;
+        }
+        text
+    } else {
+        hex.to_string()
+    };
+    let bytes = match simnet::wire::dissect::parse_hex(&text) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: the frame: {e}");
+            return BAD_INPUT;
+        }
+    };
+    let catalogue = Catalogue::new(lang);
+    let layers = simnet::wire::dissect::dissect_frame(&bytes, &catalogue);
+    print_text(&simnet::wire::dissect::render_text(
+        &layers, &bytes, &catalogue,
+    ));
+    0
+}
+
+/// Prints the dissection of the `n`-th frame event (from 1) of a run.
+fn print_frame(capture: &simnet::trace::capture::Capture, n: usize, lang: Lang) -> Result<(), u8> {
+    use simnet::trace::capture::Captured;
+    use simnet::trace::Note;
+    let frames: Vec<_> = capture
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.what,
+                Captured::Frame { .. }
+                    | Captured::FrameDrop { .. }
+                    | Captured::Note(Note::Loopback(_))
+            )
+        })
+        .collect();
+    let Some(event) = n.checked_sub(1).and_then(|i| frames.get(i)) else {
+        eprintln!(
+            "error: --frame {n}: the trace has {} frames, counted from 1 (every `>` and `<` line and every drop)",
+            frames.len()
+        );
+        return Err(BAD_INPUT);
+    };
+    let catalogue = Catalogue::new(lang);
+    let (layers, bytes) = match &event.what {
+        Captured::Note(Note::Loopback(packet)) => (
+            simnet::wire::dissect::dissect_ipv4_packet(packet, &catalogue),
+            packet,
+        ),
+        Captured::Frame { bytes, .. } | Captured::FrameDrop { bytes, .. } => (
+            simnet::wire::dissect::dissect_frame(bytes, &catalogue),
+            bytes,
+        ),
+        Captured::Note(_) => return Ok(()),
+    };
+    print_text(&format!(
+        "\nframe {n}: {}\n\n{}",
+        event.line,
+        simnet::wire::dissect::render_text(&layers, bytes, &catalogue)
+    ));
+    Ok(())
+}
+
+/// Prints `text`; a closed pipe (`| head`) is not worth a panic.
+fn print_text(text: &str) {
+    let mut out = io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

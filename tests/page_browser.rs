@@ -162,5 +162,15 @@ fn the_arp_walkthrough_steps_forward_and_back_in_a_real_browser() {
     b.click("#lang").expect("toggle");
     assert_eq!(counter(&b), "第 3 步 / 共 24 步");
     assert_eq!(b.text("#h-explain").expect("heading"), "这一步发生了什么");
+    let said = b.text("#explain").expect("sentences");
+    assert!(
+        said.contains("单播，不是广播"),
+        "the sentences are in Chinese too: {said}"
+    );
+    let layers = b.text("#layers").expect("layers");
+    assert!(
+        layers.contains("源"),
+        "the fields are named in Chinese: {layers}"
+    );
     let _ = std::fs::remove_file(page);
 }

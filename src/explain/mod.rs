@@ -56,7 +56,11 @@ pub fn explain_all(capture: &Capture, catalogue: &Catalogue) -> Vec<String> {
                 .map_or("?".to_string(), |f| f.name.clone())
         };
         let own = |ip: Ipv4Addr| {
-            node.is_some_and(|n| n.ifaces.iter().any(|f| f.cidr.is_some_and(|c| c.addr() == ip)))
+            node.is_some_and(|n| {
+                n.ifaces
+                    .iter()
+                    .any(|f| f.cidr.is_some_and(|c| c.addr() == ip))
+            })
         };
         let (id, mut args) = match &e.what {
             Captured::Frame { iface, dir, bytes } => {

@@ -5,7 +5,7 @@
 use super::json::Json;
 use crate::i18n::Catalogue;
 use crate::trace::Capture;
-use crate::wire::MacAddr;
+use crate::wire::dissect::{dissect_frame, dissect_ipv4_packet, Field};
 
 /// One field of a frame, for the details pane.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,64 +70,38 @@ impl PageLayer {
     }
 }
 
-/// One sentence per event of `capture`.
-pub fn sentences(capture: &Capture, _catalogue: &Catalogue) -> Vec<String> {
-    capture
-        .events
-        .iter()
-        .map(|e| {
-            e.line
-                .split_once(' ')
-                .map_or("", |(_, rest)| rest)
-                .to_string()
-        })
-        .collect()
+/// One sentence per event of `capture` (explain mode).
+pub fn sentences(capture: &Capture, catalogue: &Catalogue) -> Vec<String> {
+    crate::explain::explain_all(capture, catalogue)
 }
 
-/// The layers of a frame (or, `loopback`, of an IPv4 packet).
-pub fn layers(bytes: &[u8], loopback: bool, _catalogue: &Catalogue) -> Vec<PageLayer> {
-    let field = |name: &str, value: String, offset: usize, len: usize| PageField {
-        name: name.to_string(),
-        value,
-        meaning: String::new(),
-        offset,
-        len,
-        children: Vec::new(),
+fn field(f: &Field) -> PageField {
+    PageField {
+        name: f.name.clone(),
+        value: f.value.clone(),
+        meaning: f.meaning.clone(),
+        offset: f.offset,
+        len: f.len,
+        children: f.children.iter().map(field).collect(),
+    }
+}
+
+/// The layers of a frame (or, `loopback`, of an IPv4 packet), from the
+/// dissector.
+pub fn layers(bytes: &[u8], loopback: bool, catalogue: &Catalogue) -> Vec<PageLayer> {
+    let layers = if loopback {
+        dissect_ipv4_packet(bytes, catalogue)
+    } else {
+        dissect_frame(bytes, catalogue)
     };
-    let mut out = Vec::new();
-    let mut start = 0;
-    if !loopback && bytes.len() >= 14 {
-        let mac = |at: usize| {
-            let mut m = [0u8; 6];
-            m.copy_from_slice(&bytes[at..at + 6]);
-            MacAddr(m).to_string()
-        };
-        out.push(PageLayer {
-            name: "Ethernet II".to_string(),
-            summary: format!("{} > {}", mac(6), mac(0)),
-            offset: 0,
-            len: 14,
-            fields: vec![
-                field("Destination", mac(0), 0, 6),
-                field("Source", mac(6), 6, 6),
-                field(
-                    "Type",
-                    format!("0x{:02x}{:02x}", bytes[12], bytes[13]),
-                    12,
-                    2,
-                ),
-            ],
-        });
-        start = 14;
-    }
-    if start < bytes.len() {
-        out.push(PageLayer {
-            name: "Data".to_string(),
-            summary: format!("{} bytes", bytes.len() - start),
-            offset: start,
-            len: bytes.len() - start,
-            fields: Vec::new(),
-        });
-    }
-    out
+    layers
+        .iter()
+        .map(|l| PageLayer {
+            name: l.name.clone(),
+            summary: l.summary.clone(),
+            offset: l.offset,
+            len: l.len,
+            fields: l.fields.iter().map(field).collect(),
+        })
+        .collect()
 }

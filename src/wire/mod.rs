@@ -11,10 +11,12 @@
 pub mod arp;
 pub mod checksum;
 pub mod describe;
+pub mod dissect;
 pub mod ethernet;
 pub mod icmp;
 pub mod ipv4;
 mod mac;
+pub mod oui;
 pub mod tcp;
 pub mod udp;
 
