@@ -28,6 +28,10 @@ use simnet::trace::{Record, TraceSink, What};
 /// Scenarios that must ship; more may.
 const REQUIRED: &[&str] = &[
     "cross_subnet_arp",
+    "encapsulation",
+    "addresses",
+    "udp_limits",
+    "io_models",
     "same_subnet_arp",
     "switch_learning",
     "ttl_expired",

@@ -21,6 +21,7 @@ mod threaded_echo;
 mod udp_big;
 mod udp_echo;
 mod udp_first_steps;
+mod udp_limits;
 mod udp_reply;
 mod upper_server;
 
@@ -45,7 +46,7 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 40] = [
+static PROGRAMS: [Program; 42] = [
     Program {
         name: "echo",
         about: "echo [WORD…]: prints its arguments on one line",
@@ -269,6 +270,19 @@ static PROGRAMS: [Program; 40] = [
         about: "udp-size-server [BIND]: receives one datagram of any size on BIND \
                 (0.0.0.0:9000), checks it arrived intact, answers `got N bytes`",
         main: udp_big::udp_size_server,
+    },
+    Program {
+        name: "udp-burst",
+        about: "udp-burst [SERVER] [COUNT]: sends COUNT (10) numbered datagrams \
+                to SERVER (pc2:9100) back to back (seed 000)",
+        main: udp_limits::udp_burst,
+    },
+    Program {
+        name: "udp-collect",
+        about: "udp-collect [--expect N] [BIND]: prints each datagram received \
+                on BIND (0.0.0.0:9100) until 1 s of silence, whether they came \
+                in order, and which of 1..N never came (seed 000)",
+        main: udp_limits::udp_collect,
     },
     Program {
         name: "sticky-sender",
