@@ -108,6 +108,8 @@ fn the_arp_walkthrough_steps_forward_and_back_in_a_real_browser() {
         "one link carries the frame"
     );
     if let Some(path) = std::env::var_os("SIMNET_SCREENSHOT") {
+        b.eval("window.scrollTo(0, 0); return null;")
+            .expect("scrolls");
         let png = b.screenshot().expect("a screenshot");
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         std::fs::write(&path, png).expect("writes the screenshot");

@@ -209,7 +209,8 @@
       items[i].classList.toggle("selected", i === selected);
       if (on && firstCurrent === null) firstCurrent = items[i];
     }
-    if (firstCurrent && firstCurrent.scrollIntoView) firstCurrent.scrollIntoView({ block: "nearest" });
+    // Scroll the list only, never the page.
+    if (firstCurrent) list.scrollTop = Math.max(0, firstCurrent.offsetTop - 8);
     const ex = $("explain");
     ex.textContent = "";
     for (let i = a; i < b; i++) {
