@@ -160,3 +160,85 @@ fn the_command_line_writes_the_picture_and_the_page_and_refuses_an_unwritable_pa
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown language `fr`"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The box each `<text>` of `svg` covers, estimated as a renderer lays it
+/// out (0.62 em a character, DejaVu Sans's average), and each node's box.
+fn text_boxes(svg: &str) -> Vec<(String, [f64; 4])> {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[start..start + tag[start..].find('"')?].to_string())
+    };
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(at) = rest.find("<text ") {
+        let tag_end = at + rest[at..].find('>').expect("a tag");
+        let tag = &rest[at..tag_end];
+        let close = tag_end + rest[tag_end..].find("</text>").expect("closed");
+        let content = &rest[tag_end + 1..close];
+        let num = |n: &str| attr(tag, n).and_then(|v| v.parse::<f64>().ok());
+        let (x, y) = (num("x").expect("x"), num("y").expect("y"));
+        let size = num("font-size").unwrap_or(12.0);
+        let w = content.chars().count() as f64 * size * 0.62;
+        let left = match attr(tag, "text-anchor").as_deref() {
+            Some("middle") => x - w / 2.0,
+            Some("end") => x - w,
+            _ => x,
+        };
+        out.push((
+            content.to_string(),
+            [left, y - size * 0.8, left + w, y + size * 0.2],
+        ));
+        rest = &rest[close..];
+    }
+    out
+}
+
+fn overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
+    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+}
+
+#[test]
+fn no_two_labels_overlap_in_any_shipped_scenario() {
+    let mut files: Vec<_> = std::fs::read_dir("scenarios")
+        .expect("the scenarios")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 10);
+    for file in files {
+        let svg = picture(&file.to_string_lossy());
+        let boxes = text_boxes(&svg);
+        for (i, (a, ba)) in boxes.iter().enumerate() {
+            for (b, bb) in &boxes[i + 1..] {
+                assert!(!overlap(ba, bb), "{}: `{a}` overlaps `{b}`", file.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_hundred_hosts_on_one_switch_are_all_drawn_inside_the_picture() {
+    let mut toml = String::from("name = \"big\"\n[[switch]]\nname = \"sw\"\n");
+    for i in 0..99 {
+        toml.push_str(&format!(
+            "[[host]]\nname = \"h{i}\"\nip = \"10.0.{}.{}/16\"\n[[link]]\na = \"h{i}\"\nb = \"sw\"\n",
+            i / 200,
+            i % 200 + 2
+        ));
+    }
+    let s = scenario::load_str(&toml, "big.toml").expect("loads");
+    let sim = scenario::build(&s, s.seed).expect("builds");
+    let svg = simnet::diagram::topology::render(&Snapshot::of(sim.graph()), "big");
+    let (w, h) = size(&svg);
+    for i in 0..99 {
+        assert!(svg.contains(&format!("id=\"node-h{i}\"")));
+        assert!(svg.contains(&format!("id=\"link-{i}\"")));
+    }
+    for (text, b) in text_boxes(&svg) {
+        assert!(
+            b[0] >= 0.0 && b[1] >= 0.0 && b[2] <= f64::from(w) && b[3] <= f64::from(h),
+            "`{text}` is outside the {w}x{h} picture"
+        );
+    }
+}
