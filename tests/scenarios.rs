@@ -31,6 +31,7 @@ const REQUIRED: &[&str] = &[
     "encapsulation",
     "addresses",
     "udp_limits",
+    "listen_backlog",
     "io_models",
     "same_subnet_arp",
     "switch_learning",

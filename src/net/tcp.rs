@@ -120,15 +120,31 @@ impl TcpListener {
     /// Linux's backlog is fixed here at 128 (`SOMAXCONN`'s default), as std
     /// calls `listen(128)`.
     pub fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
+        TcpListener::listen(addr, None)
+    }
+
+    /// Creates a listener bound to `addr` with `listen(backlog)`, which
+    /// std's `bind` cannot say (a simnet extension; socket2's `listen` on
+    /// real sockets). As on Linux, the listener keeps at most backlog + 1
+    /// connections waiting for `accept` (in their handshake or done), and
+    /// drops SYNs beyond them: those clients' SYNs go again after 1 s,
+    /// 3 s, 7 s… and get in once `accept` has made room. A backlog above
+    /// 4096 (`somaxconn`) is cut to it.
+    pub fn bind_with_backlog<A: ToSocketAddrs>(addr: A, backlog: u32) -> io::Result<TcpListener> {
+        TcpListener::listen(addr, Some(backlog as usize))
+    }
+
+    fn listen<A: ToSocketAddrs>(addr: A, backlog: Option<usize>) -> io::Result<TcpListener> {
         let inner = if in_simulation() {
             match call(TcpCall::Listen {
                 addr: first_v4(&addr)?,
+                backlog,
             })? {
                 TcpOk::Socket(sock) => ListenerBackend::Sim(sock),
                 ok => return Err(unexpected(ok)),
             }
         } else {
-            ListenerBackend::Os(OsListener::bind(&addr)?)
+            ListenerBackend::Os(OsListener::bind(&addr, backlog)?)
         };
         Ok(TcpListener { inner })
     }

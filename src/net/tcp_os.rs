@@ -29,17 +29,25 @@ pub(super) struct OsListener {
 impl OsListener {
     /// Binds `addr` (std sets `SO_REUSEADDR`, so a port whose old
     /// connections sit in TIME-WAIT can be bound again, as on Linux).
-    pub(super) fn bind(addr: &(impl ToSocketAddrs + ?Sized)) -> io::Result<OsListener> {
+    pub(super) fn bind(
+        addr: &(impl ToSocketAddrs + ?Sized),
+        backlog: Option<usize>,
+    ) -> io::Result<OsListener> {
         let Some((net, host)) = loopback::current() else {
             let addrs = addr.to_socket_addrs()?;
-            return Ok(OsListener {
-                sock: std::net::TcpListener::bind(&addrs[..])?,
-                map: None,
-            });
+            let sock = match (backlog, addrs.first()) {
+                (Some(n), Some(first)) => listen_with(*first, n)?,
+                _ => std::net::TcpListener::bind(&addrs[..])?,
+            };
+            return Ok(OsListener { sock, map: None });
         };
         let (map, lo) = SocketMap::bind(net, host, first_v4(addr)?)?;
+        let sock = match backlog {
+            Some(n) => listen_with(SocketAddr::V4(lo), n)?,
+            None => std::net::TcpListener::bind(lo)?,
+        };
         Ok(OsListener {
-            sock: std::net::TcpListener::bind(lo)?,
+            sock,
             map: Some(map),
         })
     }
@@ -336,4 +344,15 @@ impl OsStream {
         }
         Ok(OsStream::new(sock.into(), map))
     }
+}
+
+/// A listener on `addr` with `listen(backlog)`, `SO_REUSEADDR` set as std
+/// sets it.
+fn listen_with(addr: SocketAddr, backlog: usize) -> io::Result<std::net::TcpListener> {
+    use socket2::{Domain, SockAddr, Socket, Type};
+    let sock = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    sock.set_reuse_address(true)?;
+    sock.bind(&SockAddr::from(addr))?;
+    sock.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?;
+    Ok(sock.into())
 }

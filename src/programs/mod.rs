@@ -7,6 +7,7 @@
 //! command-line program would; the registry below names them.
 
 mod args;
+mod backlog;
 mod basics;
 pub mod bulk;
 mod feiq;
@@ -46,7 +47,7 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 42] = [
+static PROGRAMS: [Program; 43] = [
     Program {
         name: "echo",
         about: "echo [WORD…]: prints its arguments on one line",
@@ -151,6 +152,13 @@ static PROGRAMS: [Program; 42] = [
                 (0.0.0.0:8888) in one thread: non-blocking sockets and one \
                 simnet::io::Poll (mio's API); stops after N clients (seed 003)",
         main: poll_echo::echo_server_poll,
+    },
+    Program {
+        name: "backlog-server",
+        about: "backlog-server [--backlog N] [--wait S] [--clients K] [BIND]: \
+                listens on BIND (0.0.0.0:8800) with listen(N) (1), sleeps S s (3) \
+                before accepting, then echoes one message from each of K (4) clients",
+        main: backlog::backlog_server,
     },
     Program {
         name: "echo-server-spin",

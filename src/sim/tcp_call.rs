@@ -13,6 +13,8 @@ pub enum TcpCall {
     Listen {
         /// The address (port 0: ephemeral).
         addr: SocketAddrV4,
+        /// `listen(n)`'s argument (std's 128 when `None`).
+        backlog: Option<usize>,
     },
     /// Take a connection from a listener's accept queue, waiting for one.
     Accept {

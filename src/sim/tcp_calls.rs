@@ -96,9 +96,12 @@ impl Sim {
         let now = self.now;
         let answer = |r: TcpResult| Step::Answer(r);
         match call {
-            TcpCall::Listen { addr } => answer((|| {
+            TcpCall::Listen { addr, backlog } => answer((|| {
                 let ip = self.ip_of(host).ok_or(errno::EADDRNOTAVAIL)?;
                 let id = ip.tcp_listen(addr)?;
+                if let Some(n) = backlog {
+                    ip.tcp().set_backlog(id, n);
+                }
                 Ok(TcpOk::Socket(self.new_socket(host, id)))
             })()),
             TcpCall::Connect { addr, timeout } => self.tcp_connect(pid, host, addr, timeout),

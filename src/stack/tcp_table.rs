@@ -17,6 +17,10 @@ pub const FIRST_ID: u32 = 1 << 31;
 /// Connections a listener keeps waiting to be accepted: std's `listen(128)`.
 pub const BACKLOG: usize = 128;
 
+/// The largest backlog Linux grants (`net.core.somaxconn`'s default since
+/// 5.4): `listen(n)` with more is cut to this.
+pub const SOMAXCONN: usize = 4096;
+
 /// A listening socket.
 #[derive(Debug)]
 pub struct Listener {
@@ -28,6 +32,8 @@ pub struct Listener {
     pub pending: BTreeSet<SocketId>,
     /// The TTL its connections use.
     pub ttl: u8,
+    /// `listen(backlog)`'s argument, capped at [`SOMAXCONN`].
+    pub backlog: usize,
     /// `SO_RCVBUF` set on it: its connections' receive buffer.
     pub recv_buffer: Option<usize>,
     /// `SO_SNDBUF` set on it: its connections' send buffer.
@@ -149,6 +155,7 @@ impl TcpTable {
             ready: VecDeque::new(),
             pending: BTreeSet::new(),
             ttl,
+            backlog: BACKLOG,
             recv_buffer: None,
             send_buffer: None,
         };
@@ -258,11 +265,21 @@ impl TcpTable {
         }
     }
 
-    /// Whether a listener has room for another connection in its handshake
-    /// or accept queue (Linux drops SYNs beyond it).
+    /// Whether a listener has room for another connection: Linux keeps at
+    /// most backlog + 1 (its `sk_acceptq_is_full` is `>`, not `>=`), and
+    /// without SYN cookies drops a SYN beyond that (`tcp_conn_request`).
+    /// Here connections still in their handshake count too, so a burst of
+    /// SYNs cannot overfill the queue when their ACKs arrive.
     pub fn has_room(&mut self, listener: SocketId) -> bool {
         self.listener(listener)
-            .is_some_and(|l| l.ready.len() + l.pending.len() < BACKLOG)
+            .is_some_and(|l| l.ready.len() + l.pending.len() <= l.backlog)
+    }
+
+    /// Sets listener `id`'s backlog (`listen(n)`), at most [`SOMAXCONN`].
+    pub fn set_backlog(&mut self, id: SocketId, backlog: usize) {
+        if let Some(l) = self.listener(id) {
+            l.backlog = backlog.min(SOMAXCONN);
+        }
     }
 
     /// The state of connection `id`, for the trace.
@@ -309,5 +326,43 @@ mod tests {
                 assert_eq!(ends_key(a).cmp(&ends_key(b)), a.cmp(b), "{a:?} {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_listener_keeps_backlog_plus_one_connections_as_linux_does() {
+        let addr = SocketAddrV4::new(Ipv4Addr::new(10, 0, 0, 1), 80);
+        let mut t = TcpTable::new(vec![*addr.ip()], TcpConfig::default());
+        let l = t.listen(addr, 64).expect("listens");
+        assert_eq!(
+            t.listener(l).map(|l| l.backlog),
+            Some(BACKLOG),
+            "std's listen(128)"
+        );
+        t.set_backlog(l, 1);
+        let mut fake = 1000;
+        let mut add = |t: &mut TcpTable, ready: bool| {
+            fake += 1;
+            let id = SocketId(fake);
+            let listener = t.listener(l).expect("a listener");
+            if ready {
+                listener.ready.push_back(id);
+            } else {
+                listener.pending.insert(id);
+            }
+        };
+        assert!(t.has_room(l));
+        add(&mut t, true);
+        assert!(t.has_room(l), "backlog 1 keeps a second");
+        add(&mut t, false);
+        assert!(
+            !t.has_room(l),
+            "a third SYN is dropped, handshakes in progress included"
+        );
+        t.set_backlog(l, 1 << 20);
+        assert_eq!(
+            t.listener(l).map(|l| l.backlog),
+            Some(SOMAXCONN),
+            "capped at somaxconn"
+        );
     }
 }
