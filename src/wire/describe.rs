@@ -20,6 +20,7 @@ use std::fmt::{self, Write};
 use std::net::Ipv4Addr;
 
 use super::arp::{ArpOperation, ArpRepr};
+use super::dns;
 use super::ethernet::{EtherType, EthernetFrame};
 use super::icmp::{DstUnreachable, IcmpPacket, IcmpRepr};
 use super::ipv4::{IpProtocol, Ipv4Packet};
@@ -196,11 +197,25 @@ fn write_udp(bytes: &[u8], out: &mut String) -> fmt::Result {
     let (sport, dport) = ports(bytes);
     match *bytes {
         [_, _, _, _, hi, lo, _, _, ..] => match u16::from_be_bytes([hi, lo]).checked_sub(8) {
-            Some(len) => write!(out, "UDP {sport} > {dport} len {len}"),
+            Some(len) => {
+                write!(out, "UDP {sport} > {dport} len {len}")?;
+                let payload = bytes.get(8..8 + usize::from(len)).unwrap_or_default();
+                write_udp_service(sport, dport, payload, out)
+            }
             None => write!(out, "UDP {sport} > {dport} [malformed UDP: length below 8]"),
         },
         _ => write!(out, "UDP [{}]", short("UDP", 8, bytes.len())),
     }
+}
+
+/// The application message in a datagram, for the services simnet speaks
+/// on their well-known ports: DNS (53).
+fn write_udp_service(sport: u16, dport: u16, payload: &[u8], out: &mut String) -> fmt::Result {
+    if sport == dns::PORT || dport == dns::PORT {
+        out.push_str(": ");
+        dns::describe(payload, out);
+    }
+    Ok(())
 }
 
 /// A segment as tcpdump prints it (see the module documentation); its
@@ -532,7 +547,9 @@ mod tests {
         ];
         let text = describe_frame(&ip_frame(ip(IpProtocol::UDP, 13), &udp));
         assert!(
-            text.ends_with(": UDP 40000 > 53 len 5, length 60"),
+            text.ends_with(
+                ": UDP 40000 > 53 len 5: DNS [DNS truncated: needs 12 bytes, got 5], length 60"
+            ),
             "{text}"
         );
         let text = describe_frame(&ip_frame(ip(IpProtocol::TCP, 3), &[0; 3]));

@@ -12,6 +12,7 @@ pub mod arp;
 pub mod checksum;
 pub mod describe;
 pub mod dissect;
+pub mod dns;
 pub mod ethernet;
 pub mod icmp;
 pub mod ipv4;
