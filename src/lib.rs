@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod diagram;
+pub mod dns;
 pub mod explain;
 pub mod i18n;
 pub mod io;

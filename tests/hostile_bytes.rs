@@ -34,6 +34,7 @@ use common::samples::{any_sample, arp_sample, icmp_sample, tcp_sample, udp_sampl
 use simnet::link::switch::Switch;
 use simnet::sim::{Outbox, SimTime};
 use simnet::wire::describe::{describe_frame, describe_frame_into, describe_ipv4};
+use simnet::wire::dns::{self, DnsMessage, Rcode, Record, RecordType};
 use simnet::wire::icmp::invoking_len;
 use simnet::wire::{
     ArpPacket, ArpRepr, EthernetFrame, EthernetRepr, IcmpPacket, IcmpRepr, Ipv4Packet, Ipv4Repr,
@@ -139,6 +140,83 @@ fn drive_udp(b: &[u8]) -> &'static str {
         assert_eq!(back, Ok(repr), "UDP round trip");
     }
     outcome(&parsed)
+}
+
+/// A DNS message: parsed, summarised, and, when it parses, written back
+/// and parsed again to the same message (names compare without case).
+fn drive_dns(b: &[u8]) -> &'static str {
+    let mut line = String::new();
+    dns::describe(b, &mut line);
+    let parsed = DnsMessage::parse(b);
+    if let Ok(message) = &parsed {
+        let _ = (message.addrs(), message.emit_within(dns::UDP_LIMIT));
+        // Names with escaped bytes are text, not labels, once parsed: only
+        // plain names are expected back unchanged.
+        let plain = |n: &str| !n.contains('\\');
+        let names_plain = message.questions.iter().map(|q| q.name.as_str()).all(plain)
+            && [&message.answers, &message.authority, &message.additional]
+                .iter()
+                .all(|s| s.iter().all(|r| plain(&r.name)));
+        if names_plain {
+            let back = DnsMessage::parse(&message.emit());
+            assert_eq!(back.as_ref(), Ok(message), "DNS round trip");
+        }
+    }
+    outcome(&parsed)
+}
+
+/// A valid message of each kind the resolver and the server exchange.
+fn dns_sample(d: &mut Dice) -> Vec<u8> {
+    let names = ["www.example.test", "big.example.test", "a.b.c.d.e", "x"];
+    let name = d.pick(&names);
+    let mut message = DnsMessage::query(d.word(), name, RecordType(d.pick(&[1, 28, 255, 15])));
+    if d.chance(2, 3) {
+        message.flags.response = true;
+        message.flags.authoritative = d.chance(1, 2);
+        message.flags.rcode = Rcode(d.pick(&[0, 0, 3, 2, 5]));
+        for _ in 0..d.below(40) {
+            let owner = if d.chance(3, 4) { name } else { d.pick(&names) };
+            message.answers.push(Record::a(owner, d.addr(), d.dword()));
+        }
+    }
+    if d.chance(1, 2) {
+        message.emit_within(dns::UDP_LIMIT)
+    } else {
+        message.emit()
+    }
+}
+
+/// A DNS sample with bytes flipped, cut, or repeated; or random bytes.
+fn dns_input(d: &mut Dice) -> Vec<u8> {
+    if d.chance(1, 8) {
+        let len = d.length(false);
+        return d.bytes(len);
+    }
+    let mut b = dns_sample(d);
+    for _ in 0..d.below(4) {
+        if b.is_empty() {
+            break;
+        }
+        match d.below(4) {
+            0 => {
+                let at = d.below(b.len());
+                b[at] = d.byte();
+            }
+            1 => b.truncate(d.below(b.len())),
+            // A compression pointer anywhere, often pointing at itself or
+            // forwards.
+            2 => {
+                let at = d.below(b.len());
+                b[at] = 0xc0 | (d.byte() & 0x3f);
+            }
+            _ => {
+                let at = d.below(b.len());
+                let tail = b[at..].to_vec();
+                b.extend(tail);
+            }
+        }
+    }
+    b
 }
 
 /// Walks `options` to the end; the iterator must stop, having taken at
@@ -308,6 +386,17 @@ fn icmp_takes_hostile_bytes() {
         &["ok", "checksum", "truncated"],
         |d| l4_input(d, icmp_sample),
         drive_icmp,
+    );
+}
+
+#[test]
+fn dns_takes_hostile_bytes() {
+    run_cases(
+        "DNS",
+        cases(),
+        &["ok", "truncated", "malformed"],
+        dns_input,
+        drive_dns,
     );
 }
 
@@ -526,7 +615,7 @@ fn replay() {
         return;
     };
     let input = hostile::from_hex(&text);
-    let targets: [(&str, Driver); 10] = [
+    let targets: [(&str, Driver); 11] = [
         ("Ethernet", drive_ethernet),
         ("ARP", drive_arp),
         ("IPv4", drive_ipv4),
@@ -535,6 +624,7 @@ fn replay() {
         ("TCP", drive_tcp),
         ("TCP options", drive_tcp_options),
         ("describe", drive_describe),
+        ("DNS", drive_dns),
         ("host", |b| Bench::host().deliver(b).unwrap()),
         ("router", |b| Bench::router().deliver(b).unwrap()),
     ];

@@ -33,6 +33,7 @@ const REQUIRED: &[&str] = &[
     "udp_limits",
     "listen_backlog",
     "io_models",
+    "dns_lookup",
     "same_subnet_arp",
     "switch_learning",
     "ttl_expired",

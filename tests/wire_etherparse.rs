@@ -299,9 +299,10 @@ fn fragments_with_more_fragments_set() {
     assert!(describe_frame(&frames[2]).contains(" frag 2960:40: fragment"));
 }
 
+/// (Port 8000: a datagram to 53 would be read as DNS, and these bytes are not.)
 #[test]
 fn udp_tcp_and_other_protocols_at_ip_level() {
-    let udp = [0x9c, 0x40, 0x00, 0x35, 0x00, 0x0c, 0x00, 0x00, 1, 2, 3, 4];
+    let udp = [0x9c, 0x40, 0x1f, 0x40, 0x00, 0x0c, 0x00, 0x00, 1, 2, 3, 4];
     check(&ip_frame(ip(IpProtocol::UDP, udp.len()), &udp));
     let tcp = TcpRepr {
         src_port: 49152,

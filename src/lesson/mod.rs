@@ -51,7 +51,7 @@ macro_rules! lesson {
     };
 }
 
-static LESSONS: [Lesson; 19] = [
+static LESSONS: [Lesson; 20] = [
     // Seed 000: UDP and TCP, first steps.
     lesson!(
         "udp-first-steps",
@@ -95,6 +95,12 @@ static LESSONS: [Lesson; 19] = [
         "001",
         "upper_loop.toml",
         "the homework: a communication loop, every line answered in capitals on one connection"
+    ),
+    lesson!(
+        "dns",
+        "001",
+        "dns_lookup.toml",
+        "DNS across a gateway: a query to port 53, the A record, NXDOMAIN, NODATA, a truncated answer asked again over TCP, a server that never answers (simulation only)"
     ),
     // Seed 002: TCP by hand, threads, broadcast.
     lesson!(

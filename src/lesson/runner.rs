@@ -102,8 +102,35 @@ pub fn run_lesson(scenario: &Scenario, options: LessonOptions) -> Result<LessonR
     }
     match options.backend {
         Backend::Sim => on_sim(scenario, options),
-        Backend::Loopback => on_loopback(scenario, &options),
+        Backend::Loopback => match simulation_only(scenario) {
+            Some(why) => Err(format!(
+                "`{}` runs on the simulation only: {why}; run it without `--on loopback`",
+                scenario.name
+            )),
+            None => on_loopback(scenario, &options),
+        },
     }
+}
+
+/// Why `scenario` cannot run on loopback, if it cannot: it needs services
+/// only the simulation gives its hosts.
+pub fn simulation_only(scenario: &Scenario) -> Option<String> {
+    if let Some(host) = scenario.hosts.iter().find(|h| h.dns.is_some()) {
+        return Some(format!(
+            "{} resolves names through a simulated DNS server (`dns = \"{}\"`), and a \
+             loopback run cannot point this machine's resolver (/etc/resolv.conf, which \
+             needs root) at a server of its own",
+            host.name,
+            host.dns.map(|d| d.to_string()).unwrap_or_default()
+        ));
+    }
+    if scenario.runs.iter().any(|r| r.program == "dns-server") {
+        return Some(
+            "its `dns-server` listens on port 53, which only root may bind on a real machine"
+                .to_string(),
+        );
+    }
+    None
 }
 
 fn on_sim(scenario: &Scenario, options: LessonOptions) -> Result<LessonRun, String> {

@@ -4,12 +4,15 @@
 //! same shape and the same implementations: a program written against
 //! `std::net` compiles unchanged against `simnet::net`. A string such as
 //! `"pc2:7852"` first parses as an address; failing that, inside a
-//! simulation `pc2` names a simulated host; elsewhere the system resolver
-//! answers, as in std.
+//! simulation `pc2` names a simulated host, or, on a host with a DNS
+//! server (`dns = "…"` in the scenario), the name goes to that server
+//! through [`crate::dns::Resolver`]; elsewhere the system resolver answers,
+//! as in std.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
+use crate::dns::Resolver;
 use crate::sim::process::{syscall, Reply, Syscall};
 
 /// Something that names one or more socket addresses, as `std::net::ToSocketAddrs`.
@@ -101,11 +104,22 @@ fn resolve_host(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
-    match syscall(Syscall::Resolve(host.to_string())) {
-        Some(Reply::Addrs(addrs)) if !addrs.is_empty() => Ok(addrs
+    let with_port = |addrs: Vec<Ipv4Addr>| {
+        addrs
             .into_iter()
             .map(|ip| SocketAddr::from((ip, port)))
-            .collect()),
+            .collect()
+    };
+    let reply = syscall(Syscall::Resolve(host.to_string()));
+    match reply {
+        // `/etc/hosts` comes before DNS, and names localhost on every
+        // Linux host.
+        Some(_) if host.eq_ignore_ascii_case("localhost") => {
+            Ok(with_port(vec![Ipv4Addr::LOCALHOST]))
+        }
+        // The host has a DNS server: ask it, as glibc's stub resolver does.
+        Some(Reply::Nameserver(server)) => Ok(with_port(Resolver::new(server).lookup(host)?)),
+        Some(Reply::Addrs(addrs)) if !addrs.is_empty() => Ok(with_port(addrs)),
         // Inside a simulation there is no other resolver: as getaddrinfo's
         // "Name or service not known".
         Some(_) => Err(io::Error::other(format!(
@@ -113,10 +127,7 @@ fn resolve_host(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
         ))),
         None => match super::loopback::current().and_then(|(net, _)| net.resolve(host)) {
             // A loopback run knows the scenario's host names.
-            Some(addrs) => Ok(addrs
-                .into_iter()
-                .map(|ip| SocketAddr::from((ip, port)))
-                .collect()),
+            Some(addrs) => Ok(with_port(addrs)),
             None => std::net::ToSocketAddrs::to_socket_addrs(&(host, port)).map(Iterator::collect),
         },
     }

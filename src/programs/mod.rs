@@ -10,6 +10,7 @@ mod args;
 mod backlog;
 mod basics;
 pub mod bulk;
+mod dns;
 mod feiq;
 mod http_by_hand;
 mod one_message;
@@ -47,7 +48,7 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 43] = [
+static PROGRAMS: [Program; 45] = [
     Program {
         name: "echo",
         about: "echo [WORD…]: prints its arguments on one line",
@@ -330,5 +331,20 @@ static PROGRAMS: [Program; 43] = [
                 connection to EOF in reads of A, B, … bytes and checks every \
                 byte against the seed's pattern",
         main: bulk::bulk_reader,
+    },
+    // Seed 001's services: DNS.
+    Program {
+        name: "dns-server",
+        about: "dns-server [--port P] [--mute] [NAME=ADDR[,ADDR…]…]: an \
+                authoritative DNS server for the names given (a scenario's [zone]) \
+                on UDP and TCP port P (53), forever; --mute never answers (seed 001)",
+        main: dns::dns_server,
+    },
+    Program {
+        name: "dns-lookup",
+        about: "dns-lookup [--server ADDR[:PORT]] NAME…: prints each NAME's \
+                addresses as `host` does, asking the host's resolver or ADDR \
+                (seed 001)",
+        main: dns::dns_lookup,
     },
 ];

@@ -42,6 +42,9 @@ pub fn build(scenario: &Scenario, seed: u64) -> Result<Sim, TopoError> {
             net.set_gateway(id, gateway)?;
         }
         net.set_tcp_config(id, spec.tcp)?;
+        if let Some(server) = spec.dns {
+            net.set_resolver(id, server)?;
+        }
     }
     for SwitchSpec { name, aging } in &scenario.switches {
         net.add_switch(name, *aging)?;

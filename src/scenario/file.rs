@@ -2,6 +2,8 @@
 //! before any checking. Values whose position a message may need are
 //! `Spanned` (byte ranges into the file); every table refuses unknown keys.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -44,6 +46,18 @@ pub struct FileScenario {
     /// `[[expect]]` tables.
     #[serde(default)]
     pub expect: Vec<Spanned<FileExpect>>,
+    /// `[zone]`: the names a `dns-server` run answers for.
+    pub zone: Option<Spanned<BTreeMap<String, Spanned<FileZoneAddrs>>>>,
+}
+
+/// The value of one `[zone]` name: an address, or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FileZoneAddrs {
+    /// `"www.example.test" = "10.0.2.80"`.
+    One(String),
+    /// `"big.example.test" = ["10.0.3.1", "10.0.3.2"]`.
+    Many(Vec<String>),
 }
 
 /// A `[[host]]` or `[[router]]`.
@@ -60,6 +74,8 @@ pub struct FileIpNode {
     pub mtu: Option<Spanned<i64>>,
     /// Default gateway address.
     pub gateway: Option<Spanned<String>>,
+    /// The DNS server its programs resolve names through.
+    pub dns: Option<Spanned<String>>,
     /// Static routes.
     #[serde(default)]
     pub routes: Vec<FileRoute>,

@@ -24,6 +24,7 @@ use super::model::{
 use super::nodes::{check_ip_node, check_names, check_switch, check_unique_addresses};
 use super::runs::{check_run_host, run_params};
 use super::units::parse_duration;
+use super::zone::{check_zone, serve_zone};
 
 /// Reads and loads the scenario file at `path`.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
@@ -209,11 +210,15 @@ fn resolve(raw: &FileScenario, text: &str, file: &str) -> Result<Scenario, Probl
         .iter()
         .filter_map(|p| problems.check(ping_params(p, time_limit)))
         .collect();
-    let runs: Vec<RunSpec> = raw
+    let mut runs: Vec<RunSpec> = raw
         .run
         .iter()
         .filter_map(|r| problems.check(run_params(r, time_limit)))
         .collect();
+    let zone = raw
+        .zone
+        .as_ref()
+        .and_then(|z| problems.check(check_zone(z)).map(|entries| (z, entries)));
     let expect: Vec<ExpectStep> = raw
         .expect
         .iter()
@@ -234,6 +239,9 @@ fn resolve(raw: &FileScenario, text: &str, file: &str) -> Result<Scenario, Probl
         .collect();
     for r in &raw.run {
         problems.check(check_run_host(r, &hosts, &routers, &switches));
+    }
+    if let Some((raw_zone, entries)) = zone {
+        problems.check(serve_zone(raw_zone, &entries, &mut runs));
     }
     problems.finish()?;
 
@@ -525,6 +533,7 @@ program = "echo"
                     routes: vec![],
                     gateway: Some(Ipv4Addr::new(192, 168, 1, 1)),
                     tcp: TcpConfig::default(),
+                    dns: None,
                 },
                 IpNodeSpec {
                     name: "pc2".into(),
@@ -536,6 +545,7 @@ program = "echo"
                     }],
                     gateway: Some(Ipv4Addr::new(192, 168, 2, 1)),
                     tcp: TcpConfig::default(),
+                    dns: None,
                 },
             ],
             routers: vec![IpNodeSpec {
@@ -547,6 +557,7 @@ program = "echo"
                 routes: vec![],
                 gateway: None,
                 tcp: TcpConfig::default(),
+                dns: None,
             }],
             switches: vec![
                 SwitchSpec {

@@ -34,6 +34,7 @@ mod pattern;
 mod run;
 mod runs;
 mod units;
+mod zone;
 
 pub use build::build;
 pub use error::{line_col, ScenarioError};

@@ -53,6 +53,9 @@ pub struct IpNodeSpec {
     pub gateway: Option<Ipv4Addr>,
     /// Its TCP configuration (`tcp = { ... }`).
     pub tcp: TcpConfig,
+    /// The DNS server its programs resolve names through (`dns = "…"`);
+    /// without one they use the scenario's host names.
+    pub dns: Option<Ipv4Addr>,
 }
 
 /// One interface of a host or router.

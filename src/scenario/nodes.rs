@@ -130,6 +130,7 @@ pub(super) fn check_ip_node(raw: &FileIpNode, kind: &str) -> Result<CheckedNode,
             interfaces: Vec::new(),
             routes: Vec::new(),
             gateway: None,
+            dns: None,
             tcp: tcp_config(raw.tcp.as_ref())?,
         },
         addr_spans: Vec::new(),
@@ -170,6 +171,18 @@ pub(super) fn check_ip_node(raw: &FileIpNode, kind: &str) -> Result<CheckedNode,
 
     if let Some(gateway) = &raw.gateway {
         node.spec.gateway = Some(next_hop(gateway, "gateway", &node.spec)?);
+    }
+    if let Some(dns) = &raw.dns {
+        let server = dns.get_ref().parse::<Ipv4Addr>().map_err(|_| {
+            problem(
+                dns.span(),
+                format!(
+                    "`{}` is not an IPv4 address; `dns` is the address of the DNS server, like \"10.0.0.53\"",
+                    dns.get_ref()
+                ),
+            )
+        })?;
+        node.spec.dns = Some(server);
     }
     for route in &raw.routes {
         let (dest, prefix_len) = parse_cidr(&route.to, "a network", "10.0.0.0/8")?;

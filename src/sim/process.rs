@@ -57,7 +57,8 @@ pub enum Syscall {
     Join(ProcessId),
     /// The calling process's own id, host and name.
     WhoAmI,
-    /// The addresses of the simulated host with this name.
+    /// The addresses of the simulated host with this name, or the DNS
+    /// server to ask if the caller's host has one.
     Resolve(String),
     /// A UDP socket call.
     Udp(UdpCall),
@@ -249,6 +250,8 @@ pub enum Reply {
     Me(ProcessId, NodeId, String),
     /// A host's addresses.
     Addrs(Vec<std::net::Ipv4Addr>),
+    /// The caller's host resolves names through this DNS server.
+    Nameserver(std::net::Ipv4Addr),
     /// A UDP call's result, or the errno Linux would give.
     Udp(Result<UdpOk, i32>),
     /// The answer to a TCP call: its result or a Linux errno.

@@ -10,6 +10,7 @@ use super::process::{
 };
 use super::world::{Event, Sim};
 use super::SimTime;
+use crate::stack::IpNode;
 use crate::topo::NodeId;
 use crate::trace::event::{Note, What};
 
@@ -141,6 +142,10 @@ impl Sim {
         match call {
             Syscall::Now => Some(Reply::Time(now)),
             Syscall::Resolve(name) => {
+                let host = self.procs[pid.0].host;
+                if let Some(server) = self.ip_node(host).and_then(IpNode::resolver) {
+                    return Some(Reply::Nameserver(server));
+                }
                 let addrs = self
                     .node_id(&name)
                     .and_then(|n| self.ip_node(n))

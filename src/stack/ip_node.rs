@@ -55,6 +55,9 @@ pub struct IpNode {
     /// The segments a TCP connection's turn emits, until they are sent
     /// (reused from turn to turn).
     pub(super) segments: Segments,
+    /// The DNS server its programs' lookups go to (`nameserver` in
+    /// resolv.conf), if it has one.
+    pub(super) resolver: Option<Ipv4Addr>,
 }
 
 /// Why a route could not be added.
@@ -92,6 +95,7 @@ impl IpNode {
             scratch: Vec::new(),
             broadcasts: Vec::new(),
             segments: Segments::default(),
+            resolver: None,
         }
     }
 
@@ -110,6 +114,18 @@ impl IpNode {
         if let Some(table) = &mut self.tcp {
             table.config = config;
         }
+    }
+
+    /// Sets the DNS server the node's programs resolve names through (as
+    /// `nameserver` in `/etc/resolv.conf`); `None` leaves them the
+    /// scenario's table of host names.
+    pub fn set_resolver(&mut self, server: Option<Ipv4Addr>) {
+        self.resolver = server;
+    }
+
+    /// The DNS server the node's programs resolve names through.
+    pub fn resolver(&self) -> Option<Ipv4Addr> {
+        self.resolver
     }
 
     /// The configuration new TCP connections get.

@@ -233,6 +233,14 @@ impl TopologyBuilder {
         self.add_route(node, Ipv4Cidr::DEFAULT, via)
     }
 
+    /// Sets the DNS server `node`'s programs resolve names through (see
+    /// [`IpNode::set_resolver`]).
+    pub fn set_resolver(&mut self, node: NodeId, server: Ipv4Addr) -> Result<(), TopoError> {
+        let (_, ip) = self.ip_node_mut(node)?;
+        ip.set_resolver(Some(server));
+        Ok(())
+    }
+
     /// The index of the existing interface (or switch port) `iface` of `node`.
     fn existing_iface(&self, node: NodeId, iface: &str) -> Result<usize, TopoError> {
         let Some(n) = self.graph.node_weight(node) else {

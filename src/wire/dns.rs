@@ -413,8 +413,9 @@ fn push_label(label: &[u8], out: &mut String) {
 /// Writes messages, compressing names against those already written.
 struct Writer {
     out: Vec<u8>,
-    /// Names (and tails of names) written so far, lower-cased, with their
-    /// offsets.
+    /// Names (and tails of names) written so far, with their offsets. A
+    /// pointer stands only for the same spelling, so that every name keeps
+    /// its case on the wire (RFC 4343 §4.1).
     names: Vec<(String, u16)>,
 }
 
@@ -427,14 +428,13 @@ impl Writer {
         let name = name.strip_suffix('.').unwrap_or(name);
         let mut rest = name;
         while !rest.is_empty() {
-            let key = rest.to_ascii_lowercase();
-            if let Some(&(_, offset)) = self.names.iter().find(|(n, _)| *n == key) {
+            if let Some(&(_, offset)) = self.names.iter().find(|(n, _)| n == rest) {
                 self.u16(0xc000 | offset);
                 return;
             }
             if let Ok(offset) = u16::try_from(self.out.len()) {
                 if offset < 0x4000 {
-                    self.names.push((key, offset));
+                    self.names.push((rest.to_string(), offset));
                 }
             }
             let (label, tail) = rest.split_once('.').unwrap_or((rest, ""));
@@ -644,7 +644,7 @@ mod tests {
         answer.flags.response = true;
         answer.flags.authoritative = true;
         answer.answers.push(Record::a(
-            "WWW.example.test",
+            "www.example.test",
             Ipv4Addr::new(10, 0, 2, 80),
             300,
         ));
