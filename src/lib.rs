@@ -9,6 +9,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod dhcp;
 pub mod diagram;
 pub mod dns;
 pub mod explain;

@@ -34,6 +34,7 @@ const REQUIRED: &[&str] = &[
     "listen_backlog",
     "io_models",
     "dns_lookup",
+    "dhcp",
     "same_subnet_arp",
     "switch_learning",
     "ttl_expired",

@@ -145,3 +145,13 @@ tcp-timer-set = { $node } starts its { $which } timer: it fires in { $after }.
 tcp-window-closed = { $node }'s receive buffer is full: it advertises a window of 0, and the peer must wait until the program reads.
 tcp-reset-sent = { $node } sends a RST: { $why }.
 tcp-failed = The connection failed: the program will see "{ $error }".
+
+## DHCP (RFC 2131)
+dhcp-discovering = { $node } has no address on { $iface } yet, so it cannot even say who it is: it broadcasts a DHCP DISCOVER from 0.0.0.0 to 255.255.255.255, asking any server on the link for an address.
+dhcp-offered = The server { $server } offers { $addr }. { $node } answers with a REQUEST, still broadcast, so that every server hears which offer it took.
+dhcp-bound = The server's ACK confirms the lease: { $node } now has { $addr }/{ $prefix } on { $iface }, its default gateway is { $router } and its DNS server { $dns }, for { $lease } s. Its programs can use the network now; it will ask to renew in { $renew } s (T1, half the lease).
+dhcp-renewing = Half the lease has passed (T1): { $node } asks its server, by unicast from its own address, to extend the lease. It keeps using the address meanwhile.
+dhcp-renewed = The server extends the lease: { $node } keeps { $addr } for { $lease } s more and will renew again in { $renew } s.
+dhcp-rebinding = Its server has not answered by T2 (7/8 of the lease): { $node } broadcasts the request, so that any server may extend the lease.
+dhcp-expired = Nobody extended the lease: { $node } must stop using { $addr }, removes it from { $iface }, and starts over with a DISCOVER.
+dhcp-refused = The server { $server } says no (DHCPNAK): the address is not { $node }'s to have. It gives up any address it held and starts over.

@@ -145,3 +145,13 @@ tcp-timer-set = { $node } 启动 { $which } 定时器：{ $after } 后到时。
 tcp-window-closed = { $node } 的接收缓冲区满了：它通告窗口为 0，对方必须等程序读走数据。
 tcp-reset-sent = { $node } 发出 RST：{ $why }。
 tcp-failed = 连接失败：程序会看到 “{ $error }”。
+
+## DHCP（RFC 2131）
+dhcp-discovering = { $node } 在 { $iface } 上还没有地址，连“我是谁”都说不出：它从 0.0.0.0 向 255.255.255.255 广播一个 DHCP DISCOVER，请链路上任何一台服务器给它一个地址。
+dhcp-offered = 服务器 { $server } 提供地址 { $addr }。{ $node } 回一个 REQUEST，仍然是广播，好让每台服务器都知道它选了哪一个。
+dhcp-bound = 服务器的 ACK 确认了租约：{ $node } 现在在 { $iface } 上有了 { $addr }/{ $prefix }，默认网关是 { $router }，DNS 服务器是 { $dns }，租期 { $lease } 秒。它的程序现在可以上网了；{ $renew } 秒后（T1，租期的一半）它会请求续租。
+dhcp-renewing = 租期已过一半（T1）：{ $node } 用自己的地址单播给它的服务器，请求延长租约。这期间它继续使用这个地址。
+dhcp-renewed = 服务器延长了租约：{ $node } 再保留 { $addr } { $lease } 秒，{ $renew } 秒后再续租。
+dhcp-rebinding = 到了 T2（租期的 7/8）它的服务器还没回答：{ $node } 改为广播请求，任何一台服务器都可以延长租约。
+dhcp-expired = 没人延长租约：{ $node } 必须停用 { $addr }，把它从 { $iface } 上删掉，重新从 DISCOVER 开始。
+dhcp-refused = 服务器 { $server } 拒绝了（DHCPNAK）：这个地址不归 { $node } 用。它放弃手上的地址，重新开始。

@@ -9,7 +9,7 @@ use crate::stack::route::RouteKind;
 use crate::stack::tcp::{RetransmitCause, State, TcpEvent};
 use crate::stack::Ipv4Cidr;
 use crate::trace::capture::Capture;
-use crate::trace::event::{DropCause, Note};
+use crate::trace::event::{DhcpNote, DropCause, Note};
 
 /// Every drop cause (each has a sentence: [`drop_id`]).
 pub const DROP_CAUSES: &[DropCause] = &[
@@ -346,6 +346,10 @@ pub fn note(
                 "process-output"
             }
         }
+        Note::Dhcp { iface, note } => {
+            a.set("iface", iface_name(*iface));
+            dhcp_args(note, &mut a)
+        }
         Note::PollWake { name, ready } => {
             a.set("name", name.clone());
             let list: Vec<String> = ready.iter().map(|(t, w)| format!("{t} ({w})")).collect();
@@ -475,6 +479,55 @@ fn tcp(event: &TcpEvent, a: &mut Args<'static>) -> &'static str {
         TcpEvent::Failed { error } => {
             a.set("error", error.to_string());
             "tcp-failed"
+        }
+    }
+}
+
+/// The message id of a DHCP client's step, with its values set.
+fn dhcp_args(note: &DhcpNote, a: &mut Args) -> &'static str {
+    let secs = |d: &std::time::Duration| format!("{}", d.as_secs_f64());
+    match note {
+        DhcpNote::Discovering => "dhcp-discovering",
+        DhcpNote::Offered { addr, server } => {
+            a.set("addr", addr.to_string());
+            a.set("server", server.to_string());
+            "dhcp-offered"
+        }
+        DhcpNote::Bound {
+            addr,
+            prefix_len,
+            router,
+            dns,
+            lease,
+            renew_in,
+        } => {
+            a.set("addr", addr.to_string());
+            a.set("prefix", prefix_len.to_string());
+            a.set("router", router.map_or("-".to_string(), |r| r.to_string()));
+            a.set("dns", dns.map_or("-".to_string(), |d| d.to_string()));
+            a.set("lease", secs(lease));
+            a.set("renew", secs(renew_in));
+            "dhcp-bound"
+        }
+        DhcpNote::Renewing => "dhcp-renewing",
+        DhcpNote::Renewed {
+            addr,
+            lease,
+            renew_in,
+        } => {
+            a.set("addr", addr.to_string());
+            a.set("lease", secs(lease));
+            a.set("renew", secs(renew_in));
+            "dhcp-renewed"
+        }
+        DhcpNote::Rebinding => "dhcp-rebinding",
+        DhcpNote::Expired { addr } => {
+            a.set("addr", addr.to_string());
+            "dhcp-expired"
+        }
+        DhcpNote::Refused { server } => {
+            a.set("server", server.to_string());
+            "dhcp-refused"
         }
     }
 }

@@ -51,7 +51,7 @@ macro_rules! lesson {
     };
 }
 
-static LESSONS: [Lesson; 20] = [
+static LESSONS: [Lesson; 21] = [
     // Seed 000: UDP and TCP, first steps.
     lesson!(
         "udp-first-steps",
@@ -101,6 +101,12 @@ static LESSONS: [Lesson; 20] = [
         "001",
         "dns_lookup.toml",
         "DNS across a gateway: a query to port 53, the A record, NXDOMAIN, NODATA, a truncated answer asked again over TCP, a server that never answers (simulation only)"
+    ),
+    lesson!(
+        "dhcp",
+        "001",
+        "dhcp.toml",
+        "DHCP: four hosts boot with no address; DISCOVER, OFFER, REQUEST, ACK from 0.0.0.0 to 255.255.255.255; a pool of three runs out; renewal at T1 (simulation only)"
     ),
     // Seed 002: TCP by hand, threads, broadcast.
     lesson!(

@@ -115,6 +115,14 @@ pub fn run_lesson(scenario: &Scenario, options: LessonOptions) -> Result<LessonR
 /// Why `scenario` cannot run on loopback, if it cannot: it needs services
 /// only the simulation gives its hosts.
 pub fn simulation_only(scenario: &Scenario) -> Option<String> {
+    let dhcp = |h: &&crate::scenario::IpNodeSpec| h.interfaces.iter().any(|i| i.dhcp);
+    if let Some(host) = scenario.hosts.iter().find(dhcp) {
+        return Some(format!(
+            "{} gets its address by DHCP (`ip = \"dhcp\"`), and on loopback every host's \
+             address is fixed by the machine (127.X.Y.Z); DHCP is simulated only",
+            host.name
+        ));
+    }
     if let Some(host) = scenario.hosts.iter().find(|h| h.dns.is_some()) {
         return Some(format!(
             "{} resolves names through a simulated DNS server (`dns = \"{}\"`), and a \

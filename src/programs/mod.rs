@@ -10,6 +10,7 @@ mod args;
 mod backlog;
 mod basics;
 pub mod bulk;
+mod dhcp;
 mod dns;
 mod feiq;
 mod http_by_hand;
@@ -48,7 +49,7 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 45] = [
+static PROGRAMS: [Program; 46] = [
     Program {
         name: "echo",
         about: "echo [WORD…]: prints its arguments on one line",
@@ -346,5 +347,12 @@ static PROGRAMS: [Program; 45] = [
                 addresses as `host` does, asking the host's resolver or ADDR \
                 (seed 001)",
         main: dns::dns_lookup,
+    },
+    Program {
+        name: "dhcp-server",
+        about: "dhcp-server --pool FIRST-LAST [--mask M] [--router R] [--dns D] \
+                [--lease SECS]: hands out addresses to hosts with ip = \"dhcp\" on \
+                UDP port 67, forever (seed 001)",
+        main: dhcp::dhcp_server,
     },
 ];

@@ -27,6 +27,10 @@ pub fn build(scenario: &Scenario, seed: u64) -> Result<Sim, TopoError> {
             net.add_host(&spec.name)?
         };
         for iface in &spec.interfaces {
+            if iface.dhcp {
+                net.add_dhcp_iface(id, &iface.name, iface.mac, iface.mtu)?;
+                continue;
+            }
             net.add_iface(
                 id,
                 &iface.name,

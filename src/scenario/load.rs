@@ -326,6 +326,15 @@ fn resolve_ping(raw: &FilePing, mut ping: PingSpec, nodes: &Nodes) -> Result<Pin
     let to = raw.to.get_ref();
     ping.to = match (to.parse::<Ipv4Addr>(), nodes.by_name.get(to.as_str())) {
         (Ok(addr), _) => addr,
+        (Err(_), Some(NodeRef::Ip(spec))) if spec.interfaces.first().is_some_and(|i| i.dhcp) => {
+            return Err(problem(
+                raw.to.span(),
+                format!(
+                    "`{to}` gets its address by DHCP, so the file cannot know it; \
+                     ping an address from the server's pool instead"
+                ),
+            ))
+        }
         (Err(_), Some(NodeRef::Ip(spec))) => spec
             .interfaces
             .first()
@@ -495,6 +504,7 @@ program = "echo"
             prefix_len: 24,
             mac: None,
             mtu,
+            dhcp: false,
         }
     }
 

@@ -71,6 +71,9 @@ pub struct IfaceSpec {
     pub mac: Option<MacAddr>,
     /// Largest IP packet the interface sends, 68–1500 (default 1500).
     pub mtu: u16,
+    /// The address comes from a DHCP server (`ip = "dhcp"`); `addr` is
+    /// 0.0.0.0/32 until then.
+    pub dhcp: bool,
 }
 
 /// A static route: packets for `dest` go to `via`.

@@ -153,7 +153,18 @@ pub(super) fn check_ip_node(raw: &FileIpNode, kind: &str) -> Result<CheckedNode,
                 ),
             ));
         }
-        let (addr, prefix_len) = parse_host_cidr(fields.ip)?;
+        let dhcp = fields.ip.get_ref().trim() == "dhcp";
+        if dhcp && kind != "host" {
+            return Err(problem(
+                fields.ip.span(),
+                format!("`ip = \"dhcp\"` is for hosts; {kind} `{name}` needs fixed addresses"),
+            ));
+        }
+        let (addr, prefix_len) = if dhcp {
+            (Ipv4Addr::UNSPECIFIED, 32)
+        } else {
+            parse_host_cidr(fields.ip)?
+        };
         let mac = fields.mac.map(parse_mac).transpose()?;
         let mtu = fields
             .mtu
@@ -166,7 +177,21 @@ pub(super) fn check_ip_node(raw: &FileIpNode, kind: &str) -> Result<CheckedNode,
             prefix_len,
             mac,
             mtu,
+            dhcp,
         });
+    }
+    let dhcp = node.spec.interfaces.iter().any(|i| i.dhcp);
+    if let (true, Some(gateway)) = (dhcp, &raw.gateway) {
+        return Err(problem(
+            gateway.span(),
+            format!("`{name}` gets its address by DHCP, and its gateway comes with the lease; drop `gateway`"),
+        ));
+    }
+    if let (true, Some(route)) = (dhcp, raw.routes.first()) {
+        return Err(problem(
+            route.to.span(),
+            format!("`{name}` gets its address by DHCP: a static route needs a subnet the file cannot know"),
+        ));
     }
 
     if let Some(gateway) = &raw.gateway {
@@ -371,7 +396,9 @@ pub(super) fn check_unique_addresses<'n>(
             .zip(&node.mac_spans);
         for ((iface, addr_span), mac_span) in ifaces {
             let owner = format!("{}.{}", node.spec.name, iface.name);
-            addrs.push((addr_span.clone(), iface.addr.to_string(), owner.clone()));
+            if !iface.dhcp {
+                addrs.push((addr_span.clone(), iface.addr.to_string(), owner.clone()));
+            }
             if let (Some(mac), Some(span)) = (iface.mac, mac_span) {
                 macs.push((span.clone(), mac.to_string(), owner));
             }

@@ -8,6 +8,7 @@ use std::net::Ipv4Addr;
 
 use super::arp::{Learned, Neighbors, Retry, StaticNeighborError, MAX_REQUESTS};
 use super::cidr::Ipv4Cidr;
+use super::dhcp_client::DhcpClient;
 use super::frag::Reassembler;
 use super::iface::IpIface;
 use super::loopback::LoopbackQueue;
@@ -58,6 +59,8 @@ pub struct IpNode {
     /// The DNS server its programs' lookups go to (`nameserver` in
     /// resolv.conf), if it has one.
     pub(super) resolver: Option<Ipv4Addr>,
+    /// The DHCP clients of interfaces configured by DHCP, by interface.
+    pub(super) dhcp: Vec<(usize, DhcpClient)>,
 }
 
 /// Why a route could not be added.
@@ -96,6 +99,7 @@ impl IpNode {
             broadcasts: Vec::new(),
             segments: Segments::default(),
             resolver: None,
+            dhcp: Vec::new(),
         }
     }
 
@@ -139,14 +143,26 @@ impl IpNode {
     }
 
     /// Adds an interface and the connected route to its subnet; returns its index.
+    /// An interface with the address 0.0.0.0 is unconfigured (waiting for
+    /// DHCP): it gets no route until it has an address.
     pub fn add_iface(&mut self, iface: IpIface) -> usize {
         let index = self.ifaces.len();
-        self.routes.add_connected(iface.cidr, index);
-        if iface.cidr.prefix_len() < 31 {
-            self.broadcasts.push(iface.cidr.broadcast());
+        if !iface.addr().is_unspecified() {
+            self.routes.add_connected(iface.cidr, index);
         }
         self.ifaces.push(iface);
+        self.broadcasts = self.directed_broadcasts();
         index
+    }
+
+    /// The directed broadcast addresses of the node's configured subnets
+    /// shorter than /31.
+    pub(super) fn directed_broadcasts(&self) -> Vec<Ipv4Addr> {
+        self.ifaces
+            .iter()
+            .filter(|i| !i.addr().is_unspecified() && i.cidr.prefix_len() < 31)
+            .map(|i| i.cidr.broadcast())
+            .collect()
     }
 
     /// Adds a route to `dest` through `via` (`0.0.0.0/0` for the default gateway).
@@ -213,7 +229,7 @@ impl IpNode {
     /// Whether `ip` is one of this node's own addresses (those of its
     /// interfaces; see also [`IpNode::is_local`]).
     pub fn is_own_addr(&self, ip: Ipv4Addr) -> bool {
-        self.ifaces.iter().any(|i| i.addr() == ip)
+        !ip.is_unspecified() && self.ifaces.iter().any(|i| i.addr() == ip)
     }
 
     /// Adds a ping that starts when [`Timer::PingSend`] with the returned
@@ -378,6 +394,7 @@ impl IpNode {
             Timer::Reassembly(key) => self.on_reassembly_timeout(now, key, out),
             Timer::Loopback => self.on_loopback(now, out),
             Timer::Tcp(id) => self.on_tcp_timer(now, id, out),
+            Timer::Dhcp(iface) => self.on_dhcp_timer(now, iface, out),
         }
     }
 

@@ -135,17 +135,21 @@ impl IpNode {
     }
 
     /// The route for a datagram this node sends to `dst`. The limited
-    /// broadcast 255.255.255.255 leaves by the first interface when no route
-    /// covers it.
+    /// broadcast 255.255.255.255 leaves by the first connected interface,
+    /// never through a gateway (Linux: `ip route get 255.255.255.255` is
+    /// "broadcast … dev eth0").
     pub(super) fn route_for(&self, dst: Ipv4Addr) -> Option<Route> {
-        self.routes.lookup(dst).copied().or_else(|| {
+        if dst.is_broadcast() {
             let connected = self
                 .routes
                 .routes()
                 .iter()
                 .find(|r| r.kind == RouteKind::Connected);
-            connected.filter(|_| dst.is_broadcast()).copied()
-        })
+            if let Some(route) = connected {
+                return Some(*route);
+            }
+        }
+        self.routes.lookup(dst).copied()
     }
 
     /// The Ethernet header of a frame leaving `iface`; the destination is

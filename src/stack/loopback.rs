@@ -132,6 +132,7 @@ pub(super) fn socket_addrs(ifaces: &[IpIface]) -> Vec<Ipv4Addr> {
     ifaces
         .iter()
         .map(IpIface::addr)
+        .filter(|a| !a.is_unspecified())
         .chain([LOOPBACK_ADDR])
         .collect()
 }

@@ -3,6 +3,8 @@
 
 pub mod arp;
 pub mod cidr;
+pub mod dhcp_client;
+mod dhcp_io;
 pub mod frag;
 pub mod iface;
 pub mod ip_input;

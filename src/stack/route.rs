@@ -111,6 +111,11 @@ impl RoutingTable {
         best
     }
 
+    /// Removes every route that leaves by `iface`: its address is gone.
+    pub fn remove_iface(&mut self, iface: usize) {
+        self.routes.retain(|r| r.iface != iface);
+    }
+
     /// Every route, in the order added.
     pub fn routes(&self) -> &[Route] {
         &self.routes

@@ -88,6 +88,11 @@ pub struct TcpTable {
 }
 
 impl TcpTable {
+    /// The node's addresses changed (DHCP): sockets may bind these now.
+    pub fn set_local_addrs(&mut self, local_addrs: Vec<Ipv4Addr>) {
+        self.local_addrs = local_addrs;
+    }
+
     /// An empty table for a host with these addresses (and 127.0.0.0/8).
     pub fn new(local_addrs: Vec<Ipv4Addr>, config: TcpConfig) -> TcpTable {
         TcpTable {

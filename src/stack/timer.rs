@@ -37,6 +37,9 @@ pub enum Timer {
     /// TCP connection `.0` asked to be called back (retransmission,
     /// delayed ACK, persist, TIME-WAIT: its state machine knows which).
     Tcp(SocketId),
+    /// The DHCP client of interface `.0` is due (a retransmission, T1, T2
+    /// or the lease's end: its state machine knows which).
+    Dhcp(usize),
 }
 
 impl Timer {

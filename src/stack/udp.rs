@@ -236,6 +236,11 @@ pub struct UdpTable {
 }
 
 impl UdpTable {
+    /// The node's addresses changed (DHCP): sockets may bind these now.
+    pub fn set_local_addrs(&mut self, local_addrs: Vec<Ipv4Addr>) {
+        self.local_addrs = local_addrs;
+    }
+
     /// An empty table for a host with these addresses (include 127.0.0.1 if
     /// the host has a loopback interface: then any address in 127.0.0.0/8
     /// can be bound, as on Linux, whose `lo` holds 127.0.0.1/8).

@@ -112,6 +112,10 @@ impl IpNode {
             Ok(ok) => ok,
             Err(err) => return note_unparsable(out, &err, iface, packet),
         };
+        let ports = (repr.src_port, repr.dst_port);
+        if self.on_dhcp_reply(now, iface, ports, udp.payload(), out) {
+            return;
+        }
         let from = SocketAddrV4::new(src, repr.src_port);
         let to = SocketAddrV4::new(dst, repr.dst_port);
         let mut full = Vec::new();

@@ -53,6 +53,8 @@ pub struct TopologyBuilder {
     graph: Graph,
     next_mac: u32,
     pings: Vec<(NodeId, usize, Duration)>,
+    /// Interfaces configured by DHCP, whose clients start with the run.
+    dhcp: Vec<(NodeId, usize)>,
     /// Each node's id by name, and each node's interfaces (or switch ports)
     /// by name, indexed by node: a topology of N hosts on one switch is
     /// built in O(N), not O(N²). Only looked up, never iterated, so the
@@ -69,6 +71,7 @@ impl TopologyBuilder {
             graph: Graph::default(),
             next_mac: 1,
             pings: Vec::new(),
+            dhcp: Vec::new(),
             names: HashMap::new(),
             ifaces: Vec::new(),
         }
@@ -382,9 +385,32 @@ impl TopologyBuilder {
         Ok(self.pings.len() - 1)
     }
 
+    /// Adds interface `name` to host `node` with no address: a DHCP client
+    /// (RFC 2131) asks for one when the run starts, and configures the
+    /// interface, its routes and the host's resolver from the lease.
+    pub fn add_dhcp_iface(
+        &mut self,
+        node: NodeId,
+        name: &str,
+        mac: Option<MacAddr>,
+        mtu: u16,
+    ) -> Result<usize, TopoError> {
+        let none = Ipv4Cidr::new(Ipv4Addr::UNSPECIFIED, 32).unwrap_or(Ipv4Cidr::DEFAULT);
+        let index = self.add_iface(node, name, none, mac, mtu)?;
+        let seed = self.seed;
+        let (host, ip) = self.ip_node_mut(node)?;
+        let host = host.to_string();
+        ip.add_dhcp_client(index, seed, &host);
+        self.dhcp.push((node, index));
+        Ok(index)
+    }
+
     /// The finished topology, ready to run.
     pub fn build(self) -> Sim {
         let mut sim = Sim::new(self.graph);
+        for (node, iface) in self.dhcp {
+            sim.schedule_timer(SimTime::ZERO, node, Timer::Dhcp(iface));
+        }
         for (node, local, at) in self.pings {
             sim.schedule_timer(SimTime::ZERO + at, node, Timer::PingSend(local));
             sim.register_ping(node, local);

@@ -295,6 +295,13 @@ pub enum Note {
         /// What it printed.
         line: String,
     },
+    /// The DHCP client of interface `iface` moved on (RFC 2131 §4.4).
+    Dhcp {
+        /// The interface it configures.
+        iface: usize,
+        /// What happened.
+        note: DhcpNote,
+    },
     /// A process's `Poll::poll` returned: the tokens ready, each with what
     /// it is ready for (`readable+read-closed`); none when it timed out.
     PollWake {
@@ -381,5 +388,109 @@ pub trait TraceSink {
     /// Called once after the run; flushes files.
     fn finish(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// What a host's DHCP client did (see [`crate::stack::dhcp_client`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DhcpNote {
+    /// No address: looking for a server (INIT, a DISCOVER).
+    Discovering,
+    /// A server offered an address; the client asks for it (REQUEST).
+    Offered {
+        /// The address offered.
+        addr: Ipv4Addr,
+        /// The server that offered it.
+        server: Ipv4Addr,
+    },
+    /// The server confirmed the lease: the interface is configured.
+    Bound {
+        /// The address.
+        addr: Ipv4Addr,
+        /// Its prefix length.
+        prefix_len: u8,
+        /// The default gateway, if given.
+        router: Option<Ipv4Addr>,
+        /// The DNS server, if given.
+        dns: Option<Ipv4Addr>,
+        /// The lease's length.
+        lease: Duration,
+        /// How long until T1.
+        renew_in: Duration,
+    },
+    /// T1: the client asks its server to extend the lease.
+    Renewing,
+    /// The lease was extended.
+    Renewed {
+        /// The address kept.
+        addr: Ipv4Addr,
+        /// The new lease's length.
+        lease: Duration,
+        /// How long until the next T1.
+        renew_in: Duration,
+    },
+    /// T2: no answer from its server; the client asks any server.
+    Rebinding,
+    /// The lease ran out: the address is gone.
+    Expired {
+        /// The address given up.
+        addr: Ipv4Addr,
+    },
+    /// A server refused (DHCPNAK): the client starts over.
+    Refused {
+        /// The server that refused.
+        server: Ipv4Addr,
+    },
+}
+
+impl fmt::Display for DhcpNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = |d: &Duration| d.as_secs_f64();
+        match self {
+            DhcpNote::Discovering => f.write_str("no address: looking for a server (DISCOVER)"),
+            DhcpNote::Offered { addr, server } => {
+                write!(f, "{server} offers {addr}: asking for it (REQUEST)")
+            }
+            DhcpNote::Bound {
+                addr,
+                prefix_len,
+                router,
+                dns,
+                lease,
+                renew_in,
+            } => {
+                write!(f, "bound {addr}/{prefix_len}")?;
+                if let Some(router) = router {
+                    write!(f, ", router {router}")?;
+                }
+                if let Some(dns) = dns {
+                    write!(f, ", dns {dns}")?;
+                }
+                write!(
+                    f,
+                    ", lease {}s, renewing in {}s",
+                    secs(lease),
+                    secs(renew_in)
+                )
+            }
+            DhcpNote::Renewing => {
+                f.write_str("T1: asking its server to extend the lease (REQUEST)")
+            }
+            DhcpNote::Renewed {
+                addr,
+                lease,
+                renew_in,
+            } => write!(
+                f,
+                "renewed {addr} for {}s, renewing in {}s",
+                secs(lease),
+                secs(renew_in)
+            ),
+            DhcpNote::Rebinding => {
+                f.write_str("T2: no answer from its server, asking any server (REQUEST)")
+            }
+            DhcpNote::Expired { addr } => write!(f, "lease expired: {addr} removed"),
+            DhcpNote::Refused { server } => write!(f, "{server} refused (NAK): starting over"),
+        }
     }
 }

@@ -70,6 +70,7 @@ fn event_name(note: &Note) -> &'static str {
         Note::Ping(_) => "ping",
         Note::ProcessStart { .. } | Note::ProcessExit { .. } => "process",
         Note::PollWake { .. } => "poll",
+        Note::Dhcp { .. } => "dhcp",
         Note::ProcessCalls { .. } => "process",
         Note::ProcessOutput { .. } => "output",
     }

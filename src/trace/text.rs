@@ -178,6 +178,7 @@ fn render_note(record: &Record<'_>, note: &Note, out: &mut String) {
         Note::Ping(line) => write!(out, "{node} ping: {line}"),
         Note::ProcessStart { name } => write!(out, "{node} {name} [start]"),
         Note::ProcessOutput { name, line } => write!(out, "{node} {name}: {line}"),
+        Note::Dhcp { iface, note } => write!(out, "{node} dhcp {}: {note}", name(*iface)),
         Note::PollWake { name, ready } if ready.is_empty() => {
             write!(out, "{node} {name} poll: timed out, nothing ready")
         }

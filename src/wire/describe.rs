@@ -20,12 +20,12 @@ use std::fmt::{self, Write};
 use std::net::Ipv4Addr;
 
 use super::arp::{ArpOperation, ArpRepr};
-use super::dns;
 use super::ethernet::{EtherType, EthernetFrame};
 use super::icmp::{DstUnreachable, IcmpPacket, IcmpRepr};
 use super::ipv4::{IpProtocol, Ipv4Packet};
 use super::tcp::{write_flag_letters, TcpOption, TcpPacket};
 use super::WireError;
+use super::{dhcp, dns};
 
 /// The one-line description of `frame` (see the module documentation).
 pub fn describe_frame(frame: &[u8]) -> String {
@@ -209,11 +209,15 @@ fn write_udp(bytes: &[u8], out: &mut String) -> fmt::Result {
 }
 
 /// The application message in a datagram, for the services simnet speaks
-/// on their well-known ports: DNS (53).
+/// on their well-known ports: DNS (53) and DHCP (67 and 68).
 fn write_udp_service(sport: u16, dport: u16, payload: &[u8], out: &mut String) -> fmt::Result {
-    if sport == dns::PORT || dport == dns::PORT {
+    let ports = [sport, dport];
+    if ports.contains(&dns::PORT) {
         out.push_str(": ");
         dns::describe(payload, out);
+    } else if ports.contains(&dhcp::SERVER_PORT) && ports.contains(&dhcp::CLIENT_PORT) {
+        out.push_str(": ");
+        dhcp::describe(payload, out);
     }
     Ok(())
 }

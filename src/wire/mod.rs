@@ -11,6 +11,7 @@
 pub mod arp;
 pub mod checksum;
 pub mod describe;
+pub mod dhcp;
 pub mod dissect;
 pub mod dns;
 pub mod ethernet;
