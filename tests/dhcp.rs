@@ -223,8 +223,10 @@ fn tshark_decodes_the_dhcp_in_the_capture() {
         1
     );
     assert_eq!(
-        count("dhcp.option.dhcp == 5 && dhcp.option.router == 192.168.1.1 && dhcp.option.ip_address_lease_time == 60"),
+        count("dhcp.option.dhcp == 5 && dhcp.ip.your == 192.168.1.100 && dhcp.option.router == 192.168.1.1 && dhcp.option.ip_address_lease_time == 60"),
         2
     );
+    // pc1 also hears the ACKs broadcast to pc2 and pc3.
+    assert_eq!(count("dhcp.option.dhcp == 5 && dhcp.flags.bc == 1"), 3);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -324,3 +324,81 @@ fn a_connecting_stream_has_no_peer_until_the_handshake_is_done() {
         ]
     );
 }
+
+/// The port the async server got (port 0), for its clients.
+static ASYNC_PORT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(0);
+
+/// `async fn` and `.await` through `simnet::io::runtime`: one thread, a
+/// task per client. The second client is answered while the first still
+/// holds its connection open, which a server handling one client at a
+/// time could not do.
+#[test]
+fn an_async_server_serves_two_clients_at_once_on_both_backends() {
+    use simnet::io::runtime::Runtime;
+    use std::sync::atomic::Ordering;
+
+    fn server() {
+        let rt = Runtime::new().expect("runtime");
+        let served = rt.block_on(async {
+            let listener = rt.bind(addr("pc2:0")).expect("bind");
+            let port = listener.local_addr().expect("addr").port();
+            ASYNC_PORT.store(port, Ordering::SeqCst);
+            let mut tasks = Vec::new();
+            for _ in 0..2 {
+                let (stream, _) = listener.accept().await.expect("accept");
+                tasks.push(rt.spawn(async move {
+                    let mut buf = [0u8; 64];
+                    let mut total = 0;
+                    loop {
+                        match stream.read(&mut buf).await {
+                            Ok(0) | Err(_) => break total,
+                            Ok(n) => {
+                                total += n;
+                                stream.write_all(&buf[..n]).await.expect("echo");
+                            }
+                        }
+                    }
+                }));
+            }
+            let mut totals = Vec::new();
+            for task in tasks {
+                totals.push(task.await);
+            }
+            totals
+        });
+        println!("server: echoed {:?} bytes", served.expect("poll works"));
+    }
+    fn client(name: &str, hold: Duration) {
+        let port = ASYNC_PORT.load(Ordering::SeqCst);
+        let started = simnet::time::Instant::now();
+        let mut stream = simnet::net::TcpStream::connect(("pc2", port)).expect("connect");
+        let mut buf = [0u8; 64];
+        for line in ["one", "two"] {
+            stream
+                .write_all(format!("{name} {line}").as_bytes())
+                .expect("write");
+            let n = stream.read(&mut buf).expect("read");
+            println!("{name}: {}", String::from_utf8_lossy(&buf[..n]));
+            simnet::thread::sleep(hold);
+        }
+        let quick = started.elapsed() < hold * 2 + Duration::from_millis(150);
+        println!("{name}: done, without waiting for the other: {quick}");
+    }
+    let parts = [
+        part("pc2", 0, server),
+        part("pc1", 100, || client("alice", Duration::from_millis(400))),
+        part("pc1", 150, || client("bob", Duration::from_millis(50))),
+    ];
+    same_on_both(
+        &parts,
+        &[
+            "server: echoed [18, 14] bytes",
+            "alice: alice one",
+            "alice: alice two",
+            "alice: done, without waiting for the other: true",
+            "bob: bob one",
+            "bob: bob two",
+            "bob: done, without waiting for the other: true",
+        ],
+    );
+}

@@ -25,6 +25,7 @@
 pub mod event;
 pub mod net;
 mod poll;
+pub mod runtime;
 
 pub use event::{Event, Events};
 pub use mio::{Interest, Token};

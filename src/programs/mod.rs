@@ -7,6 +7,7 @@
 //! command-line program would; the registry below names them.
 
 mod args;
+mod async_echo;
 mod backlog;
 mod basics;
 pub mod bulk;
@@ -49,7 +50,7 @@ pub fn find(name: &str) -> Option<&'static Program> {
     PROGRAMS.iter().find(|p| p.name == name)
 }
 
-static PROGRAMS: [Program; 46] = [
+static PROGRAMS: [Program; 47] = [
     Program {
         name: "echo",
         about: "echo [WORD…]: prints its arguments on one line",
@@ -154,6 +155,13 @@ static PROGRAMS: [Program; 46] = [
                 (0.0.0.0:8888) in one thread: non-blocking sockets and one \
                 simnet::io::Poll (mio's API); stops after N clients (seed 003)",
         main: poll_echo::echo_server_poll,
+    },
+    Program {
+        name: "echo-server-async",
+        about: "echo-server-async [--clients N] [BIND]: an echo server on BIND \
+                (0.0.0.0:8888) with async fn and .await, a task per client on one \
+                thread (simnet::io::runtime); stops after N clients (seed 003)",
+        main: async_echo::echo_server_async,
     },
     Program {
         name: "backlog-server",
