@@ -21,6 +21,10 @@
 //!   subnet, two static routes and a default route.
 //! - `switch-forward`: `Switch::on_frame` of a known unicast frame on a
 //!   4-port switch: learn the source, look up the destination, forward.
+//! - `process-turn`: one turn of a simulated process that blocks and is
+//!   woken: a 1 µs `sleep` in virtual time, which is a coroutine switch
+//!   out, an event pushed and popped, and a switch back in. It is the
+//!   floor under every blocking socket call.
 //!
 //! Usage: `cargo bench --bench layers -- [RUNS [OPS]]`: RUNS batches
 //! (default 9) of OPS operations each (default 200000). Exit status 0 when
@@ -281,6 +285,38 @@ fn main() -> ExitCode {
             }
         }),
     );
+
+    // Each batch is a whole simulation with `ops` turns of one process.
+    let turns = std::rc::Rc::new(std::cell::Cell::new(0usize));
+    let per_turn: Vec<f64> = (0..runs)
+        .map(|_| {
+            let mut sim =
+                match simnet::topo::presets::one_lan(1, simnet::link::LinkParams::default()) {
+                    Ok(net) => net.build(),
+                    Err(_) => return f64::NAN,
+                };
+            let Some(pc1) = sim.node_id("pc1") else {
+                return f64::NAN;
+            };
+            let counted = std::rc::Rc::clone(&turns);
+            let spawned = sim.spawn(pc1, "turns", Duration::ZERO, move || {
+                for _ in 0..ops {
+                    simnet::thread::sleep(Duration::from_micros(1));
+                    counted.set(counted.get() + 1);
+                }
+            });
+            if spawned.is_err() {
+                return f64::NAN;
+            }
+            let start = Instant::now();
+            sim.run();
+            start.elapsed().as_nanos() as f64 / ops as f64
+        })
+        .collect();
+    let mut sorted = per_turn.clone();
+    sorted.sort_by(f64::total_cmp);
+    let ok = turns.get() == runs * ops && sorted.iter().all(|t| t.is_finite());
+    report("process-turn", 0, (sorted[sorted.len() / 2], ok));
 
     if all_ok {
         ExitCode::SUCCESS
