@@ -10,6 +10,18 @@ frame-out-icmp-unreachable = { $node } tells { $dst } that its packet could not 
 frame-out-icmp-time-exceeded = { $node } tells { $dst } that its packet died on the way: its TTL reached 0 here, so ICMP time exceeded goes back to the sender (traceroute uses exactly this).
 frame-out-icmp-other = { $node } sends an ICMP message to { $dst }.
 frame-out-udp = { $node } sends a UDP datagram from port { $src_port } to { $dst }:{ $dst_port }, { $len } bytes of data. UDP just sends: no connection, no acknowledgment, no retransmission.
+frame-out-dns-query = { $node } asks the DNS server { $dst } "what is the { $qtype } record of { $name }?": a DNS query (id { $id }) in one UDP datagram to port 53. It cannot connect to a name; it needs the address first.
+frame-out-dns-answer = { $node } answers query { $id }: { $name } has { $count } address(es), { $addrs }.
+frame-out-dns-negative = { $node } answers query { $id } with no address for { $name } ({ $rcode }): NXDOMAIN means the name does not exist, NODATA that it exists but has no { $qtype } record.
+frame-out-dns-truncated = { $node } answers query { $id } for { $name }, but the whole answer does not fit in UDP's 512 bytes: it sends { $count } address(es) and sets TC (truncated), telling the asker to ask again over TCP.
+frame-out-dhcp-discover = { $node } has no address yet, so it sends from 0.0.0.0 to 255.255.255.255, every station on the link: a DHCP DISCOVER asking any server for an address for its MAC { $mac }.
+frame-out-dhcp-offer = { $node } offers { $yiaddr } to { $mac } for { $lease } s, broadcast, because the client has no address to send to yet.
+frame-out-dhcp-request = { $renewing ->
+    [yes] { $node } asks its server { $dst } to extend the lease of { $ciaddr }: a DHCP REQUEST by unicast, from the address it already has.
+   *[no] { $node } broadcasts a DHCP REQUEST for the address it was offered, naming the server { $server }, so that every server learns which offer it took.
+}
+frame-out-dhcp-ack = { $node } confirms the lease: { $yiaddr } belongs to { $mac } for { $lease } s (a DHCP ACK, with the mask, router and DNS server).
+frame-out-dhcp-nak = { $node } refuses (DHCP NAK): the address { $mac } asked for is not its to have.
 frame-out-tcp-syn = Step 1 of the three-way handshake: { $node } asks { $dst }:{ $dst_port } for a connection with a SYN. Its initial sequence number (ISN) is { $seq }, picked at random; the options say what it can do (MSS { $mss } bytes per segment, window scale { $wscale }).
 frame-out-tcp-syn-ack = Step 2 of the three-way handshake: { $node } accepts with SYN-ACK. It sends its own ISN { $seq }, and ack { $ack } is the peer's ISN + 1, because a SYN counts as one byte.
 frame-out-tcp-handshake-ack = Step 3 of the three-way handshake: { $node } acknowledges the SYN-ACK (ack { $ack } = the peer's ISN + 1). Both sides now know each other's numbers: the connection is open.
@@ -30,6 +42,15 @@ frame-in-icmp-unreachable = { $node } learns from { $src } that a packet could n
 frame-in-icmp-time-exceeded = { $node } learns from { $src } that one of its packets ran out of TTL on the way.
 frame-in-icmp-other = { $node } receives an ICMP message from { $src }.
 frame-in-udp = { $node } receives a UDP datagram from { $src }:{ $src_port } for port { $dst_port }, { $len } bytes.
+frame-in-dns-query = { $node } receives a DNS query (id { $id }) from { $src }: what is the { $qtype } record of { $name }?
+frame-in-dns-answer = { $node } receives the answer to query { $id }: { $name } is { $addrs }.
+frame-in-dns-negative = { $node } receives the answer to query { $id }: no address for { $name } ({ $rcode }).
+frame-in-dns-truncated = { $node } receives a truncated answer to query { $id } (TC set): its resolver will ask again over TCP for the rest.
+frame-in-dhcp-discover = { $node } receives a DHCP DISCOVER from { $mac }: a host looking for an address.
+frame-in-dhcp-offer = { $node } receives a DHCP OFFER of { $yiaddr } for { $mac } from { $src }.
+frame-in-dhcp-request = { $node } receives a DHCP REQUEST from { $mac }.
+frame-in-dhcp-ack = { $node } receives a DHCP ACK: { $yiaddr } is { $mac }'s for { $lease } s.
+frame-in-dhcp-nak = { $node } receives a DHCP NAK for { $mac }: the client must start over.
 frame-in-tcp-syn = { $node } receives a connection request (SYN) from { $src }:{ $src_port } for port { $dst_port }.
 frame-in-tcp-syn-ack = { $node } receives the SYN-ACK from { $src }: its connection request is accepted.
 frame-in-tcp-handshake-ack = { $node } receives the last ACK of the handshake from { $src }: the connection is established.

@@ -10,6 +10,18 @@ frame-out-icmp-unreachable = { $node } 告诉 { $dst }：它的数据包无法�
 frame-out-icmp-time-exceeded = { $node } 告诉 { $dst }：它的数据包死在了半路，TTL 在这里减到了 0，于是 ICMP 超时报文返回给发送方（traceroute 正是利用这一点）。
 frame-out-icmp-other = { $node } 向 { $dst } 发出一个 ICMP 报文。
 frame-out-udp = { $node } 从端口 { $src_port } 向 { $dst }:{ $dst_port } 发出一个 UDP 数据报，数据 { $len } 字节。UDP 只管发送：没有连接，没有确认，也不重传。
+frame-out-dns-query = { $node } 问 DNS 服务器 { $dst }：“{ $name } 的 { $qtype } 记录是什么？”——一个 DNS 查询（编号 { $id }），装在一个发往 53 端口的 UDP 数据报里。它不能连接一个名字，必须先拿到地址。
+frame-out-dns-answer = { $node } 回答查询 { $id }：{ $name } 有 { $count } 个地址：{ $addrs }。
+frame-out-dns-negative = { $node } 回答查询 { $id }：{ $name } 没有地址（{ $rcode }）。NXDOMAIN 表示这个名字不存在，NODATA 表示名字存在但没有 { $qtype } 记录。
+frame-out-dns-truncated = { $node } 回答查询 { $id }（{ $name }），但完整的回答超过了 UDP 的 512 字节：它只发 { $count } 个地址并置 TC（截断）位，告诉提问者改用 TCP 再问。
+frame-out-dhcp-discover = { $node } 还没有地址，只能从 0.0.0.0 发往 255.255.255.255，也就是链路上的每一台设备：一个 DHCP DISCOVER，请任何服务器给它的 MAC { $mac } 一个地址。
+frame-out-dhcp-offer = { $node } 向 { $mac } 提供地址 { $yiaddr }，租期 { $lease } 秒；用广播发送，因为客户端还没有可以单播的地址。
+frame-out-dhcp-request = { $renewing ->
+    [yes] { $node } 请服务器 { $dst } 延长 { $ciaddr } 的租约：用它已有的地址单播一个 DHCP REQUEST。
+   *[no] { $node } 广播一个 DHCP REQUEST，请求它得到的那个地址，并写明服务器 { $server }，好让每台服务器都知道它选了谁。
+}
+frame-out-dhcp-ack = { $node } 确认租约：{ $yiaddr } 归 { $mac } 使用 { $lease } 秒（DHCP ACK，附带子网掩码、路由器和 DNS 服务器）。
+frame-out-dhcp-nak = { $node } 拒绝了（DHCP NAK）：{ $mac } 请求的地址不归它用。
 frame-out-tcp-syn = 三次握手第 1 步：{ $node } 用 SYN 向 { $dst }:{ $dst_port } 请求建立连接。它的初始序列号（ISN）是 { $seq }，随机选取；选项说明它的能力（每个报文段最多 { $mss } 字节的 MSS，窗口扩大因子 { $wscale }）。
 frame-out-tcp-syn-ack = 三次握手第 2 步：{ $node } 用 SYN-ACK 接受连接。它带上自己的 ISN { $seq }，确认号 { $ack } 是对方的 ISN 加 1，因为 SYN 本身占一个序号。
 frame-out-tcp-handshake-ack = 三次握手第 3 步：{ $node } 确认对方的 SYN-ACK（确认号 { $ack } = 对方 ISN + 1）。双方都知道了彼此的序列号，连接建立。
@@ -30,6 +42,15 @@ frame-in-icmp-unreachable = { $node } 从 { $src } 得知一个数据包无法�
 frame-in-icmp-time-exceeded = { $node } 从 { $src } 得知它的一个数据包在路上 TTL 耗尽了。
 frame-in-icmp-other = { $node } 收到来自 { $src } 的 ICMP 报文。
 frame-in-udp = { $node } 收到来自 { $src }:{ $src_port }、发往端口 { $dst_port } 的 UDP 数据报，{ $len } 字节。
+frame-in-dns-query = { $node } 收到来自 { $src } 的 DNS 查询（编号 { $id }）：{ $name } 的 { $qtype } 记录是什么？
+frame-in-dns-answer = { $node } 收到查询 { $id } 的回答：{ $name } 是 { $addrs }。
+frame-in-dns-negative = { $node } 收到查询 { $id } 的回答：{ $name } 没有地址（{ $rcode }）。
+frame-in-dns-truncated = { $node } 收到查询 { $id } 的截断回答（TC 置位）：它的解析器会改用 TCP 再问一次。
+frame-in-dhcp-discover = { $node } 收到 { $mac } 的 DHCP DISCOVER：有台主机在找地址。
+frame-in-dhcp-offer = { $node } 收到 { $src } 发来的 DHCP OFFER：给 { $mac } 的地址 { $yiaddr }。
+frame-in-dhcp-request = { $node } 收到 { $mac } 的 DHCP REQUEST。
+frame-in-dhcp-ack = { $node } 收到 DHCP ACK：{ $yiaddr } 归 { $mac } 使用 { $lease } 秒。
+frame-in-dhcp-nak = { $node } 收到给 { $mac } 的 DHCP NAK：客户端必须重新开始。
 frame-in-tcp-syn = { $node } 收到来自 { $src }:{ $src_port } 的连接请求（SYN），目的端口 { $dst_port }。
 frame-in-tcp-syn-ack = { $node } 收到 { $src } 的 SYN-ACK：连接请求被接受了。
 frame-in-tcp-handshake-ack = { $node } 收到 { $src } 握手的最后一个 ACK：连接建立。

@@ -6,6 +6,8 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 
 use crate::i18n::Args;
 use crate::wire::arp::{ArpOperation, ArpRepr};
+use crate::wire::dhcp::{self, DhcpMessage, MessageType};
+use crate::wire::dns::{self, DnsMessage, Rcode};
 use crate::wire::ethernet::{EtherType, EthernetFrame};
 use crate::wire::icmp::IcmpRepr;
 use crate::wire::ipv4::{IpProtocol, Ipv4Packet};
@@ -23,6 +25,15 @@ pub const FRAME_KINDS: &[&str] = &[
     "icmp-time-exceeded",
     "icmp-other",
     "udp",
+    "dns-query",
+    "dns-answer",
+    "dns-negative",
+    "dns-truncated",
+    "dhcp-discover",
+    "dhcp-offer",
+    "dhcp-request",
+    "dhcp-ack",
+    "dhcp-nak",
     "tcp-syn",
     "tcp-syn-ack",
     "tcp-handshake-ack",
@@ -135,12 +146,21 @@ impl FrameMemory {
                 done(kind, args)
             }
             IpProtocol::UDP => {
+                let mut kind = "udp";
                 if let Ok(udp) = UdpPacket::new_checked(ip.payload()) {
                     args.set("src_port", udp.src_port().to_string());
                     args.set("dst_port", udp.dst_port().to_string());
                     args.set("len", udp.payload().len().to_string());
+                    let ports = [udp.src_port(), udp.dst_port()];
+                    if ports.contains(&dns::PORT) {
+                        kind = dns_kind(udp.payload(), &mut args).unwrap_or(kind);
+                    } else if ports.contains(&dhcp::SERVER_PORT)
+                        && ports.contains(&dhcp::CLIENT_PORT)
+                    {
+                        kind = dhcp_kind(udp.payload(), &mut args).unwrap_or(kind);
+                    }
                 }
-                done("udp", args)
+                done(kind, args)
             }
             IpProtocol::TCP => {
                 let parsed = TcpPacket::new_checked(ip.payload())
@@ -213,4 +233,60 @@ impl FrameMemory {
         }
         "tcp-ack"
     }
+}
+
+/// The kind of a DNS message (RFC 1035), with its question and answers
+/// set; `None` for bytes that are not DNS.
+fn dns_kind(payload: &[u8], args: &mut Args<'static>) -> Option<&'static str> {
+    let m = DnsMessage::parse(payload).ok()?;
+    let q = m.questions.first()?;
+    args.set("name", q.name.clone());
+    args.set("qtype", q.qtype.to_string());
+    args.set("id", m.id.to_string());
+    if !m.flags.response {
+        return Some("dns-query");
+    }
+    let addrs: Vec<String> = m.addrs().iter().map(Ipv4Addr::to_string).collect();
+    args.set("count", addrs.len().to_string());
+    args.set("addrs", addrs.join(", "));
+    args.set(
+        "rcode",
+        match m.flags.rcode {
+            Rcode::NO_ERROR => "NODATA".to_string(),
+            other => other.name().to_uppercase(),
+        },
+    );
+    Some(if m.flags.truncated {
+        "dns-truncated"
+    } else if m.flags.rcode == Rcode::NO_ERROR && !addrs.is_empty() {
+        "dns-answer"
+    } else {
+        "dns-negative"
+    })
+}
+
+/// The kind of a DHCP message (RFC 2131), with its addresses set; `None`
+/// for bytes that are not DHCP or a kind without its own sentence.
+fn dhcp_kind(payload: &[u8], args: &mut Args<'static>) -> Option<&'static str> {
+    let m = DhcpMessage::parse(payload).ok()?;
+    args.set("mac", m.chaddr.to_string());
+    args.set("yiaddr", m.yiaddr.to_string());
+    args.set("ciaddr", m.ciaddr.to_string());
+    args.set("lease", m.lease_time.unwrap_or(0).to_string());
+    let unset = Ipv4Addr::UNSPECIFIED.to_string();
+    args.set("server", m.server_id.map_or(unset, |s| s.to_string()));
+    let renewing = if m.ciaddr.is_unspecified() {
+        "no"
+    } else {
+        "yes"
+    };
+    args.set("renewing", renewing);
+    Some(match m.message_type? {
+        MessageType::Discover => "dhcp-discover",
+        MessageType::Offer => "dhcp-offer",
+        MessageType::Request => "dhcp-request",
+        MessageType::Ack => "dhcp-ack",
+        MessageType::Nak => "dhcp-nak",
+        _ => return None,
+    })
 }
