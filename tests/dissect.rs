@@ -304,17 +304,136 @@ fn sack_blocks_eol_and_unknown_options_are_children_too() {
 
 #[test]
 fn a_udp_datagram_names_its_ports_and_previews_its_data() {
-    let seg = udp(B, A, 49152, 53, b"hello\x00dns");
+    let seg = udp(B, A, 49152, 123, b"hello\x00ntp");
     let frame = eth(PC2, PC1, 0x0800, &ipv4(B, A, 17, 0, &seg));
     let layers = dissect_frame(&frame, &en());
     assert_eq!(keys(&layers), ["eth", "ip", "udp"]);
-    assert_eq!(field(&layers, "udp.dstport").value, "53 (dns)");
+    assert_eq!(field(&layers, "udp.dstport").value, "123 (ntp)");
     assert!(field(&layers, "udp.srcport").meaning.contains("dynamic"));
     assert_eq!(field(&layers, "udp.length").value, "17");
     assert!(field(&layers, "udp.checksum").value.ends_with("[correct]"));
     let data = field(&layers, "udp.data");
     assert_eq!(place(data), (42, 9, None));
-    assert_eq!(data.value, "9 bytes \"hello.dns\"");
+    assert_eq!(data.value, "9 bytes \"hello.ntp\"");
+}
+
+/// A query and its answer as dig would send them.
+fn dns_pair() -> (Vec<u8>, Vec<u8>) {
+    use simnet::wire::dns::{DnsMessage, Record, RecordType};
+    let query = DnsMessage::query(0x1234, "www.example.test", RecordType::A);
+    let mut answer = query.clone();
+    answer.flags.response = true;
+    answer.flags.authoritative = true;
+    answer.answers.push(Record::a(
+        "www.example.test",
+        Ipv4Addr::new(10, 0, 2, 80),
+        300,
+    ));
+    let q = eth(
+        PC2,
+        PC1,
+        0x0800,
+        &ipv4(B, A, 17, 0, &udp(B, A, 49152, 53, &query.emit())),
+    );
+    let a = eth(
+        PC1,
+        PC2,
+        0x0800,
+        &ipv4(A, B, 17, 0, &udp(A, B, 53, 49152, &answer.emit())),
+    );
+    (q, a)
+}
+
+/// A DHCP OFFER with every option simnet's server sends.
+fn dhcp_offer() -> Vec<u8> {
+    use simnet::wire::dhcp::{DhcpMessage, MessageType};
+    let discover = DhcpMessage::request(MessageType::Discover, 7, MacAddr(PC1));
+    let mut offer = DhcpMessage::reply_to(&discover, MessageType::Offer);
+    offer.yiaddr = B;
+    offer.server_id = Some(A);
+    offer.lease_time = Some(60);
+    offer.renewal_time = Some(30);
+    offer.rebinding_time = Some(52);
+    offer.subnet_mask = Some(Ipv4Addr::new(255, 255, 255, 0));
+    offer.routers = vec![A];
+    offer.dns = vec![A];
+    eth(
+        PC1,
+        PC2,
+        0x0800,
+        &ipv4(A, B, 17, 0, &udp(A, B, 67, 68, &offer.emit())),
+    )
+}
+
+#[test]
+fn a_dhcp_offer_shows_the_address_and_each_option() {
+    let layers = dissect_frame(&dhcp_offer(), &en());
+    assert_eq!(keys(&layers), ["eth", "ip", "udp", "dhcp"]);
+    assert_eq!(
+        layers[3].summary,
+        "Offer, xid 0x00000007, from 02:00:00:00:00:01"
+    );
+    // yiaddr is bytes 16-19 of the message, after 42 bytes of headers.
+    let yiaddr = field(&layers, "dhcp.yiaddr");
+    assert_eq!(
+        (place(yiaddr), yiaddr.value.as_str()),
+        ((58, 4, None), "192.168.1.2")
+    );
+    assert_eq!(place(field(&layers, "dhcp.cookie")), (278, 4, None));
+    let options: Vec<&str> = all_fields(&layers)
+        .into_iter()
+        .filter(|f| f.key == "dhcp.option")
+        .map(|f| f.value.as_str())
+        .collect();
+    assert_eq!(
+        options,
+        [
+            "(53) Offer",
+            "(54) 10.0.0.1",
+            "(51) 60 s",
+            "(58) 30 s",
+            "(59) 52 s",
+            "(1) 255.255.255.0",
+            "(3) 10.0.0.1",
+            "(6) 10.0.0.1"
+        ]
+    );
+    assert!(field(&layers, "dhcp.padding").meaning.contains("300 bytes"));
+}
+
+#[test]
+fn a_dns_answer_shows_its_flags_question_and_record_in_place() {
+    let (query, answer) = dns_pair();
+    let layers = dissect_frame(&query, &en());
+    assert_eq!(keys(&layers), ["eth", "ip", "udp", "dns"]);
+    assert_eq!(layers[3].summary, "DNS 4660+ A? www.example.test.");
+    assert_eq!(place(field(&layers, "dns.id")), (42, 2, None));
+    assert_eq!(field(&layers, "dns.id").value, "4660");
+    assert_eq!(place(field(&layers, "dns.flags.rd")), (44, 1, Some((7, 1))));
+    assert_eq!(field(&layers, "dns.flags.qr").value, "0");
+    // 3www7example4test0: 18 bytes from byte 54.
+    assert_eq!(place(field(&layers, "dns.qname")), (54, 18, None));
+    assert_eq!(field(&layers, "dns.qtype").value, "A (1)");
+    let layers = dissect_frame(&answer, &en());
+    assert_eq!(field(&layers, "dns.flags.qr").value, "1");
+    assert!(field(&layers, "dns.flags.aa").meaning.contains("authority"));
+    assert_eq!(
+        place(field(&layers, "dns.flags.rcode")),
+        (45, 1, Some((4, 4)))
+    );
+    // The record's name is a pointer back to byte 12 of the message.
+    let name = field(&layers, "dns.rr.name");
+    assert_eq!(
+        (place(name), name.value.as_str()),
+        ((76, 2, None), "www.example.test.")
+    );
+    assert_eq!(field(&layers, "dns.rr.ttl").value, "300");
+    assert_eq!(place(field(&layers, "dns.rr.rdata")), (88, 4, None));
+    assert_eq!(field(&layers, "dns.rr.rdata").value, "10.0.2.80");
+    assert_eq!(
+        field(&layers, "dns.answer").value,
+        "www.example.test. A 10.0.2.80"
+    );
 }
 
 #[test]
@@ -592,6 +711,9 @@ fn samples() -> Vec<Vec<u8>> {
             &ipv4(B, A, 17, 0, &udp(B, A, 49152, 53, b"q")),
         ),
         eth(PC2, PC1, 0x86dd, &[0x60; 40]),
+        dns_pair().0,
+        dns_pair().1,
+        dhcp_offer(),
         frag,
         arp_request()[..20].to_vec(),
         vec![0x02, 0, 0],

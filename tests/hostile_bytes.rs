@@ -149,6 +149,7 @@ fn drive_udp(b: &[u8]) -> &'static str {
 fn drive_dns(b: &[u8]) -> &'static str {
     let mut line = String::new();
     dns::describe(b, &mut line);
+    dissect_as(b, 40000, 53);
     let parsed = DnsMessage::parse(b);
     if let Ok(message) = &parsed {
         let _ = (message.addrs(), message.emit_within(dns::UDP_LIMIT));
@@ -172,6 +173,7 @@ fn drive_dns(b: &[u8]) -> &'static str {
 fn drive_dhcp(b: &[u8]) -> &'static str {
     let mut line = String::new();
     dhcp::describe(b, &mut line);
+    dissect_as(b, 68, 67);
     let parsed = DhcpMessage::parse(b);
     if let Ok(message) = &parsed {
         let _ = message.lease();
@@ -235,6 +237,48 @@ fn dhcp_input(d: &mut Dice) -> Vec<u8> {
         }
     }
     b
+}
+
+thread_local! {
+    static ENGLISH: simnet::i18n::Catalogue = simnet::i18n::Catalogue::new(simnet::i18n::Lang::En);
+}
+
+/// The dissector on `b` as the data of a datagram from `sport` to
+/// `dport` (53 for DNS, 68 to 67 for DHCP): every field inside the frame.
+fn dissect_as(b: &[u8], sport: u16, dport: u16) {
+    let Ok(len) = u16::try_from(8 + b.len()) else {
+        return;
+    };
+    let mut udp = [sport.to_be_bytes(), dport.to_be_bytes()].concat();
+    udp.extend_from_slice(&len.to_be_bytes());
+    udp.extend_from_slice(&[0, 0]);
+    udp.extend_from_slice(b);
+    let mut frame = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0];
+    let total = (20 + udp.len()) as u16;
+    let mut ip = vec![
+        0x45, 0, 0, 0, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    ];
+    ip[2..4].copy_from_slice(&total.to_be_bytes());
+    frame.extend(ip);
+    frame.extend(udp);
+    let layers = ENGLISH.with(|cat| simnet::wire::dissect::dissect_frame(&frame, cat));
+    fn inside(f: &simnet::wire::dissect::Field, len: usize) {
+        assert!(
+            f.offset + f.len <= len,
+            "{} at {}+{} past {len}",
+            f.key,
+            f.offset,
+            f.len
+        );
+        for c in &f.children {
+            inside(c, len);
+        }
+    }
+    for layer in &layers {
+        for f in &layer.fields {
+            inside(f, frame.len());
+        }
+    }
 }
 
 /// A valid message of each kind the resolver and the server exchange.

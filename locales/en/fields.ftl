@@ -533,3 +533,169 @@ field-tcp-opt-unknown = Unknown option
 field-tcp-opt-unknown-meaning = Kind { $kind }, { $len } bytes: an option simnet does not know, or of the wrong length; a receiver skips it by its length.
 field-tcp-opt-data = Value
 field-tcp-opt-data-meaning = The option's value bytes, in hex.
+
+## DNS (RFC 1035 §4.1)
+layer-dns = DNS
+summary-dns = { $text }
+field-dns-id = Transaction ID
+field-dns-id-meaning = A number the asker chose; the answer carries the same one, so the asker can tell which question it answers (and ignore forged answers that guess wrong).
+field-dns-flags = Flags
+field-dns-flags-meaning = Sixteen bits that say whether this is a question or an answer, and how it went.
+field-dns-flags-qr = Response (QR)
+field-dns-flags-qr-meaning = { $n ->
+    [0] 0: a query.
+   *[other] 1: a response.
+}
+field-dns-flags-opcode = Opcode
+field-dns-flags-opcode-meaning = The kind of query: 0 is a standard query, the only kind simnet speaks.
+field-dns-flags-aa = Authoritative answer (AA)
+field-dns-flags-aa-meaning = { $n ->
+    [0] 0: not from a server that owns the name (or a query).
+   *[other] 1: the answering server is an authority for this name, not a cache.
+}
+field-dns-flags-tc = Truncated (TC)
+field-dns-flags-tc-meaning = { $n ->
+    [0] 0: the whole message is here.
+   *[other] 1: the answer did not fit in 512 bytes of UDP and was cut: ask again over TCP.
+}
+field-dns-flags-rd = Recursion desired (RD)
+field-dns-flags-rd-meaning = { $n ->
+    [0] 0: the asker wants no recursion.
+   *[other] 1: the asker would like the server to find the answer for it, asking other servers if needed.
+}
+field-dns-flags-ra = Recursion available (RA)
+field-dns-flags-ra-meaning = { $n ->
+    [0] 0: this server does not recurse; it only answers for what it knows.
+   *[other] 1: this server can recurse.
+}
+field-dns-flags-z = Reserved (Z)
+field-dns-flags-z-meaning = Bits kept for the future; 0.
+field-dns-flags-rcode = Response code
+field-dns-flags-rcode-meaning = { $n ->
+    [0] 0: no error.
+    [1] 1: format error, the server could not read the query.
+    [2] 2: server failure.
+    [3] 3: NXDOMAIN, the name does not exist.
+    [4] 4: not implemented.
+    [5] 5: refused.
+   *[other] { $n }: another error.
+}
+field-dns-qdcount = Questions
+field-dns-qdcount-meaning = How many questions follow ({ $n }); one in practice.
+field-dns-ancount = Answer records
+field-dns-ancount-meaning = How many records answer the question ({ $n }).
+field-dns-nscount = Authority records
+field-dns-nscount-meaning = How many records name authorities ({ $n }).
+field-dns-arcount = Additional records
+field-dns-arcount-meaning = How many extra records may help ({ $n }).
+field-dns-question = Question
+field-dns-question-meaning = What is asked: a name, the kind of record wanted, and the class.
+field-dns-qname = Name
+field-dns-qname-meaning = The name asked about, as labels: each a length byte and that many characters, ended by a zero byte (or a pointer to where the rest was written before).
+field-dns-qtype = Type
+field-dns-qtype-meaning = The kind of record wanted: { $type } (A is an IPv4 address, AAAA an IPv6 one).
+field-dns-qclass = Class
+field-dns-qclass-meaning = { $n ->
+    [1] 1: IN, the Internet.
+   *[other] { $n }: a class other than the Internet's.
+}
+field-dns-answer = Answer
+field-dns-answer-meaning = A resource record that answers the question.
+field-dns-authority = Authority
+field-dns-authority-meaning = A resource record that names an authority.
+field-dns-additional = Additional
+field-dns-additional-meaning = A resource record that may help the asker.
+field-dns-rr-name = Name
+field-dns-rr-name-meaning = The name the record is about; often a two-byte pointer (0xc0…) back to the question's name, so it is not written twice.
+field-dns-rr-type = Type
+field-dns-rr-type-meaning = The kind of record: { $type }.
+field-dns-rr-class = Class
+field-dns-rr-class-meaning = { $n ->
+    [1] 1: IN, the Internet.
+   *[other] { $n }: a class other than the Internet's.
+}
+field-dns-rr-ttl = Time to live
+field-dns-rr-ttl-meaning = How many seconds ({ $n }) the asker may keep the answer in a cache before asking again.
+field-dns-rr-rdlength = Data length
+field-dns-rr-rdlength-meaning = How many bytes of data follow ({ $n }); 4 for an A record.
+field-dns-rr-rdata = Data
+field-dns-rr-rdata-meaning = The record's data; for { $type }, the value the asker wanted.
+
+## DHCP (RFC 2131 §2, RFC 2132)
+layer-dhcp = DHCP
+summary-dhcp = { $kind }, xid { $xid }, from { $mac }
+field-dhcp-op = Message op
+field-dhcp-op-meaning = { $n ->
+    [1] 1: BOOTREQUEST, from a client.
+    [2] 2: BOOTREPLY, from a server.
+   *[other] { $n }: neither a request nor a reply.
+}
+field-dhcp-htype = Hardware type
+field-dhcp-htype-meaning = { $n ->
+    [1] 1: Ethernet.
+   *[other] { $n }: not Ethernet.
+}
+field-dhcp-hlen = Hardware address length
+field-dhcp-hlen-meaning = { $n } bytes of hardware address in chaddr; 6 for a MAC.
+field-dhcp-hops = Hops
+field-dhcp-hops-meaning = How many relay agents passed the message on ({ $n }).
+field-dhcp-xid = Transaction ID
+field-dhcp-xid-meaning = A random number the client chose for this exchange; the server's replies carry it, so the client knows they are for it.
+field-dhcp-secs = Seconds
+field-dhcp-secs-meaning = How long the client has been trying ({ $n } s).
+field-dhcp-flags = Flags
+field-dhcp-flags-meaning = Only the first bit is used: whether replies must be broadcast.
+field-dhcp-flags-bc = Broadcast (B)
+field-dhcp-flags-bc-meaning = { $n ->
+    [0] 0: the client can take unicast replies.
+   *[other] 1: the client cannot take unicast before it has an address: reply to 255.255.255.255.
+}
+field-dhcp-ciaddr = Client address (ciaddr)
+field-dhcp-ciaddr-meaning = { $zero ->
+    [yes] 0.0.0.0: the client has no address yet.
+   *[no] The address the client already has and wants to keep (renewing).
+}
+field-dhcp-yiaddr = Your address (yiaddr)
+field-dhcp-yiaddr-meaning = { $zero ->
+    [yes] 0.0.0.0: no address offered in this message.
+   *[no] The address the server offers or confirms for the client.
+}
+field-dhcp-siaddr = Next server (siaddr)
+field-dhcp-siaddr-meaning = The server to boot from next (network booting); 0.0.0.0 when unused.
+field-dhcp-giaddr = Relay agent (giaddr)
+field-dhcp-giaddr-meaning = { $zero ->
+    [yes] 0.0.0.0: no relay agent; client and server share the link.
+   *[no] The relay agent that passed the message on from another network.
+}
+field-dhcp-chaddr = Client hardware address
+field-dhcp-chaddr-meaning = The client's MAC, inside the message: the broadcast frame's source alone would not survive a relay. 16 bytes, of which a MAC uses 6.
+field-dhcp-sname = Server host name
+field-dhcp-sname-meaning = 64 bytes for an optional server name; all zeros here.
+field-dhcp-file = Boot file name
+field-dhcp-file-meaning = 128 bytes for a boot file name, for network booting; all zeros here.
+field-dhcp-cookie = Magic cookie
+field-dhcp-cookie-meaning = { $ok ->
+    [yes] 99.130.83.99: DHCP options follow (the BOOTP message becomes a DHCP one).
+   *[no] Not 99.130.83.99: these are not DHCP options.
+}
+field-dhcp-option = Option
+field-dhcp-option-meaning = { $code ->
+    [1] Subnet mask: with the address, it says which addresses are on the link.
+    [3] Router: the default gateway, for every address off the link.
+    [6] DNS servers: where the client's resolver sends its queries.
+    [12] Host name.
+    [50] Requested address: the address the client asks for.
+    [51] Lease time: how long the address is the client's.
+    [53] Message type: what this message is.
+    [54] Server identifier: which server this is from, or for.
+    [55] Parameter request list: the options the client wants, by code.
+    [58] Renewal time (T1): when to ask the same server to extend the lease.
+    [59] Rebinding time (T2): when to ask any server.
+   *[other] Option { $code }, { $len } bytes.
+}
+field-dhcp-end = End
+field-dhcp-end-meaning = Option 255: the options end here.
+field-dhcp-pad = Pad
+field-dhcp-pad-meaning = Option 0: a filler byte.
+field-dhcp-padding = Padding
+field-dhcp-padding-meaning = { $len } zero bytes after the end, so that the message is the 300 bytes BOOTP relays expect.

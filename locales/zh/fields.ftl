@@ -529,3 +529,169 @@ field-tcp-opt-unknown = 未知选项
 field-tcp-opt-unknown-meaning = 类型 { $kind }，{ $len } 字节：simnet 不认识的选项，或者长度不对；接收方按长度跳过它。
 field-tcp-opt-data = 值
 field-tcp-opt-data-meaning = 选项的值字节，十六进制。
+
+## DNS（RFC 1035 §4.1）
+layer-dns = DNS
+summary-dns = { $text }
+field-dns-id = 事务 ID
+field-dns-id-meaning = 提问者选的一个编号；回答带着同一个编号，提问者据此认出是哪个问题的回答（猜错编号的伪造回答会被丢掉）。
+field-dns-flags = 标志
+field-dns-flags-meaning = 十六位，说明这是提问还是回答，以及结果如何。
+field-dns-flags-qr = 响应（QR）
+field-dns-flags-qr-meaning = { $n ->
+    [0] 0：查询。
+   *[other] 1：响应。
+}
+field-dns-flags-opcode = 操作码
+field-dns-flags-opcode-meaning = 查询的种类：0 是标准查询，simnet 只说这一种。
+field-dns-flags-aa = 权威回答（AA）
+field-dns-flags-aa-meaning = { $n ->
+    [0] 0：不是来自拥有这个名字的服务器（或者这是查询）。
+   *[other] 1：回答的服务器是这个名字的权威，不是缓存。
+}
+field-dns-flags-tc = 截断（TC）
+field-dns-flags-tc-meaning = { $n ->
+    [0] 0：消息是完整的。
+   *[other] 1：回答装不进 512 字节的 UDP，被截断了：请改用 TCP 再问。
+}
+field-dns-flags-rd = 期望递归（RD）
+field-dns-flags-rd-meaning = { $n ->
+    [0] 0：提问者不要求递归。
+   *[other] 1：提问者希望服务器替它找到答案，必要时去问别的服务器。
+}
+field-dns-flags-ra = 可用递归（RA）
+field-dns-flags-ra-meaning = { $n ->
+    [0] 0：这台服务器不递归，只回答它自己知道的。
+   *[other] 1：这台服务器可以递归。
+}
+field-dns-flags-z = 保留（Z）
+field-dns-flags-z-meaning = 留作将来使用的位；为 0。
+field-dns-flags-rcode = 响应码
+field-dns-flags-rcode-meaning = { $n ->
+    [0] 0：没有错误。
+    [1] 1：格式错误，服务器读不懂查询。
+    [2] 2：服务器失败。
+    [3] 3：NXDOMAIN，名字不存在。
+    [4] 4：未实现。
+    [5] 5：拒绝。
+   *[other] { $n }：其他错误。
+}
+field-dns-qdcount = 问题数
+field-dns-qdcount-meaning = 后面有几个问题（{ $n }）；实际上总是一个。
+field-dns-ancount = 回答记录数
+field-dns-ancount-meaning = 回答这个问题的记录有几条（{ $n }）。
+field-dns-nscount = 权威记录数
+field-dns-nscount-meaning = 指明权威服务器的记录有几条（{ $n }）。
+field-dns-arcount = 附加记录数
+field-dns-arcount-meaning = 可能有帮助的附加记录有几条（{ $n }）。
+field-dns-question = 问题
+field-dns-question-meaning = 问的是什么：一个名字、想要的记录种类和类别。
+field-dns-qname = 名字
+field-dns-qname-meaning = 被问的名字，按标签写：每个标签先一个长度字节，再跟那么多字符，最后一个零字节结束（或者一个指针，指向前面已经写过的剩余部分）。
+field-dns-qtype = 类型
+field-dns-qtype-meaning = 想要的记录种类：{ $type }（A 是 IPv4 地址，AAAA 是 IPv6 地址）。
+field-dns-qclass = 类别
+field-dns-qclass-meaning = { $n ->
+    [1] 1：IN，互联网。
+   *[other] { $n }：互联网以外的类别。
+}
+field-dns-answer = 回答
+field-dns-answer-meaning = 回答这个问题的一条资源记录。
+field-dns-authority = 权威
+field-dns-authority-meaning = 指明权威服务器的一条资源记录。
+field-dns-additional = 附加
+field-dns-additional-meaning = 可能对提问者有帮助的一条资源记录。
+field-dns-rr-name = 名字
+field-dns-rr-name-meaning = 这条记录所属的名字；常常是一个两字节的指针（0xc0…），指回问题里的名字，免得写两遍。
+field-dns-rr-type = 类型
+field-dns-rr-type-meaning = 记录的种类：{ $type }。
+field-dns-rr-class = 类别
+field-dns-rr-class-meaning = { $n ->
+    [1] 1：IN，互联网。
+   *[other] { $n }：互联网以外的类别。
+}
+field-dns-rr-ttl = 生存时间
+field-dns-rr-ttl-meaning = 提问者可以把这个回答缓存多少秒（{ $n }）再重新去问。
+field-dns-rr-rdlength = 数据长度
+field-dns-rr-rdlength-meaning = 后面有多少字节的数据（{ $n }）；A 记录是 4 字节。
+field-dns-rr-rdata = 数据
+field-dns-rr-rdata-meaning = 记录的数据；对 { $type } 来说，就是提问者想要的值。
+
+## DHCP（RFC 2131 §2，RFC 2132）
+layer-dhcp = DHCP
+summary-dhcp = { $kind }，xid { $xid }，来自 { $mac }
+field-dhcp-op = 操作
+field-dhcp-op-meaning = { $n ->
+    [1] 1：BOOTREQUEST，客户端发出。
+    [2] 2：BOOTREPLY，服务器发出。
+   *[other] { $n }：既不是请求也不是回复。
+}
+field-dhcp-htype = 硬件类型
+field-dhcp-htype-meaning = { $n ->
+    [1] 1：以太网。
+   *[other] { $n }：不是以太网。
+}
+field-dhcp-hlen = 硬件地址长度
+field-dhcp-hlen-meaning = chaddr 里硬件地址的字节数（{ $n }）；MAC 是 6。
+field-dhcp-hops = 跳数
+field-dhcp-hops-meaning = 转发过这条消息的中继代理个数（{ $n }）。
+field-dhcp-xid = 事务 ID
+field-dhcp-xid-meaning = 客户端为这次交换选的随机数；服务器的回复带着它，客户端据此知道回复是给自己的。
+field-dhcp-secs = 秒数
+field-dhcp-secs-meaning = 客户端已经尝试了多久（{ $n } 秒）。
+field-dhcp-flags = 标志
+field-dhcp-flags-meaning = 只用第一位：回复是否必须广播。
+field-dhcp-flags-bc = 广播（B）
+field-dhcp-flags-bc-meaning = { $n ->
+    [0] 0：客户端能接收单播回复。
+   *[other] 1：客户端在有地址之前收不了单播：请回复到 255.255.255.255。
+}
+field-dhcp-ciaddr = 客户端地址（ciaddr）
+field-dhcp-ciaddr-meaning = { $zero ->
+    [yes] 0.0.0.0：客户端还没有地址。
+   *[no] 客户端已有并想保留的地址（续租）。
+}
+field-dhcp-yiaddr = 你的地址（yiaddr）
+field-dhcp-yiaddr-meaning = { $zero ->
+    [yes] 0.0.0.0：这条消息里没有提供地址。
+   *[no] 服务器为客户端提供或确认的地址。
+}
+field-dhcp-siaddr = 下一个服务器（siaddr）
+field-dhcp-siaddr-meaning = 接下来要从哪台服务器启动（网络启动）；不用时为 0.0.0.0。
+field-dhcp-giaddr = 中继代理（giaddr）
+field-dhcp-giaddr-meaning = { $zero ->
+    [yes] 0.0.0.0：没有中继代理；客户端和服务器在同一条链路上。
+   *[no] 从别的网络转发这条消息的中继代理。
+}
+field-dhcp-chaddr = 客户端硬件地址
+field-dhcp-chaddr-meaning = 写在消息里面的客户端 MAC：广播帧的源地址经过中继就没了。共 16 字节，MAC 用其中 6 字节。
+field-dhcp-sname = 服务器主机名
+field-dhcp-sname-meaning = 64 字节，可选的服务器名；这里全是零。
+field-dhcp-file = 启动文件名
+field-dhcp-file-meaning = 128 字节，网络启动用的启动文件名；这里全是零。
+field-dhcp-cookie = 魔术字
+field-dhcp-cookie-meaning = { $ok ->
+    [yes] 99.130.83.99：后面是 DHCP 选项（BOOTP 消息由此成为 DHCP 消息）。
+   *[no] 不是 99.130.83.99：后面的不是 DHCP 选项。
+}
+field-dhcp-option = 选项
+field-dhcp-option-meaning = { $code ->
+    [1] 子网掩码：和地址一起说明哪些地址在本链路上。
+    [3] 路由器：默认网关，发往本链路以外的地址都交给它。
+    [6] DNS 服务器：客户端的解析器把查询发到这里。
+    [12] 主机名。
+    [50] 请求的地址：客户端想要的地址。
+    [51] 租期：这个地址归客户端用多久。
+    [53] 消息类型：这是一条什么消息。
+    [54] 服务器标识：消息来自哪台服务器，或者发给哪台。
+    [55] 参数请求列表：客户端想要的选项，按编号列出。
+    [58] 续租时间（T1）：什么时候向同一台服务器请求延长租约。
+    [59] 重新绑定时间（T2）：什么时候向任何服务器请求。
+   *[other] 选项 { $code }，{ $len } 字节。
+}
+field-dhcp-end = 结束
+field-dhcp-end-meaning = 选项 255：选项到此结束。
+field-dhcp-pad = 填充
+field-dhcp-pad-meaning = 选项 0：一个填充字节。
+field-dhcp-padding = 填充
+field-dhcp-padding-meaning = 结束之后的 { $len } 个零字节，让消息达到 BOOTP 中继期望的 300 字节。

@@ -28,6 +28,8 @@
 //! else the field needs.
 
 mod arp;
+mod dhcp;
+mod dns;
 mod ethernet;
 mod hex;
 mod icmp;

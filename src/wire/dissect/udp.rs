@@ -63,9 +63,23 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
     } else {
         end
     };
-    fields
-        .list
-        .extend(ctx.data_field("udp.data", start + HEADER_LEN, data_end));
+    // DNS (port 53) and DHCP (67 and 68) are taken apart as layers of
+    // their own, as Wireshark does.
+    use crate::wire::{dhcp, dns};
+    let data = status == "ok" && data_end > start + HEADER_LEN;
+    let ports = [sport, dport];
+    let app = if data && ports.contains(&dns::PORT) {
+        Some(super::dns::dissect(ctx, start + HEADER_LEN, data_end))
+    } else if data && ports.contains(&dhcp::SERVER_PORT) && ports.contains(&dhcp::CLIENT_PORT) {
+        Some(super::dhcp::dissect(ctx, start + HEADER_LEN, data_end))
+    } else {
+        None
+    };
+    if app.is_none() {
+        fields
+            .list
+            .extend(ctx.data_field("udp.data", start + HEADER_LEN, data_end));
+    }
     // Bytes the IP packet holds past the UDP length.
     if status == "ok" {
         fields.list.extend(ctx.data_field("data", data_end, end));
@@ -90,7 +104,9 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize, ip: &IpInfo) -> Vec<L
             "notes" => notes.join(" "),
         ],
     );
-    vec![layer(name, start, HEADER_LEN, summary, fields)]
+    let mut layers = vec![layer(name, start, HEADER_LEN, summary, fields)];
+    layers.extend(app);
+    layers
 }
 
 fn layer(name: String, offset: usize, len: usize, summary: String, fields: Fields) -> Layer {
