@@ -121,6 +121,20 @@ fn dhcp_keys_say_what_is_wrong_and_where() {
         assert!(err.contains(want), "{text}:\n{err}");
         assert!(err.contains("bad.toml:"), "{err}");
     }
+    let link = "[[host]]\nname = \"a\"\nip = \"10.0.0.1/24\"\n[[host]]\nname = \"b\"\nip = \"10.0.0.2/24\"\n[[link]]\na = \"a\"\nb = \"b\"\n";
+    for (down, want) in [
+        ("down = [\"5s\"]", "`down` takes two durations"),
+        (
+            "down = [\"5s\", \"2s\"]",
+            "the cable comes back at 2s, not after it is cut at 5s",
+        ),
+        ("down = [\"5s\", \"soon\"]", "invalid down"),
+    ] {
+        let err = load_str(&format!("{link}{down}\n"), "cut.toml")
+            .expect_err(down)
+            .to_string();
+        assert!(err.contains(want), "{down}:\n{err}");
+    }
     // Two DHCP hosts share 0.0.0.0 until they have leases: not a duplicate.
     load_str(
         "[[host]]\nname = \"a\"\nip = \"dhcp\"\n[[host]]\nname = \"b\"\nip = \"dhcp\"\n",
@@ -203,30 +217,35 @@ fn tshark_decodes_the_dhcp_in_the_capture() {
         0
     );
     let ours = "dhcp.hw.mac_addr == 02:00:00:00:00:02";
-    // Discover (1), Request (3) twice: selecting and renewing.
+    // Discover (1); Request (3) to select, then at 30, 60 and 90 s to renew.
     assert_eq!(
         count(&format!(
             "{ours} && dhcp.option.dhcp == 1 && ip.src == 0.0.0.0"
         )),
         1
     );
-    assert_eq!(count(&format!("{ours} && dhcp.option.dhcp == 3")), 2);
+    assert_eq!(count(&format!("{ours} && dhcp.option.dhcp == 3")), 4);
     assert_eq!(
         count(&format!(
             "{ours} && dhcp.option.dhcp == 3 && ip.src == 192.168.1.100"
         )),
-        1
+        3
     );
-    // Offer (2) and the two ACKs (5) with the lease's options.
+    // Offer (2) and the four ACKs (5) with the lease's options.
     assert_eq!(
         count("dhcp.option.dhcp == 2 && dhcp.ip.your == 192.168.1.100 && dhcp.flags.bc == 1"),
         1
     );
     assert_eq!(
         count("dhcp.option.dhcp == 5 && dhcp.ip.your == 192.168.1.100 && dhcp.option.router == 192.168.1.1 && dhcp.option.ip_address_lease_time == 60"),
+        4
+    );
+    // pc1 also hears the ACKs broadcast to pc2 and pc3, and pc3's second
+    // one once its cable is back.
+    assert_eq!(count("dhcp.option.dhcp == 5 && dhcp.flags.bc == 1"), 4);
+    assert_eq!(
+        count("dhcp.option.dhcp == 5 && dhcp.ip.your == 192.168.1.102"),
         2
     );
-    // pc1 also hears the ACKs broadcast to pc2 and pc3.
-    assert_eq!(count("dhcp.option.dhcp == 5 && dhcp.flags.bc == 1"), 3);
     let _ = std::fs::remove_dir_all(&dir);
 }

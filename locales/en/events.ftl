@@ -68,6 +68,7 @@ frame-loopback = { $node } sends a packet to itself ({ $len } bytes): it goes th
 
 ## Drops
 drop-link-loss = The link lost this frame on the way (the scenario gives it a loss rate). Nobody is told: TCP will notice and retransmit, UDP will not.
+drop-link-down = The cable is cut (the scenario's `down` time): the frame goes nowhere. The sender is not told; it will notice only by what never answers.
 drop-queue-full = The link's queue on { $iface } is full, so the frame is dropped (tail drop): the sender is sending faster than the link carries.
 drop-no-link = Nothing is plugged into { $iface }: the frame goes nowhere.
 drop-not-our-mac = { $node } ignores this frame: its destination MAC is not { $node }'s own address (a switch flooded it to everyone).

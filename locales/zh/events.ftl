@@ -68,6 +68,7 @@ frame-loopback = { $node } 给自己发了一个数据包（{ $len } 字节）�
 
 ## 丢弃
 drop-link-loss = 链路在途中丢了这一帧（场景给它设置了丢包率）。谁也不会收到通知：TCP 会发现并重传，UDP 不会。
+drop-link-down = 网线断了（场景的 `down` 时段）：这一帧哪儿也去不了。发送方不会收到通知，只能从迟迟没有回应中察觉。
 drop-queue-full = { $iface } 上链路的队列满了，这一帧被丢弃（尾部丢弃）：发送方发得比链路能传的快。
 drop-no-link = { $iface } 上没有接任何链路：这一帧无处可去。
 drop-not-our-mac = { $node } 忽略这一帧：目的 MAC 地址不是它自己的（交换机把它泛洪给了所有人）。

@@ -14,6 +14,7 @@ use crate::trace::event::{DhcpNote, DropCause, Note};
 /// Every drop cause (each has a sentence: [`drop_id`]).
 pub const DROP_CAUSES: &[DropCause] = &[
     DropCause::LinkLoss,
+    DropCause::LinkDown,
     DropCause::QueueFull,
     DropCause::NoLink,
     DropCause::NotOurMac,
@@ -37,6 +38,7 @@ pub const DROP_CAUSES: &[DropCause] = &[
 pub fn drop_id(cause: DropCause) -> &'static str {
     match cause {
         DropCause::LinkLoss => "drop-link-loss",
+        DropCause::LinkDown => "drop-link-down",
         DropCause::QueueFull => "drop-queue-full",
         DropCause::NoLink => "drop-no-link",
         DropCause::NotOurMac => "drop-not-our-mac",

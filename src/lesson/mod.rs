@@ -106,7 +106,7 @@ static LESSONS: [Lesson; 21] = [
         "dhcp",
         "001",
         "dhcp.toml",
-        "DHCP: four hosts boot with no address; DISCOVER, OFFER, REQUEST, ACK from 0.0.0.0 to 255.255.255.255; a pool of three runs out; renewal at T1 (simulation only)"
+        "DHCP: four hosts boot with no address; DISCOVER, OFFER, REQUEST, ACK from 0.0.0.0 to 255.255.255.255; a pool of three runs out; renewal at T1; a cut cable lets a lease expire (simulation only)"
     ),
     // Seed 002: TCP by hand, threads, broadcast.
     lesson!(

@@ -64,6 +64,10 @@ pub struct LinkParams {
     pub reorder_delay: Duration,
     /// Probability that one bit of a frame is flipped in transit.
     pub corrupt: f64,
+    /// A time the cable is cut, from the first instant until (not
+    /// including) the second, in both directions: every frame sent then is
+    /// lost. `None`: never.
+    pub down: Option<(Duration, Duration)>,
 }
 
 impl LinkParams {
@@ -79,6 +83,7 @@ impl LinkParams {
         reorder: 0.0,
         reorder_delay: Duration::from_millis(1),
         corrupt: 0.0,
+        down: None,
     };
 
     /// How long `frame_len` bytes take to serialize at this bandwidth.
@@ -184,6 +189,8 @@ pub enum Fate {
     },
     /// It was lost in transit (it still used the wire).
     Lost,
+    /// The cable was cut when it was sent ([`LinkParams::down`]).
+    Down,
     /// The transmit queue was full; it never left.
     QueueFull,
 }
@@ -235,6 +242,11 @@ impl Channel {
 
     /// Hands over a frame of `frame_len` bytes at `now`.
     pub fn transmit(&mut self, now: SimTime, frame_len: usize) -> Fate {
+        if let Some((from, until)) = self.params.down {
+            if (SimTime::ZERO + from..SimTime::ZERO + until).contains(&now) {
+                return Fate::Down;
+            }
+        }
         let start = self.busy_until.max(now);
         if start > now {
             if self.queued(now) >= self.params.queue_frames {
@@ -280,6 +292,19 @@ impl Channel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_cable_loses_every_frame_sent_while_it_is_cut() {
+        let mut ch = channel(LinkParams {
+            down: Some((Duration::from_secs(2), Duration::from_secs(5))),
+            ..LinkParams::DEFAULT
+        });
+        let at = |ms| SimTime::from_millis(ms);
+        assert!(matches!(ch.transmit(at(1999), 100), Fate::Arrives { .. }));
+        assert_eq!(ch.transmit(at(2000), 100), Fate::Down);
+        assert_eq!(ch.transmit(at(4999), 100), Fate::Down);
+        assert!(matches!(ch.transmit(at(5000), 100), Fate::Arrives { .. }));
+    }
 
     fn channel(params: LinkParams) -> Channel {
         Channel::new(params, RngStream::new(1, "test"))

@@ -156,6 +156,8 @@ pub struct FileLinkParams {
     pub reorder_delay: Option<Spanned<String>>,
     /// Probability in [0, 1] that one bit of a frame is flipped.
     pub corrupt: Option<Spanned<f64>>,
+    /// `["FROM", "UNTIL"]`: durations between which the cable is cut.
+    pub down: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// A `[[link]]`.
@@ -182,6 +184,8 @@ pub struct FileLink {
     pub reorder_delay: Option<Spanned<String>>,
     /// As in [`FileLinkParams`].
     pub corrupt: Option<Spanned<f64>>,
+    /// As in [`FileLinkParams`].
+    pub down: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// A `[[ping]]`.

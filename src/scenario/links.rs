@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+use std::time::Duration;
 
 use toml::Spanned;
 
@@ -42,6 +43,7 @@ impl FileLink {
             reorder: self.reorder.clone(),
             reorder_delay: self.reorder_delay.clone(),
             corrupt: self.corrupt.clone(),
+            down: self.down.clone(),
         }
     }
 }
@@ -65,6 +67,9 @@ pub(super) fn link_params(raw: &FileLinkParams, base: &LinkSpec) -> Result<LinkS
     p.reorder = value_or(&raw.reorder, p.reorder);
     p.reorder_delay = duration_or(raw.reorder_delay.as_ref(), "reorder_delay", p.reorder_delay)?;
     p.corrupt = value_or(&raw.corrupt, p.corrupt);
+    if let Some(down) = &raw.down {
+        p.down = Some(outage(down)?);
+    }
     p.check().map_err(|bad| {
         // Point at the key at fault; for a zero reorder_delay set in
         // [link_defaults], at this link's `reorder`.
@@ -80,6 +85,25 @@ pub(super) fn link_params(raw: &FileLinkParams, base: &LinkSpec) -> Result<LinkS
         problem(span.unwrap_or(0..0), bad.message)
     })?;
     Ok(link)
+}
+
+/// `down = ["25s", "70s"]`: when the cable is cut, and until when.
+fn outage(raw: &Spanned<Vec<Spanned<String>>>) -> Result<(Duration, Duration), Problem> {
+    let [from, until] = raw.get_ref().as_slice() else {
+        return Err(problem(
+            raw.span(),
+            "`down` takes two durations, when the cable is cut and when it is back: down = [\"25s\", \"70s\"]",
+        ));
+    };
+    let from_d = duration_or(Some(from), "down", Duration::ZERO)?;
+    let until_d = duration_or(Some(until), "down", Duration::ZERO)?;
+    if until_d <= from_d {
+        return Err(problem(
+            until.span(),
+            format!("the cable comes back at {until_d:?}, not after it is cut at {from_d:?}"),
+        ));
+    }
+    Ok((from_d, until_d))
 }
 
 /// What a name in the file stands for.

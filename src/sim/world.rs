@@ -481,11 +481,11 @@ impl Sim {
                 }
                 self.deliver(node, iface, (far_node, far_iface), first, frame);
             }
-            Fate::Lost | Fate::QueueFull => {
-                let cause = if fate == Fate::Lost {
-                    DropCause::LinkLoss
-                } else {
-                    DropCause::QueueFull
+            Fate::Lost | Fate::QueueFull | Fate::Down => {
+                let cause = match fate {
+                    Fate::Lost => DropCause::LinkLoss,
+                    Fate::Down => DropCause::LinkDown,
+                    _ => DropCause::QueueFull,
                 };
                 self.record(
                     node,

@@ -39,6 +39,8 @@ impl Direction {
 pub enum DropCause {
     /// The link lost the frame (its loss probability).
     LinkLoss,
+    /// The link's cable was cut when the frame was sent.
+    LinkDown,
     /// The link's transmit queue was full (tail drop).
     QueueFull,
     /// The interface has no link attached.
@@ -83,6 +85,7 @@ impl DropCause {
     pub fn name(self) -> &'static str {
         match self {
             DropCause::LinkLoss => "link-loss",
+            DropCause::LinkDown => "link-down",
             DropCause::QueueFull => "queue-full",
             DropCause::NoLink => "no-link",
             DropCause::NotOurMac => "not-our-mac",
