@@ -21,7 +21,13 @@ use simnet::scenario::{self, RunOptions};
 
 /// The page of `scenarios/cross_subnet_arp.toml`, written to a temp file.
 fn arp_page() -> std::path::PathBuf {
-    let s = scenario::load_file(Path::new("scenarios/cross_subnet_arp.toml")).expect("loads");
+    page_of("cross_subnet_arp")
+}
+
+/// The page of `scenarios/NAME.toml`, written to a temp file.
+fn page_of(name: &str) -> std::path::PathBuf {
+    let s =
+        scenario::load_file(&Path::new("scenarios").join(format!("{name}.toml"))).expect("loads");
     let outcome = scenario::run(
         &s,
         RunOptions {
@@ -37,7 +43,7 @@ fn arp_page() -> std::path::PathBuf {
         lang: Lang::En,
         ..PageOptions::default()
     };
-    let path = std::env::temp_dir().join(format!("simnet-arp-{}.html", std::process::id()));
+    let path = std::env::temp_dir().join(format!("simnet-{name}-{}.html", std::process::id()));
     std::fs::write(&path, page::render(&capture, &options)).expect("writes");
     path
 }
@@ -175,4 +181,59 @@ fn the_arp_walkthrough_steps_forward_and_back_in_a_real_browser() {
         "the fields are named in Chinese: {layers}"
     );
     let _ = std::fs::remove_file(page);
+}
+
+/// A DHCP host's lease appears in its tables once the ACK is in, and pc3's
+/// goes when its lease expires behind the cut cable.
+#[test]
+fn the_dhcp_page_shows_each_lease_as_it_comes_and_goes() {
+    if !webdriver::available() {
+        assert!(
+            std::env::var_os("SIMNET_REQUIRE_CHROMIUM").is_none(),
+            "SIMNET_REQUIRE_CHROMIUM is set but chromium or chromedriver is missing"
+        );
+        eprintln!("note: chromium or chromedriver not installed; the browser test is skipped");
+        return;
+    }
+    let page = page_of("dhcp");
+    let b = Browser::start(1400, 1000).expect("a headless chromium");
+    b.open(&format!("file://{}", page.display()))
+        .expect("opens");
+    let lease =
+        |b: &Browser, host: &str| texts(b, &format!("#state [data-node=\"{host}\"] .leases li"));
+    assert_eq!(lease(&b, "pc1"), ["(empty)"], "step 1: no address yet");
+    assert!(
+        texts(&b, "#state [data-node=\"dhcpd\"] .leases li").is_empty(),
+        "dhcpd has a fixed address"
+    );
+    // Forward until pc1 is bound.
+    let mut steps = 0;
+    while lease(&b, "pc1") == ["(empty)"] {
+        b.press(RIGHT).expect("right");
+        steps += 1;
+        assert!(steps < 200, "pc1 never got its lease on the page");
+    }
+    assert_eq!(
+        lease(&b, "pc1"),
+        ["192.168.1.100/24 on eth0, router 192.168.1.1"]
+    );
+    // Jump to pc3's expiry (clicking its line in the event list): gone.
+    b.eval(
+        "Array.from(document.querySelectorAll('#event-list li'))\
+         .find(li => li.textContent.includes('lease expired: 192.168.1.102 removed')).click(); return null;",
+    )
+    .expect("clicks the expiry");
+    assert_eq!(lease(&b, "pc3"), ["(empty)"], "the lease expired");
+    assert_eq!(
+        lease(&b, "pc1"),
+        ["192.168.1.100/24 on eth0, router 192.168.1.1"]
+    );
+    // At the end pc3 has its address again, and pc4 never got one.
+    b.press(END).expect("End");
+    assert_eq!(
+        lease(&b, "pc3"),
+        ["192.168.1.102/24 on eth0, router 192.168.1.1"]
+    );
+    assert_eq!(lease(&b, "pc4"), ["(empty)"]);
+    let _ = std::fs::remove_file(&page);
 }

@@ -16,6 +16,7 @@ page-state = Tables after this step
 page-arp-cache = ARP cache
 page-mac-table = MAC address table
 page-routes = Routing table
+page-dhcp = DHCP lease
 page-tcp = TCP connections
 page-empty = (empty)
 page-topology = Topology (the frame in flight is red)

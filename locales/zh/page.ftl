@@ -16,6 +16,7 @@ page-state = 这一步之后的各表
 page-arp-cache = ARP 缓存
 page-mac-table = MAC 地址表
 page-routes = 路由表
+page-dhcp = DHCP 租约
 page-tcp = TCP 连接
 page-empty = （空）
 page-topology = 拓扑（正在传送的帧标为红色）

@@ -48,6 +48,7 @@ const UI: &[&str] = &[
     "page-arp-cache",
     "page-mac-table",
     "page-routes",
+    "page-dhcp",
     "page-tcp",
     "page-empty",
     "page-topology",
@@ -142,10 +143,19 @@ fn tables_json(capture: &Capture, node: usize, state: &NodeState) -> Json {
             ])
         })
         .collect();
+    let leases = state
+        .leases
+        .iter()
+        .map(|(&iface, &(addr, prefix, router))| {
+            let via = router.map_or(String::new(), |r| format!(", router {r}"));
+            Json::from(format!("{addr}/{prefix} on {}{via}", names(iface)))
+        })
+        .collect();
     Json::Object(vec![
         ("arp", Json::Array(arp)),
         ("macs", Json::Array(macs)),
         ("tcp", Json::Array(tcp)),
+        ("leases", Json::Array(leases)),
     ])
 }
 
@@ -253,10 +263,16 @@ pub fn data(capture: &Capture, options: &PageOptions) -> Json {
                     Json::from(format!("{} {via} dev {iface} ({})", r.dest, r.kind))
                 })
                 .collect();
+            // An interface that boots with 0.0.0.0 gets its address by DHCP.
+            let dhcp = n
+                .ifaces
+                .iter()
+                .any(|i| i.cidr.is_some_and(|c| c.addr().is_unspecified()));
             Json::Object(vec![
                 ("name", n.name.clone().into()),
                 ("kind", n.kind.name().into()),
                 ("routes", Json::Array(routes)),
+                ("dhcp", dhcp.into()),
             ])
         })
         .collect();

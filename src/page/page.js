@@ -163,7 +163,7 @@
       if (at <= i) found = t;
       else break;
     }
-    return found || { arp: [], macs: [], tcp: [] };
+    return found || { arp: [], macs: [], tcp: [], leases: [] };
   }
 
   function renderState(a, b) {
@@ -188,6 +188,7 @@
         table("mac-table", ui("page-mac-table"), t.macs.map((m) => m[0] + " → " + m[1] + fixed(m[2])));
       } else {
         table("arp-cache", ui("page-arp-cache"), t.arp.map((r) => r[0] + " → " + r[1] + " (" + r[2] + ")" + fixed(r[3])));
+        if (node.dhcp) table("leases", ui("page-dhcp"), t.leases || []);
         table("routes", ui("page-routes"), node.routes);
         table("tcp", ui("page-tcp"), t.tcp.map((c) => c[0] + " ⇄ " + c[1] + " " + c[2]));
       }

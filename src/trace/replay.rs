@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use super::capture::{Capture, Captured};
-use super::event::Note;
+use super::event::{DhcpNote, Note};
 use crate::stack::tcp::{State, TcpEvent};
 use crate::topo::snapshot::NodeInfo;
 use crate::wire::MacAddr;
@@ -24,6 +24,9 @@ pub struct NodeState {
     pub macs: BTreeMap<MacAddr, (usize, bool)>,
     /// TCP connections: `(local, remote) -> state`; gone once CLOSED.
     pub tcp: BTreeMap<(SocketAddrV4, SocketAddrV4), State>,
+    /// DHCP leases: `iface -> (address, prefix length, router)`, from the
+    /// moment the lease is bound until it expires or is refused.
+    pub leases: BTreeMap<usize, (Ipv4Addr, u8, Option<Ipv4Addr>)>,
 }
 
 impl NodeState {
@@ -40,6 +43,7 @@ impl NodeState {
                 .map(|&(mac, port)| (mac, (port, true)))
                 .collect(),
             tcp: BTreeMap::new(),
+            leases: BTreeMap::new(),
         }
     }
 
@@ -72,6 +76,24 @@ impl NodeState {
                 } else {
                     self.tcp.insert((*local, *remote), *to);
                 }
+            }
+            Note::Dhcp {
+                iface,
+                note:
+                    DhcpNote::Bound {
+                        addr,
+                        prefix_len,
+                        router,
+                        ..
+                    },
+            } => {
+                self.leases.insert(*iface, (*addr, *prefix_len, *router));
+            }
+            Note::Dhcp {
+                iface,
+                note: DhcpNote::Expired { .. } | DhcpNote::Refused { .. },
+            } => {
+                return self.leases.remove(iface).is_some();
             }
             _ => return false,
         }
