@@ -4,9 +4,14 @@
 //! unicast. Wireshark decodes every message as DHCP; the scenario keys'
 //! errors say what is wrong; the lesson refuses loopback.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common {
+    #[allow(dead_code)]
+    pub mod tshark;
+}
 
+use std::path::PathBuf;
+
+use common::tshark;
 use simnet::lesson::{self, Backend, LessonOptions};
 use simnet::scenario::{self, build, load_str, RunOptions};
 use simnet::stack::dhcp_client::DhcpState;
@@ -164,16 +169,8 @@ fn the_dhcp_lesson_refuses_loopback_and_says_why() {
 /// Wireshark reads each message as DHCP, with the options simnet meant.
 #[test]
 fn tshark_decodes_the_dhcp_in_the_capture() {
-    match Command::new("tshark").arg("--version").output() {
-        Ok(o) if o.status.success() => {}
-        _ => {
-            assert!(
-                std::env::var_os("SIMNET_REQUIRE_TSHARK").is_none(),
-                "tshark not found, but SIMNET_REQUIRE_TSHARK is set"
-            );
-            eprintln!("tshark not found, skipping");
-            return;
-        }
+    if !tshark::tshark_available() {
+        return;
     }
     let dir = std::env::temp_dir().join(format!("simnet-dhcp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -187,29 +184,7 @@ fn tshark_decodes_the_dhcp_in_the_capture() {
     .expect("runs");
     assert!(outcome.passed(), "{}", outcome.failures.join("\n"));
     let pcap = dir.join("pc1.eth0.pcap");
-    let count = |filter: &str| {
-        let out = Command::new("tshark")
-            .arg("-r")
-            .arg(&pcap)
-            .args([
-                "-o",
-                "udp.check_checksum:TRUE",
-                "-Y",
-                filter,
-                "-T",
-                "fields",
-                "-e",
-                "frame.number",
-            ])
-            .output()
-            .expect("run tshark");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).lines().count()
-    };
+    let count = |filter: &str| tshark::count(&pcap, filter);
     assert_eq!(
         count(
             "_ws.malformed || _ws.expert.severity >= \"Error\" || udp.checksum.status == \"Bad\""

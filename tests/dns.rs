@@ -6,16 +6,18 @@
 mod common {
     #[allow(dead_code)]
     pub mod both_backends;
+    #[allow(dead_code)]
+    pub mod tshark;
 }
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
 
-use common::both_backends::{on_loopback, on_sim, Part};
+use common::both_backends::{on_loopback, on_sim, server_and_client};
+use common::tshark;
 use simnet::dns::{Resolver, Zone};
 use simnet::lesson::{self, Backend, LessonOptions};
 use simnet::net::{TcpListener, ToSocketAddrs, UdpSocket};
@@ -97,18 +99,7 @@ fn client() {
 
 #[test]
 fn the_resolver_gets_the_same_answers_and_errors_on_both_backends() {
-    let parts = [
-        Part {
-            host: "pc2",
-            at: Duration::ZERO,
-            body: server,
-        },
-        Part {
-            host: "pc1",
-            at: Duration::from_millis(100),
-            body: client,
-        },
-    ];
+    let parts = server_and_client(server, client);
     let expected = [
         "www.example.test: [10.0.2.80]",
         "nope.example.test: failed to lookup address information: Name or service not known",
@@ -258,16 +249,8 @@ fn the_dns_lesson_refuses_loopback_and_says_why() {
 /// address, NXDOMAIN, the truncated answer, and the same question over TCP.
 #[test]
 fn tshark_decodes_the_dns_in_the_capture() {
-    match Command::new("tshark").arg("--version").output() {
-        Ok(o) if o.status.success() => {}
-        _ => {
-            assert!(
-                std::env::var_os("SIMNET_REQUIRE_TSHARK").is_none(),
-                "tshark not found, but SIMNET_REQUIRE_TSHARK is set"
-            );
-            eprintln!("tshark not found, skipping");
-            return;
-        }
+    if !tshark::tshark_available() {
+        return;
     }
     let dir = std::env::temp_dir().join(format!("simnet-dns-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -281,20 +264,7 @@ fn tshark_decodes_the_dns_in_the_capture() {
     .expect("runs");
     assert!(outcome.passed(), "{}", outcome.failures.join("\n"));
     let pcap = dir.join("pc1.eth0.pcap");
-    let count = |filter: &str| {
-        let out = Command::new("tshark")
-            .arg("-r")
-            .arg(&pcap)
-            .args(["-Y", filter, "-T", "fields", "-e", "frame.number"])
-            .output()
-            .expect("run tshark");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).lines().count()
-    };
+    let count = |filter: &str| tshark::count(&pcap, filter);
     assert_eq!(
         count("_ws.malformed || _ws.expert.severity >= \"Error\""),
         0

@@ -63,18 +63,27 @@ fn texts(b: &Browser, css: &str) -> Vec<String> {
     }
 }
 
+/// Whether Chromium and chromedriver are here; a failure instead of a
+/// skip when `SIMNET_REQUIRE_CHROMIUM` is set.
+fn chromium() -> bool {
+    if webdriver::available() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("SIMNET_REQUIRE_CHROMIUM").is_none(),
+        "SIMNET_REQUIRE_CHROMIUM is set but chromium or chromedriver is missing"
+    );
+    eprintln!("note: chromium or chromedriver not installed; the browser test is skipped");
+    false
+}
+
 fn counter(b: &Browser) -> String {
     b.text("#step-counter").expect("a step counter")
 }
 
 #[test]
 fn the_arp_walkthrough_steps_forward_and_back_in_a_real_browser() {
-    if !webdriver::available() {
-        assert!(
-            std::env::var_os("SIMNET_REQUIRE_CHROMIUM").is_none(),
-            "SIMNET_REQUIRE_CHROMIUM is set but chromium or chromedriver is missing"
-        );
-        eprintln!("note: chromium or chromedriver not installed; the browser test is skipped");
+    if !chromium() {
         return;
     }
     let page = arp_page();
@@ -187,12 +196,7 @@ fn the_arp_walkthrough_steps_forward_and_back_in_a_real_browser() {
 /// goes when its lease expires behind the cut cable.
 #[test]
 fn the_dhcp_page_shows_each_lease_as_it_comes_and_goes() {
-    if !webdriver::available() {
-        assert!(
-            std::env::var_os("SIMNET_REQUIRE_CHROMIUM").is_none(),
-            "SIMNET_REQUIRE_CHROMIUM is set but chromium or chromedriver is missing"
-        );
-        eprintln!("note: chromium or chromedriver not installed; the browser test is skipped");
+    if !chromium() {
         return;
     }
     let page = page_of("dhcp");

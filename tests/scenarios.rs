@@ -7,12 +7,12 @@
 mod common {
     pub mod etherparse_check;
     pub mod mini_json;
+    pub mod tshark;
 }
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -20,6 +20,7 @@ use std::rc::Rc;
 
 use common::etherparse_check::assert_frame_agrees;
 use common::mini_json::{self, Json};
+use common::tshark::{tshark, tshark_available, TSHARK_BAD};
 use simnet::scenario::{self, Outcome, RunOptions, Scenario};
 use simnet::trace::event::Note;
 use simnet::trace::pcap::{file_header, record_header};
@@ -472,74 +473,6 @@ fn every_frame_agrees_with_etherparse() {
 // ---------------------------------------------------------------------------
 // 4. Wireshark's dissectors find nothing wrong.
 
-/// Preferences that make tshark verify checksums it skips by default. ICMP
-/// checksums are always verified.
-const TSHARK_PREFS: &[&str] = &[
-    "-o",
-    "ip.check_checksum:TRUE",
-    "-o",
-    "udp.check_checksum:TRUE",
-    "-o",
-    "tcp.check_checksum:TRUE",
-];
-
-/// Packets with anything wrong. Note the checksum status values: Wireshark's
-/// `Bad` is 0 (`Good` 1, `Unverified` 2, `Not present` 3), so compare with the
-/// name. A bad ICMP checksum is only a warning in expert info, hence the
-/// explicit checksum tests besides the severity.
-const TSHARK_BAD: &str = "_ws.malformed || _ws.expert.severity >= \"Error\" \
-    || ip.checksum.status == \"Bad\" || icmp.checksum.status == \"Bad\" \
-    || udp.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\"";
-
-/// Whether tshark can run; prints why not and returns false when it is not
-/// installed (set SIMNET_REQUIRE_TSHARK=1 to make that a failure instead).
-fn tshark_available() -> bool {
-    match Command::new("tshark").arg("--version").output() {
-        Ok(o) if o.status.success() => true,
-        Ok(o) => panic!(
-            "tshark --version failed ({}):\n{}",
-            o.status,
-            String::from_utf8_lossy(&o.stderr)
-        ),
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            assert!(
-                std::env::var_os("SIMNET_REQUIRE_TSHARK").is_none(),
-                "tshark not found, but SIMNET_REQUIRE_TSHARK is set"
-            );
-            eprintln!("tshark not found, skipping (install it with `apt-get install tshark`)");
-            false
-        }
-        Err(e) => panic!("cannot run tshark: {e}"),
-    }
-}
-
-/// Runs tshark on `pcap` with the checksum preferences and `args`; panics
-/// if it fails or complains about the file. Returns stdout.
-fn tshark(pcap: &Path, args: &[&str]) -> String {
-    let out = Command::new("tshark")
-        .arg("-r")
-        .arg(pcap)
-        .args(TSHARK_PREFS)
-        .args(args)
-        .output()
-        .expect("run tshark");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "tshark -r {} {args:?} failed ({}):\n{stderr}",
-        pcap.display(),
-        out.status
-    );
-    for complaint in ["cut short", "damaged", "corrupt", "isn't a capture file"] {
-        assert!(
-            !stderr.contains(complaint),
-            "tshark complains about {}:\n{stderr}",
-            pcap.display()
-        );
-    }
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// The frames of a pcap file written by simnet, checking its framing: the
 /// file header must be simnet's and every record whole.
 fn pcap_records(path: &Path) -> Vec<Vec<u8>> {
@@ -737,11 +670,7 @@ fn tshark_reads_the_tcp_options_and_finds_lossless_captures_clean() {
     let tmp = TempDir::new("tshark-tcp");
     let window = load(&scenarios_dir().join("tcp_window.toml"));
     run_into(&window, None, &tmp.join("window"));
-    let count = |pcap: &Path, filter: &str| {
-        tshark(pcap, &["-Y", filter, "-T", "fields", "-e", "frame.number"])
-            .lines()
-            .count()
-    };
+    let count = common::tshark::count;
     let pc1 = tmp.join("window").join("pcap").join("pc1.eth0.pcap");
     let pc2 = tmp.join("window").join("pcap").join("pc2.eth0.pcap");
     for pcap in [&pc1, &pc2] {

@@ -10,7 +10,7 @@ mod common {
 use std::io;
 use std::time::Duration;
 
-use common::both_backends::{on_loopback, on_sim, Part};
+use common::both_backends::{on_loopback, on_sim, server_and_client, Part};
 use simnet::net::UdpSocket;
 use simnet::println;
 
@@ -33,22 +33,6 @@ fn same_on_both(parts: &[Part], expected: &[&str]) {
     let real = on_loopback(parts);
     assert_eq!(sim, expected, "on the simulation");
     assert_eq!(real, expected, "on loopback");
-}
-
-/// A server on pc2 from the start, and a client on pc1 100 ms later.
-fn server_and_client(server: fn(), client: fn()) -> [Part; 2] {
-    [
-        Part {
-            host: "pc2",
-            at: Duration::ZERO,
-            body: server,
-        },
-        Part {
-            host: "pc1",
-            at: Duration::from_millis(100),
-            body: client,
-        },
-    ]
 }
 
 fn alone(body: fn()) -> [Part; 1] {

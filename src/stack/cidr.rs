@@ -18,6 +18,13 @@ impl Ipv4Cidr {
         (prefix_len <= 32).then_some(Ipv4Cidr { addr, prefix_len })
     }
 
+    /// `0.0.0.0/32`: the address of an interface that has none yet (one
+    /// waiting for DHCP).
+    pub const UNCONFIGURED: Ipv4Cidr = Ipv4Cidr {
+        addr: Ipv4Addr::UNSPECIFIED,
+        prefix_len: 32,
+    };
+
     /// `0.0.0.0/0`, which every address is in: the default route.
     pub const DEFAULT: Ipv4Cidr = Ipv4Cidr {
         addr: Ipv4Addr::UNSPECIFIED,

@@ -25,11 +25,6 @@ use crate::wire::ipv4::MIN_HEADER_LEN;
 use crate::wire::udp::HEADER_LEN as UDP_HEADER_LEN;
 use crate::wire::{EtherType, EthernetRepr, IpProtocol, Ipv4Repr, MacAddr, UdpRepr};
 
-/// The address of an interface that has none yet.
-fn unconfigured() -> Ipv4Cidr {
-    Ipv4Cidr::new(Ipv4Addr::UNSPECIFIED, 32).unwrap_or(Ipv4Cidr::DEFAULT)
-}
-
 impl IpNode {
     /// Makes interface `iface` get its address by DHCP, with a client whose
     /// transaction ids come from the run's `seed` and the node's `name`.
@@ -199,7 +194,7 @@ impl IpNode {
     fn unconfigure(&mut self, iface: usize) {
         self.routes.remove_iface(iface);
         if let Some(slot) = self.ifaces.get_mut(iface) {
-            slot.cidr = unconfigured();
+            slot.cidr = Ipv4Cidr::UNCONFIGURED;
         }
         self.resolver = None;
         self.addresses_changed();

@@ -395,8 +395,7 @@ impl TopologyBuilder {
         mac: Option<MacAddr>,
         mtu: u16,
     ) -> Result<usize, TopoError> {
-        let none = Ipv4Cidr::new(Ipv4Addr::UNSPECIFIED, 32).unwrap_or(Ipv4Cidr::DEFAULT);
-        let index = self.add_iface(node, name, none, mac, mtu)?;
+        let index = self.add_iface(node, name, Ipv4Cidr::UNCONFIGURED, mac, mtu)?;
         let seed = self.seed;
         let (host, ip) = self.ip_node_mut(node)?;
         let host = host.to_string();

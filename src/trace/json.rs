@@ -30,6 +30,15 @@ impl JsonSink {
 /// `s` as a JSON string literal.
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    write_json_string(s, false, &mut out);
+    out
+}
+
+/// Appends `s` as a JSON string literal to `out`. With `in_html`, also
+/// escapes what could end a `<script>` element or a line in old
+/// JavaScript (`<`, `>`, `&`, U+2028, U+2029), so that the literal can be
+/// embedded in a page as it is.
+pub(crate) fn write_json_string(s: &str, in_html: bool, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -38,6 +47,9 @@ pub fn json_string(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' if in_html => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
             c if u32::from(c) < 0x20 => {
                 let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
@@ -45,7 +57,6 @@ pub fn json_string(s: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 fn event_name(note: &Note) -> &'static str {

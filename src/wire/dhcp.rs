@@ -70,7 +70,8 @@ pub enum MessageType {
 }
 
 impl MessageType {
-    fn from_code(code: u8) -> Option<MessageType> {
+    /// The type option 53 gives as `code`, if it is one of the eight.
+    pub fn from_code(code: u8) -> Option<MessageType> {
         Some(match code {
             1 => MessageType::Discover,
             2 => MessageType::Offer,

@@ -311,58 +311,11 @@ impl Reader<'_> {
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    /// A name at the cursor, following compression pointers (RFC 1035
-    /// §4.1.4) only to earlier offsets.
+    /// A name at the cursor (see [`read_name`]).
     fn name(&mut self) -> Result<String> {
-        let mut name = String::new();
-        let mut pos = self.at;
-        // Where the cursor resumes: after the first pointer, if any.
-        let mut resume = None;
-        // Every pointer must go below this, so a chain always ends.
-        let mut limit = self.at;
-        let mut wire_len = 1;
-        loop {
-            let &len = self
-                .bytes
-                .get(pos)
-                .ok_or_else(|| truncated(pos + 1, self.bytes.len()))?;
-            match len & 0xc0 {
-                0x00 if len == 0 => {
-                    self.at = resume.unwrap_or(pos + 1);
-                    return Ok(name);
-                }
-                0x00 => {
-                    let len = usize::from(len);
-                    let label = self
-                        .bytes
-                        .get(pos + 1..pos + 1 + len)
-                        .ok_or_else(|| truncated(pos + 1 + len, self.bytes.len()))?;
-                    wire_len += 1 + len;
-                    if wire_len > MAX_NAME_LEN {
-                        return Err(malformed("a name is longer than 255 bytes"));
-                    }
-                    if !name.is_empty() {
-                        name.push('.');
-                    }
-                    push_label(label, &mut name);
-                    pos += 1 + len;
-                }
-                0xc0 => {
-                    let &low = self
-                        .bytes
-                        .get(pos + 1)
-                        .ok_or_else(|| truncated(pos + 2, self.bytes.len()))?;
-                    let target = usize::from(u16::from_be_bytes([len & 0x3f, low]));
-                    if target >= limit {
-                        return Err(malformed("a compression pointer does not point backwards"));
-                    }
-                    resume.get_or_insert(pos + 2);
-                    limit = target;
-                    pos = target;
-                }
-                _ => return Err(malformed("a label type is reserved (0x40 or 0x80)")),
-            }
-        }
+        let (name, next) = read_name(self.bytes, self.at)?;
+        self.at = next;
+        Ok(name)
     }
 
     fn question(&mut self) -> Result<Question> {
@@ -390,6 +343,56 @@ impl Reader<'_> {
             ttl,
             data,
         })
+    }
+}
+
+/// The name at offset `at` of the message `bytes`, following compression
+/// pointers (RFC 1035 §4.1.4) only to earlier offsets, so that no chain
+/// can loop; and the offset just past the bytes that stand for it there
+/// (after its zero byte, or after its first pointer).
+pub fn read_name(bytes: &[u8], at: usize) -> Result<(String, usize)> {
+    let mut name = String::new();
+    let mut pos = at;
+    // Where the cursor resumes: after the first pointer, if any.
+    let mut resume = None;
+    // Every pointer must go below this, so a chain always ends.
+    let mut limit = at;
+    let mut wire_len = 1;
+    loop {
+        let &len = bytes
+            .get(pos)
+            .ok_or_else(|| truncated(pos + 1, bytes.len()))?;
+        match len & 0xc0 {
+            0x00 if len == 0 => return Ok((name, resume.unwrap_or(pos + 1))),
+            0x00 => {
+                let len = usize::from(len);
+                let label = bytes
+                    .get(pos + 1..pos + 1 + len)
+                    .ok_or_else(|| truncated(pos + 1 + len, bytes.len()))?;
+                wire_len += 1 + len;
+                if wire_len > MAX_NAME_LEN {
+                    return Err(malformed("a name is longer than 255 bytes"));
+                }
+                if !name.is_empty() {
+                    name.push('.');
+                }
+                push_label(label, &mut name);
+                pos += 1 + len;
+            }
+            0xc0 => {
+                let &low = bytes
+                    .get(pos + 1)
+                    .ok_or_else(|| truncated(pos + 2, bytes.len()))?;
+                let target = usize::from(u16::from_be_bytes([len & 0x3f, low]));
+                if target >= limit {
+                    return Err(malformed("a compression pointer does not point backwards"));
+                }
+                resume.get_or_insert(pos + 2);
+                limit = target;
+                pos = target;
+            }
+            _ => return Err(malformed("a label type is reserved (0x40 or 0x80)")),
+        }
     }
 }
 

@@ -39,6 +39,22 @@ pub struct Part {
     pub body: fn(),
 }
 
+/// A server on pc2 from the start, and a client on pc1 100 ms later.
+pub fn server_and_client(server: fn(), client: fn()) -> [Part; 2] {
+    [
+        Part {
+            host: "pc2",
+            at: Duration::ZERO,
+            body: server,
+        },
+        Part {
+            host: "pc1",
+            at: Duration::from_millis(100),
+            body: client,
+        },
+    ]
+}
+
 /// What each part printed, in order, on the simulation.
 pub fn on_sim(parts: &[Part]) -> Vec<String> {
     let scenario = lan();

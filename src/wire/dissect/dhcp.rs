@@ -4,7 +4,7 @@
 use std::net::Ipv4Addr;
 
 use super::{args, with_bits, Ctx, Fields, Layer};
-use crate::wire::dhcp::{FIXED_LEN, MAGIC_COOKIE};
+use crate::wire::dhcp::{MessageType, FIXED_LEN, MAGIC_COOKIE};
 use crate::wire::MacAddr;
 
 /// The message over `start..end` (a UDP datagram's data).
@@ -166,18 +166,9 @@ fn option_value(code: u8, data: &[u8]) -> String {
         list.join(", ")
     };
     match (code, data) {
-        (53, &[t]) => match t {
-            1 => "Discover",
-            2 => "Offer",
-            3 => "Request",
-            4 => "Decline",
-            5 => "ACK",
-            6 => "NAK",
-            7 => "Release",
-            8 => "Inform",
-            _ => "?",
-        }
-        .to_string(),
+        (53, &[t]) => MessageType::from_code(t)
+            .map_or("?", MessageType::name)
+            .to_string(),
         (1 | 3 | 6 | 50 | 54, _) if !data.is_empty() && data.len() % 4 == 0 => addrs(),
         (51 | 58 | 59, &[a, b, c, d]) => format!("{} s", u32::from_be_bytes([a, b, c, d])),
         (55, _) => {
@@ -202,7 +193,7 @@ mod tests {
         fields.iter().map(|f| f.key).collect()
     }
     use crate::i18n::{Catalogue, Lang};
-    use crate::wire::dhcp::{DhcpMessage, MessageType};
+    use crate::wire::dhcp::DhcpMessage;
 
     #[test]
     fn a_discover_shows_bootp_fields_the_cookie_and_each_option() {

@@ -100,45 +100,46 @@ pub(crate) fn dissect(ctx: &Ctx, start: usize, end: usize) -> Layer {
     }
 }
 
-/// The name at `at` in the message starting at `msg`: its text (pointers
-/// followed, backwards only) and where the bytes that stand for it end.
+/// The name at `at` in the message `msg..end` (as [`dns::read_name`]
+/// reads it), and where the bytes that stand for it end, in frame offsets.
 fn name_at(ctx: &Ctx, msg: usize, at: usize, end: usize) -> Option<(String, usize)> {
-    let mut text = String::new();
-    let mut pos = at;
-    let mut resume = None;
-    let mut limit = at;
-    loop {
-        let len = *ctx.bytes.get(pos).filter(|_| pos < end)?;
-        match len & 0xc0 {
-            0x00 if len == 0 => return Some((text, resume.unwrap_or(pos + 1))),
-            0x00 => {
-                let label = ctx.bytes.get(pos + 1..pos + 1 + usize::from(len))?;
-                if pos + 1 + usize::from(len) > end || text.len() > dns::MAX_NAME_LEN {
-                    return None;
-                }
-                if !text.is_empty() {
-                    text.push('.');
-                }
-                text.push_str(&String::from_utf8_lossy(label));
-                pos += 1 + usize::from(len);
-            }
-            0xc0 => {
-                let low = *ctx.bytes.get(pos + 1).filter(|_| pos + 1 < end)?;
-                let target = msg + usize::from(u16::from_be_bytes([len & 0x3f, low]));
-                if target >= limit {
-                    return None;
-                }
-                resume.get_or_insert(pos + 2);
-                limit = target;
-                pos = target;
-            }
-            _ => return None,
-        }
-    }
+    let (text, next) = dns::read_name(&ctx.bytes[msg..end], at - msg).ok()?;
+    Some((text, msg + next))
 }
 
 fn type_text(t: u16) -> String {
     format!("{} ({t})", RecordType(t))
+}
+
+/// The three fields a question and a record both start with: the name at
+/// `at` (its text `text`, its bytes ending at `after`), then the type and
+/// the class, under the `keys` of the entry's kind.
+fn name_type_class(
+    ctx: &Ctx,
+    keys: [&'static str; 3],
+    at: usize,
+    after: usize,
+    text: &str,
+) -> Vec<Field> {
+    let rtype = ctx.u16_at(after);
+    let class = ctx.u16_at(after + 2);
+    vec![
+        ctx.field(keys[0], at, after - at, format!("{text}."), args![]),
+        ctx.field(
+            keys[1],
+            after,
+            2,
+            type_text(rtype),
+            args!["type" => RecordType(rtype).to_string()],
+        ),
+        ctx.field(
+            keys[2],
+            after + 2,
+            2,
+            class.to_string(),
+            args!["n" => i64::from(class)],
+        ),
+    ]
 }
 
 /// One question: its name, type and class, as a field with children, and
@@ -149,7 +150,6 @@ fn question(ctx: &Ctx, msg: usize, at: usize, end: usize) -> Option<(Field, usiz
         return None;
     }
     let qtype = ctx.u16_at(after);
-    let qclass = ctx.u16_at(after + 2);
     let mut q = ctx.field(
         "dns.question",
         at,
@@ -157,22 +157,13 @@ fn question(ctx: &Ctx, msg: usize, at: usize, end: usize) -> Option<(Field, usiz
         format!("{text}. {}", RecordType(qtype)),
         args![],
     );
-    q.children
-        .push(ctx.field("dns.qname", at, after - at, format!("{text}."), args![]));
-    q.children.push(ctx.field(
-        "dns.qtype",
+    q.children = name_type_class(
+        ctx,
+        ["dns.qname", "dns.qtype", "dns.qclass"],
+        at,
         after,
-        2,
-        type_text(qtype),
-        args!["type" => RecordType(qtype).to_string()],
-    ));
-    q.children.push(ctx.field(
-        "dns.qclass",
-        after + 2,
-        2,
-        qclass.to_string(),
-        args!["n" => i64::from(qclass)],
-    ));
+        &text,
+    );
     Some((q, after + 4))
 }
 
@@ -190,7 +181,6 @@ fn record(
         return None;
     }
     let rtype = ctx.u16_at(after);
-    let class = ctx.u16_at(after + 2);
     let ttl = ctx.u32_at(after + 4);
     let rdlength = usize::from(ctx.u16_at(after + 8));
     let data = after + 10;
@@ -208,22 +198,13 @@ fn record(
         format!("{text}. {} {rdata}", RecordType(rtype)),
         args![],
     );
-    r.children
-        .push(ctx.field("dns.rr.name", at, after - at, format!("{text}."), args![]));
-    r.children.push(ctx.field(
-        "dns.rr.type",
+    r.children = name_type_class(
+        ctx,
+        ["dns.rr.name", "dns.rr.type", "dns.rr.class"],
+        at,
         after,
-        2,
-        type_text(rtype),
-        args!["type" => RecordType(rtype).to_string()],
-    ));
-    r.children.push(ctx.field(
-        "dns.rr.class",
-        after + 2,
-        2,
-        class.to_string(),
-        args!["n" => i64::from(class)],
-    ));
+        &text,
+    );
     r.children.push(ctx.field(
         "dns.rr.ttl",
         after + 4,
