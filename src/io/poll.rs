@@ -15,14 +15,10 @@ use crate::net::loopback;
 use crate::sim::poll_call::{PollCall, PollOk, PollRef, INTEREST_READ, INTEREST_WRITE};
 use crate::sim::process::{in_simulation, syscall, Reply, Syscall};
 
-/// Makes a poll call to the simulation, again each time the process is
-/// woken to retry (a wait whose sockets changed or timed out).
+/// Makes a poll call to the simulation (a blocked wait is tried again by
+/// the scheduler whenever its sockets change or it times out).
 fn call(call: PollCall) -> io::Result<PollOk> {
-    let mut reply = syscall(Syscall::Poll(call.clone()));
-    while reply == Some(Reply::Retry) {
-        reply = syscall(Syscall::Poll(call.clone()));
-    }
-    match reply {
+    match syscall(Syscall::Poll(call)) {
         Some(Reply::Poll(Ok(ok))) => Ok(ok),
         Some(Reply::Poll(Err(errno))) => Err(io::Error::from_raw_os_error(errno)),
         Some(other) => Err(io::Error::other(format!("unexpected reply {other:?}"))),

@@ -16,26 +16,10 @@ use super::{check_timeout, outside_simulation, unexpected};
 use crate::sim::process::{defer_close, in_simulation, syscall, Reply, SockRef, Syscall};
 use crate::sim::tcp_call::{TcpCall, TcpOk, TcpOpt};
 
-/// Makes a TCP call to the simulation, again each time the process is
-/// woken to retry (a blocked call whose socket became ready).
+/// Makes a TCP call to the simulation (a blocked call is tried again by
+/// the scheduler whenever its socket becomes ready).
 fn call(call: TcpCall) -> io::Result<TcpOk> {
-    // Only the waiting calls are retried; their clones are cheap (a
-    // write's data is shared).
-    let retried = matches!(
-        call,
-        TcpCall::Accept { .. }
-            | TcpCall::Connect { .. }
-            | TcpCall::Read { .. }
-            | TcpCall::Write { .. }
-    );
-    if !retried {
-        return answer(syscall(Syscall::Tcp(call)));
-    }
-    let mut reply = syscall(Syscall::Tcp(call.clone()));
-    while reply == Some(Reply::Retry) {
-        reply = syscall(Syscall::Tcp(call.clone()));
-    }
-    answer(reply)
+    answer(syscall(Syscall::Tcp(call)))
 }
 
 /// The result a reply stands for.

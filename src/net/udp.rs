@@ -29,17 +29,10 @@ enum Backend {
     Sim(SockRef),
 }
 
-/// Makes a UDP call to the simulation, again each time the process is
-/// woken to retry (a blocked receive whose socket became readable).
+/// Makes a UDP call to the simulation (a blocked receive is tried again by
+/// the scheduler whenever its socket becomes readable).
 fn call(call: UdpCall) -> io::Result<UdpOk> {
-    // Only a blocked receive is woken to retry, and it carries no payload:
-    // keeping a copy of it is cheap, where copying a send's data is not.
-    let again = matches!(call, UdpCall::Recv { .. }).then(|| call.clone());
-    let mut reply = syscall(Syscall::Udp(call));
-    while let (Some(Reply::Retry), Some(again)) = (&reply, &again) {
-        reply = syscall(Syscall::Udp(again.clone()));
-    }
-    match reply {
+    match syscall(Syscall::Udp(call)) {
         Some(Reply::Udp(Ok(ok))) => Ok(ok),
         Some(Reply::Udp(Err(errno))) => Err(io::Error::from_raw_os_error(errno)),
         Some(other) => Err(unexpected(other)),

@@ -217,6 +217,27 @@ pub enum UdpOk {
     Error(Option<i32>),
 }
 
+impl Syscall {
+    /// A copy of a call that can block and be woken to try again: a UDP
+    /// receive, a TCP accept, connect, read or write, a poll wait. The
+    /// scheduler keeps it while the process is blocked, and when what the
+    /// process waits for may have happened it makes the call again itself,
+    /// without resuming the process just to have it ask again.
+    pub(crate) fn retry_copy(&self) -> Option<Syscall> {
+        match self {
+            Syscall::Udp(call @ UdpCall::Recv { .. }) => Some(Syscall::Udp(call.clone())),
+            Syscall::Tcp(
+                call @ (TcpCall::Accept { .. }
+                | TcpCall::Connect { .. }
+                | TcpCall::Read { .. }
+                | TcpCall::Write { .. }),
+            ) => Some(Syscall::Tcp(call.clone())),
+            Syscall::Poll(call @ PollCall::Wait { .. }) => Some(Syscall::Poll(call.clone())),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Debug for Syscall {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -258,7 +279,9 @@ pub enum Reply {
     Tcp(Result<TcpOk, i32>),
     /// The answer to a poll call: its result or a Linux errno.
     Poll(Result<PollOk, i32>),
-    /// What the process waited for may have happened: make the call again.
+    /// What the process waited for may have happened: the scheduler makes
+    /// the call again on the process's behalf (see [`Syscall::retry_copy`]).
+    /// A process never receives it.
     Retry,
 }
 
@@ -375,6 +398,9 @@ pub struct Process {
     pub(crate) wake_token: u64,
     /// The reply it gets when next resumed.
     pub(crate) reply: Reply,
+    /// The call it is blocked in, when a wake with [`Reply::Retry`] makes
+    /// the scheduler try it again (see [`Syscall::retry_copy`]).
+    pub(crate) again: Option<Syscall>,
     /// Processes waiting in `join` for this one.
     pub(crate) joiners: Vec<ProcessId>,
     /// Every line it printed, with the time.

@@ -56,6 +56,7 @@ impl Sim {
             coroutine: Some(coroutine),
             wake_token: 0,
             reply: Reply::Done,
+            again: None,
             joiners: Vec::new(),
             output: Vec::new(),
             partial: String::new(),
@@ -82,7 +83,8 @@ impl Sim {
         if p.wake_token != token || !matches!(p.state, ProcState::Blocked { .. }) {
             return;
         }
-        let reply = std::mem::replace(&mut p.reply, Reply::Done);
+        let mut reply = std::mem::replace(&mut p.reply, Reply::Done);
+        let again = p.again.take();
         // Woken before its timeout (data came): the timeout's wake-up is
         // void, and must not keep the run going until it would have fired.
         if let Some(at) = p.timeout_at.take() {
@@ -93,6 +95,13 @@ impl Sim {
             }
         }
         self.stop_reading(pid);
+        // What the process would do first on waking: the same call again.
+        if let (Reply::Retry, Some(call)) = (&reply, again) {
+            match self.answer(pid, call) {
+                Some(next) => reply = next,
+                None => return,
+            }
+        }
         self.run_process(pid, reply);
     }
 
@@ -102,35 +111,46 @@ impl Sim {
             let Some(co) = self.procs.get_mut(pid.0).and_then(|p| p.coroutine.as_mut()) else {
                 return;
             };
-            let retried = reply == Reply::Retry;
             let result = process::resume(co, reply);
             self.close_dropped_sockets();
             match result {
                 CoroutineResult::Yield(call) => {
-                    let socket_call =
-                        matches!(call, Syscall::Udp(_) | Syscall::Tcp(_) | Syscall::Poll(_));
-                    if socket_call && !retried {
+                    if matches!(call, Syscall::Udp(_) | Syscall::Tcp(_) | Syscall::Poll(_)) {
                         self.procs[pid.0].socket_calls += 1;
                     }
-                    // Each call counts as an event, so that a process that
-                    // spins without blocking still meets the event cap.
-                    self.events += 1;
-                    if self.events >= self.max_events {
-                        self.halted = true;
-                        self.block(pid, BlockedCall::EventLimit, false);
-                        return;
-                    }
-                    match self.handle_syscall(pid, call) {
-                        Some(next) => {
-                            if next.is_would_block() {
-                                self.procs[pid.0].would_block += 1;
-                            }
-                            reply = next;
-                        }
+                    match self.answer(pid, call) {
+                        Some(next) => reply = next,
                         None => return,
                     }
                 }
                 CoroutineResult::Return(exit) => return self.exit_process(pid, exit),
+            }
+        }
+    }
+
+    /// Answers one call of `pid` (its first try or a retry): `Some` is the
+    /// reply to resume it with, `None` means it is blocked, keeping the call
+    /// to try again if it can be retried.
+    fn answer(&mut self, pid: ProcessId, call: Syscall) -> Option<Reply> {
+        // Each call counts as an event, so that a process that spins
+        // without blocking still meets the event cap.
+        self.events += 1;
+        if self.events >= self.max_events {
+            self.halted = true;
+            self.block(pid, BlockedCall::EventLimit, false);
+            return None;
+        }
+        let again = call.retry_copy();
+        match self.handle_syscall(pid, call) {
+            Some(next) => {
+                if next.is_would_block() {
+                    self.procs[pid.0].would_block += 1;
+                }
+                Some(next)
+            }
+            None => {
+                self.procs[pid.0].again = again;
+                None
             }
         }
     }
