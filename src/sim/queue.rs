@@ -3,9 +3,18 @@
 //! The heap holds small keys (time, sequence number, slot); the events
 //! themselves wait in a slab whose slots are reused, so a long run does not
 //! allocate per event once the slab has grown to its working size.
+//!
+//! Most events are frames arriving off a link, and a link delivers in the
+//! order it was sent: each direction of a link is a *lane*, a FIFO of keys
+//! whose times never decrease. Only the head of each lane is in the heap,
+//! so a link with a thousand frames in flight costs the heap one entry, not
+//! a thousand (the idea of ns-3's and OMNeT++'s per-channel queues). An
+//! event that would arrive before its lane's last one (a reordered frame)
+//! goes into the heap on its own. The order is exactly (time, sequence),
+//! with or without lanes.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 use super::SimTime;
 
@@ -24,6 +33,20 @@ pub struct Handle {
     seq: u64,
 }
 
+/// The lane of an event that is in no lane.
+const NO_LANE: u32 = u32::MAX;
+
+/// A FIFO of events whose times never decrease; its head is in the heap.
+#[derive(Debug, Default)]
+struct Lane {
+    /// The keys behind the head, in order.
+    behind: VecDeque<Key>,
+    /// Whether the lane's head is in the heap (else the lane is empty).
+    head_in_heap: bool,
+    /// The time of the lane's last event.
+    last: SimTime,
+}
+
 /// A priority queue of events ordered by (time, insertion sequence).
 ///
 /// Two events at the same instant come out in the order they were pushed,
@@ -31,23 +54,37 @@ pub struct Handle {
 #[derive(Debug)]
 pub struct EventQueue<E> {
     heap: BinaryHeap<Reverse<Key>>,
+    lanes: Vec<Lane>,
     slots: Vec<Option<E>>,
     /// The sequence number of the event each slot holds (or last held).
     slot_seq: Vec<u64>,
+    /// The lane of the event each slot holds, or [`NO_LANE`].
+    slot_lane: Vec<u32>,
     free: Vec<u32>,
     next_seq: u64,
     live: usize,
+    /// Keys in the heap, in no lane, whose events were cancelled: a TCP
+    /// connection re-arms its timer earlier every other segment, and the
+    /// keys it leaves behind would otherwise fill the heap.
+    dead: usize,
 }
+
+/// The heap is swept of cancelled keys once it holds at least this many
+/// and they are half of it.
+const SWEEP_AT: usize = 16;
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
             heap: BinaryHeap::new(),
+            lanes: Vec::new(),
             slots: Vec::new(),
             slot_seq: Vec::new(),
+            slot_lane: Vec::new(),
             free: Vec::new(),
             next_seq: 0,
             live: 0,
+            dead: 0,
         }
     }
 }
@@ -60,16 +97,57 @@ impl<E> EventQueue<E> {
 
     /// Schedules `event` at `time`; the handle can cancel it.
     pub fn push(&mut self, time: SimTime, event: E) -> Handle {
+        let (key, handle) = self.store(time, event, NO_LANE);
+        self.heap.push(Reverse(key));
+        handle
+    }
+
+    /// Schedules `event` at `time` in lane `lane` (a small number: lanes
+    /// are kept in a `Vec`). Lanes only make the queue faster; the order
+    /// events come out in is the same as with [`EventQueue::push`].
+    #[inline]
+    pub fn push_in_lane(&mut self, time: SimTime, event: E, lane: u32) -> Handle {
+        let index = lane as usize;
+        if index >= self.lanes.len() {
+            self.lanes.resize_with(index + 1, Lane::default);
+        }
+        let l = &self.lanes[index];
+        let lane = if !l.head_in_heap || time >= l.last {
+            lane
+        } else {
+            NO_LANE
+        };
+        let (key, handle) = self.store(time, event, lane);
+        if lane == NO_LANE {
+            self.heap.push(Reverse(key));
+            return handle;
+        }
+        let l = &mut self.lanes[index];
+        l.last = time;
+        if l.head_in_heap {
+            l.behind.push_back(key);
+        } else {
+            l.head_in_heap = true;
+            self.heap.push(Reverse(key));
+        }
+        handle
+    }
+
+    /// Puts `event` in a slot; returns its key and handle.
+    #[inline]
+    fn store(&mut self, time: SimTime, event: E, lane: u32) -> (Key, Handle) {
         let seq = self.next_seq;
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = Some(event);
                 self.slot_seq[slot as usize] = seq;
+                self.slot_lane[slot as usize] = lane;
                 slot
             }
             None => {
                 self.slots.push(Some(event));
                 self.slot_seq.push(seq);
+                self.slot_lane.push(lane);
                 // A run holding four billion pending events has exhausted
                 // memory long before this conversion could fail.
                 u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
@@ -77,8 +155,35 @@ impl<E> EventQueue<E> {
         };
         self.next_seq += 1;
         self.live += 1;
-        self.heap.push(Reverse(Key { time, seq, slot }));
-        Handle { slot, seq }
+        (Key { time, seq, slot }, Handle { slot, seq })
+    }
+
+    /// Takes the earliest key out of the heap, puts the next key of its
+    /// lane in, and frees its slot (a slot is freed only when its key
+    /// leaves the heap, so a cancelled event's slot cannot have been reused
+    /// meanwhile).
+    #[inline]
+    fn pop_key(&mut self) -> Option<Key> {
+        let Reverse(key) = self.heap.pop()?;
+        let lane = self
+            .slot_lane
+            .get(key.slot as usize)
+            .copied()
+            .unwrap_or(NO_LANE);
+        if let Some(l) = self.lanes.get_mut(lane as usize) {
+            match l.behind.pop_front() {
+                Some(next) => self.heap.push(Reverse(next)),
+                None => l.head_in_heap = false,
+            }
+        } else if self
+            .slots
+            .get(key.slot as usize)
+            .is_some_and(Option::is_none)
+        {
+            self.dead -= 1;
+        }
+        self.free.push(key.slot);
+        Some(key)
     }
 
     /// Whether the event `handle` names is still pending.
@@ -96,17 +201,36 @@ impl<E> EventQueue<E> {
         let event = self.slots.get_mut(handle.slot as usize)?.take();
         if event.is_some() {
             self.live -= 1;
+            self.note_dead(handle.slot);
         }
         event
+    }
+
+    /// The event in `slot` was cancelled: counts its key if it is in the
+    /// heap on its own, and sweeps the heap when half of it is dead.
+    fn note_dead(&mut self, slot: u32) {
+        if self.slot_lane.get(slot as usize) != Some(&NO_LANE) {
+            return;
+        }
+        self.dead += 1;
+        if self.dead >= SWEEP_AT && 2 * self.dead >= self.heap.len() {
+            let (slots, lanes, free) = (&self.slots, &self.slot_lane, &mut self.free);
+            self.heap.retain(|Reverse(key)| {
+                let i = key.slot as usize;
+                let keep = slots[i].is_some() || lanes[i] != NO_LANE;
+                if !keep {
+                    free.push(key.slot);
+                }
+                keep
+            });
+            self.dead = 0;
+        }
     }
 
     /// Removes and returns the earliest event with its time.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         loop {
-            let Reverse(key) = self.heap.pop()?;
-            // A slot is freed only when its key leaves the heap, so a
-            // cancelled event's slot cannot have been reused meanwhile.
-            self.free.push(key.slot);
+            let key = self.pop_key()?;
             if let Some(event) = self.slots.get_mut(key.slot as usize).and_then(Option::take) {
                 self.live -= 1;
                 return Some((key.time, event));
@@ -124,9 +248,7 @@ impl<E> EventQueue<E> {
             {
                 return Some(key.time);
             }
-            let slot = key.slot;
-            self.heap.pop();
-            self.free.push(slot);
+            self.pop_key();
         }
         None
     }
@@ -135,9 +257,10 @@ impl<E> EventQueue<E> {
     /// This scans all pending events: it is meant for rare cancellations.
     pub fn cancel_where(&mut self, mut pred: impl FnMut(&E) -> bool) -> Vec<E> {
         let mut cancelled = Vec::new();
-        for slot in &mut self.slots {
+        for (i, slot) in self.slots.iter_mut().enumerate() {
             if slot.as_ref().is_some_and(&mut pred) {
                 cancelled.extend(slot.take());
+                self.dead += usize::from(self.slot_lane[i] == NO_LANE);
             }
         }
         self.live -= cancelled.len();
@@ -247,8 +370,9 @@ mod tests {
         );
     }
 
-    /// Random pushes (often at the current instant, sometimes in the past),
-    /// cancels and pops come out exactly as from a plain sorted list.
+    /// Random pushes (often at the current instant, sometimes in the past;
+    /// in lanes or not), cancels and pops come out exactly as from a plain
+    /// sorted list.
     #[test]
     fn agrees_with_a_sorted_list() {
         let mut state: u64 = 0x2545_f491_4f6c_dd1d;
@@ -270,7 +394,12 @@ mod tests {
                         2 => now + 1 + next(50),
                         _ => now.saturating_sub(next(3)),
                     };
-                    let h = q.push(SimTime::from_nanos(time), seq);
+                    // A third in no lane, the rest in one of three lanes.
+                    let t = SimTime::from_nanos(time);
+                    let h = match next(3) {
+                        0 => q.push(t, seq),
+                        _ => q.push_in_lane(t, seq, next(3) as u32),
+                    };
                     model.push((time, seq, h));
                     seq += 1;
                 }
@@ -293,7 +422,73 @@ mod tests {
                 }
             }
             assert_eq!(q.len(), model.len());
+            let dead = q.heap.iter().filter(|Reverse(k)| {
+                let i = k.slot as usize;
+                q.slots[i].is_none() && q.slot_lane[i] == NO_LANE
+            });
+            assert_eq!(q.dead, dead.count());
         }
+    }
+
+    #[test]
+    fn cancelled_keys_are_swept_from_the_heap() {
+        let t = SimTime::from_nanos;
+        let mut q = EventQueue::new();
+        let handles: Vec<Handle> = (0..1000).map(|i| q.push(t(i % 97), i)).collect();
+        q.push_in_lane(t(50), 5000, 2);
+        for (i, h) in handles.iter().enumerate() {
+            if i % 3 != 0 {
+                assert_eq!(q.cancel(*h), Some(i as u64));
+            }
+        }
+        // Swept whenever half the heap was dead: far fewer keys than 1001.
+        assert!(q.heap.len() < 700, "{} keys left", q.heap.len());
+        let mut want: Vec<(u64, u64)> = (0..1000)
+            .filter(|i| i % 3 == 0)
+            .map(|i| (i % 97, i))
+            .collect();
+        want.push((50, 5000));
+        want.sort();
+        let got: Vec<(u64, u64)> =
+            std::iter::from_fn(|| q.pop().map(|(time, e)| (time.as_nanos(), e))).collect();
+        assert_eq!(got, want);
+        assert_eq!((q.dead, q.heap.len()), (0, 0));
+        // Every slot was freed once: the next pushes reuse them.
+        assert_eq!(q.free.len(), q.slots.len());
+    }
+
+    #[test]
+    fn a_lane_keeps_only_its_head_in_the_heap() {
+        let t = SimTime::from_nanos;
+        let mut q = EventQueue::new();
+        for i in 0..100 {
+            q.push_in_lane(t(1000 + i), i, 1);
+        }
+        q.push(t(1050), 500);
+        assert_eq!(q.heap.len(), 2);
+        // Earlier than the lane's last event: it goes into the heap alone.
+        q.push_in_lane(t(1020), 600, 1);
+        assert_eq!(q.heap.len(), 3);
+        let order: Vec<u64> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        let mut want: Vec<u64> = (0..100).collect();
+        want.insert(21, 600);
+        want.insert(52, 500);
+        assert_eq!(order, want);
+        assert!(q.lanes[1].behind.is_empty() && !q.lanes[1].head_in_heap);
+    }
+
+    #[test]
+    fn a_cancelled_lane_head_lets_the_next_one_in() {
+        let t = SimTime::from_nanos;
+        let mut q = EventQueue::new();
+        let first = q.push_in_lane(t(10), "first", 0);
+        q.push_in_lane(t(20), "second", 0);
+        q.push(t(15), "other");
+        assert_eq!(q.cancel(first), Some("first"));
+        assert_eq!(q.peek_time(), Some(t(15)));
+        assert_eq!(q.pop(), Some((t(15), "other")));
+        assert_eq!(q.pop(), Some((t(20), "second")));
+        assert_eq!(q.pop(), None);
     }
 
     #[test]

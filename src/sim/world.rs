@@ -17,6 +17,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Numbers simulations, so that sockets know which one they belong to.
 static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The event queue's lane for events pushed for the current instant.
+const NOW_LANE: u32 = 0;
+
+/// The event queue's lane for frames crossing link `link` from end `side`
+/// (`None` past four billion lanes: the frames then go to the heap alone).
+fn link_lane(link: usize, side: usize) -> Option<u32> {
+    u32::try_from(1 + 2 * link + side).ok()
+}
 use super::{Outbox, SimTime};
 use crate::link::{Arrival, Fate};
 use crate::stack::{IpNode, PingReport, Timer};
@@ -256,6 +265,14 @@ impl Sim {
     }
 
     pub(super) fn push(&mut self, at: SimTime, event: Event) {
+        // Events for the current instant come in order of time: one lane.
+        let lane = (at == self.now).then_some(NOW_LANE);
+        self.push_in_lane(at, event, lane);
+    }
+
+    /// [`Sim::push`] in a lane of the event queue (see [`EventQueue`]): the
+    /// frames of one direction of a link, or the current instant's events.
+    fn push_in_lane(&mut self, at: SimTime, event: Event, lane: Option<u32>) {
         if !event.is_background() {
             self.foreground += 1;
         }
@@ -263,7 +280,10 @@ impl Sim {
             Event::Timer { node, timer } if timer.is_cancellable() => Some((*node, *timer)),
             _ => None,
         };
-        let handle = self.queue.push(at, event);
+        let handle = match lane {
+            Some(lane) => self.queue.push_in_lane(at, event, lane),
+            None => self.queue.push(at, event),
+        };
         if let Some(key) = cancellable {
             let handles = self.timer_handles.entry(key).or_default();
             let queue = &self.queue;
@@ -477,9 +497,10 @@ impl Sim {
                 if let Some(copy) = copy {
                     self.record(node, What::Note(&Note::LinkDuplicate { iface }));
                     let twin = self.out.copy_of(&frame);
-                    self.deliver(node, iface, (far_node, far_iface), copy, twin);
+                    self.deliver(node, iface, (far_node, far_iface), copy, twin, None);
                 }
-                self.deliver(node, iface, (far_node, far_iface), first, frame);
+                let lane = link_lane(link_id.index(), side);
+                self.deliver(node, iface, (far_node, far_iface), first, frame, lane);
             }
             Fate::Lost | Fate::QueueFull | Fate::Down => {
                 let cause = match fate {
@@ -509,6 +530,7 @@ impl Sim {
         far: (NodeId, usize),
         arrival: Arrival,
         mut frame: Vec<u8>,
+        lane: Option<u32>,
     ) {
         if let Some(bit) = arrival.flipped_bit {
             if let Some(byte) = frame.get_mut(bit / 8) {
@@ -521,7 +543,7 @@ impl Sim {
             self.record(node, What::Note(&Note::LinkReorder { iface, held }));
         }
         let (node, iface) = far;
-        self.push(arrival.at, Event::Arrive { node, iface, frame });
+        self.push_in_lane(arrival.at, Event::Arrive { node, iface, frame }, lane);
     }
 
     pub(super) fn record(&mut self, node: NodeId, what: What<'_>) {
