@@ -69,10 +69,18 @@ impl Hasher for FxHasher {
     }
 
     /// The high bits pick a table's control bytes and the low ones its
-    /// bucket: rotating brings the multiplication's well-mixed high bits
-    /// down (as rustc-hash 2 does).
+    /// bucket, so every input bit must reach both. A multiplication only
+    /// carries a bit upwards (keys that differ in their top bits, as two
+    /// connections from one host differ in the port packed high in their
+    /// key, would share a bucket), so the state is finished with
+    /// MurmurHash3's `fmix64`, which mixes each bit into all others.
     fn finish(&self) -> u64 {
-        self.0.rotate_left(26)
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
     }
 }
 
@@ -96,5 +104,18 @@ mod tests {
         let mut g = FxHasher::default();
         g.write(b"abcd");
         assert_ne!(h.finish(), g.finish());
+    }
+
+    #[test]
+    fn keys_differing_only_in_their_top_bits_spread_over_buckets() {
+        // A 1024-bucket table picks the bucket by the low 10 bits and the
+        // control byte by the top 7: both must vary.
+        let hashes: Vec<u64> = (0..1024u128)
+            .map(|port| FxBuild.hash_one(port << 112 | 0x0a00_0001))
+            .collect();
+        let buckets: std::collections::BTreeSet<u64> = hashes.iter().map(|h| h & 1023).collect();
+        let tags: std::collections::BTreeSet<u64> = hashes.iter().map(|h| h >> 57).collect();
+        assert!(buckets.len() > 500, "{} buckets of 1024", buckets.len());
+        assert!(tags.len() > 100, "{} tags of 128", tags.len());
     }
 }

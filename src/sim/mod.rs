@@ -2,7 +2,7 @@
 //! the world that runs nodes and links.
 
 pub(crate) mod bufpool;
-mod fxhash;
+pub(crate) mod fxhash;
 pub mod outbox;
 pub mod poll_call;
 mod poll_calls;

@@ -334,6 +334,9 @@ impl IpNode {
         // Over and let go of: closed by the application, or a passive open
         // that died before anyone accepted it (nobody holds it).
         let over = conn.tcb.is_closed() && (conn.orphaned || conn.listener.is_some());
+        // Only an established connection not yet accepted moves to its
+        // listener's queue (looked at here, to spare a second lookup).
+        let may_promote = conn.listener.is_some() && conn.tcb.established();
         for event in events {
             out.note(|| Note::Tcp {
                 local: ends.local,
@@ -347,7 +350,7 @@ impl IpNode {
         }
         self.segments = segments;
         let table = self.tcp();
-        if let Some(listener) = table.promote(id) {
+        if let Some(listener) = may_promote.then(|| table.promote(id)).flatten() {
             out.readable.push(listener);
         }
         out.readable.push(id);

@@ -4,11 +4,12 @@
 //! Socket ids share one space with UDP's (a process holds either through a
 //! [`SocketId`]): TCP's start at [`FIRST_ID`].
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use super::tcp::{Endpoints, State, Tcb, TcpConfig};
 use super::udp::{errno, next_free_port, SocketId, EPHEMERAL};
+use crate::sim::fxhash::FxBuild;
 use crate::sim::SimTime;
 
 /// The first TCP socket id: far above any UDP id a run could reach.
@@ -68,19 +69,24 @@ pub enum TcpSocket {
 }
 
 /// A host's TCP sockets.
+///
+/// Every segment and every socket call looks a socket up here, and a busy
+/// host holds thousands (each closed connection waits out TIME-WAIT), so
+/// the tables are hashed. They are only looked up, never iterated, so no
+/// hash order can reach a run.
 #[derive(Debug)]
 pub struct TcpTable {
     local_addrs: Vec<Ipv4Addr>,
     /// Every socket, by id.
-    pub sockets: BTreeMap<SocketId, TcpSocket>,
+    pub sockets: HashMap<SocketId, TcpSocket, FxBuild>,
     /// Connections by their ends, packed into one number (see [`ends_key`]).
-    by_ends: BTreeMap<u128, SocketId>,
+    by_ends: HashMap<u128, SocketId, FxBuild>,
     /// How many connections of `by_ends` hold each local port.
-    conn_ports: BTreeMap<u16, usize>,
+    conn_ports: HashMap<u16, usize, FxBuild>,
     /// The listeners made on each port, in id order. A listener closed by
     /// removing it from `sockets` leaves its id here; lookups skip ids that
     /// are no longer listeners (ids are never reused).
-    listeners: BTreeMap<u16, Vec<SocketId>>,
+    listeners: HashMap<u16, Vec<SocketId>, FxBuild>,
     next_id: u32,
     next_ephemeral: u16,
     /// The configuration new connections get.
@@ -97,10 +103,10 @@ impl TcpTable {
     pub fn new(local_addrs: Vec<Ipv4Addr>, config: TcpConfig) -> TcpTable {
         TcpTable {
             local_addrs,
-            sockets: BTreeMap::new(),
-            by_ends: BTreeMap::new(),
-            conn_ports: BTreeMap::new(),
-            listeners: BTreeMap::new(),
+            sockets: HashMap::default(),
+            by_ends: HashMap::default(),
+            conn_ports: HashMap::default(),
+            listeners: HashMap::default(),
             next_id: FIRST_ID,
             next_ephemeral: *EPHEMERAL.start(),
             config,
