@@ -3,7 +3,8 @@
 # reference harness's, as a markdown table.
 #
 # Usage:
-#   benches/compare.sh [-n RUNS] [--ref NAME=SECONDS]... [--ref-file FILE]
+#   benches/compare.sh [-n RUNS] [--reference | --reference-bin PATH]
+#                      [--ref NAME=SECONDS]... [--ref-file FILE]
 #                      [--bin PATH] [--no-build]
 #
 # Each workload of `cargo bench --bench workloads` below runs RUNS times
@@ -23,8 +24,17 @@
 #   hosts-1k     hosts 1000
 #   hosts-10k    hosts 10000
 #
-# References default to the smoltcp/ns-3 harness's figures on the project's
-# 2-core machine (bulk-1g=0.50 bulk-16m=0.011 rr=0.006 udp=0.036
+# --reference measures the reference in the same run: it builds the
+# smoltcp harness in benches/reference (its own crate, fetched from
+# crates.io on the first build, into target/reference) and runs each of
+# its workloads RUNS times, each right after simnet's run of the same
+# workload and timed the same way, so that both see the same machine.
+# --reference-bin PATH runs a harness already built. Then the reference
+# columns are this run's medians and peak RSS.
+#
+# Without them, the references are figures: by default those the issue
+# quoted for the smoltcp/ns-3 harness on the project's 2-core machine on
+# an earlier day (bulk-1g=0.50 bulk-16m=0.011 rr=0.006 udp=0.036
 # hosts-1k=0.034 hosts-10k=7.4). --ref NAME=SECONDS overrides one;
 # --ref-file FILE reads NAME=SECONDS lines (blank lines and # comments
 # allowed). A later option wins over an earlier one.
@@ -84,6 +94,8 @@ set_ref() {
 RUNS=5
 BIN=""
 BUILD=1
+REF_BIN=""
+MEASURE_REF=0
 while (($#)); do
     case $1 in
     -h | --help)
@@ -128,6 +140,17 @@ while (($#)); do
         BUILD=0
         shift
         ;;
+    --reference)
+        MEASURE_REF=1
+        shift
+        ;;
+    --reference-bin)
+        (($# >= 2)) || die "--reference-bin needs a path"
+        [[ -x $2 ]] || die "--reference-bin: '$2' is not an executable file"
+        REF_BIN=$2
+        MEASURE_REF=1
+        shift 2
+        ;;
     *)
         die "unknown argument '$1'"
         ;;
@@ -151,14 +174,23 @@ if [[ -z $BIN ]]; then
     [[ -n $BIN && -x $BIN ]] || die "no workloads binary found (build with cargo bench --bench workloads --no-run)"
 fi
 
+if ((MEASURE_REF)) && [[ -z $REF_BIN ]]; then
+    echo "building the reference harness (benches/reference)" >&2
+    CARGO_TARGET_DIR=target/reference cargo build --release --quiet \
+        --manifest-path benches/reference/Cargo.toml ||
+        die "cargo build of benches/reference failed"
+    REF_BIN=target/reference/release/reference
+fi
+
 TIME=""
 if [[ -x /usr/bin/time ]] && /usr/bin/time -f %M true 2>/dev/null; then
     TIME=/usr/bin/time
 fi
 
-# One run of workload $1: prints "SECONDS RSS_KIB", returns the run's status.
+# One run of workload $1 by binary $2: prints "MICROSECONDS RSS_KIB",
+# returns the run's status.
 run_once() {
-    local name=$1 start end status rss out
+    local name=$1 BIN=$2 start end status rss out
     out=$(mktemp)
     start=$(date +%s%N)
     if [[ -n $TIME ]]; then
@@ -187,19 +219,28 @@ run_once() {
     return "$status"
 }
 
-declare -A TIMES PEAK FAILED
+declare -A TIMES PEAK FAILED REF_TIMES REF_PEAK REF_FAILED
 for name in "${NAMES[@]}"; do
     TIMES[$name]=""
     PEAK[$name]=0
     FAILED[$name]=0
+    REF_TIMES[$name]=""
+    REF_PEAK[$name]=0
+    REF_FAILED[$name]=0
 done
 for ((i = 1; i <= RUNS; i++)); do
     for name in "${NAMES[@]}"; do
         echo "run $i/$RUNS: ${ARGS[$name]}" >&2
-        if result=$(run_once "$name"); then :; else FAILED[$name]=1; fi
+        if result=$(run_once "$name" "$BIN"); then :; else FAILED[$name]=1; fi
         read -r micros rss <<<"$result"
         TIMES[$name]+="$micros "
         ((rss > PEAK[$name])) && PEAK[$name]=$rss
+        if ((MEASURE_REF)); then
+            if result=$(run_once "$name" "$REF_BIN"); then :; else REF_FAILED[$name]=1; fi
+            read -r micros rss <<<"$result"
+            REF_TIMES[$name]+="$micros "
+            ((rss > REF_PEAK[$name])) && REF_PEAK[$name]=$rss
+        fi
     done
 done
 
@@ -208,20 +249,38 @@ median() {
         awk '{v[NR] = $1} END {if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m / 1e6}'
 }
 
+mib() {
+    awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'
+}
+
 status=0
-echo "| workload | simnet (s) | reference (s) | ratio | peak RSS (MiB) |"
-echo "| --- | ---: | ---: | ---: | ---: |"
+echo "| workload | simnet (s) | reference (s) | ratio | peak RSS (MiB) | reference peak RSS (MiB) |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 for name in "${NAMES[@]}"; do
     m=$(median "${TIMES[$name]}")
-    ratio=$(awk -v a="$m" -v b="${REF[$name]}" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}')
-    rss=$(awk -v k="${PEAK[$name]}" 'BEGIN {printf "%.1f", k / 1024}')
+    ref=${REF[$name]}
+    ref_rss="-"
+    if ((MEASURE_REF)); then
+        ref=$(median "${REF_TIMES[$name]}")
+        ref_rss=$(mib "${REF_PEAK[$name]}")
+    fi
+    ratio=$(awk -v a="$m" -v b="$ref" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "-"}')
     if ((FAILED[$name])); then
         m="FAILED"
         ratio="-"
         status=1
     fi
-    echo "| \`${ARGS[$name]}\` | $m | ${REF[$name]} | $ratio | $rss |"
+    if ((REF_FAILED[$name])); then
+        ref="FAILED"
+        ratio="-"
+        status=1
+    fi
+    echo "| \`${ARGS[$name]}\` | $m | $ref | $ratio | $(mib "${PEAK[$name]}") | $ref_rss |"
 done
 echo
-echo "Medians of $RUNS whole-process runs of $BIN ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))."
+if ((MEASURE_REF)); then
+    echo "Medians of $RUNS whole-process runs each of $BIN and $REF_BIN, alternating ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))."
+else
+    echo "Medians of $RUNS whole-process runs of $BIN ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)); the reference's figures were given, not measured."
+fi
 exit "$status"
