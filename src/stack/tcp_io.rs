@@ -121,8 +121,15 @@ impl IpNode {
         let mut buf = bufpool::take();
         let result = match conn.tcb.recv_append(&mut buf, max, peek) {
             Ok(_) => Ok(Some(buf)),
-            Err(TcpError::WouldBlock) => Ok(None),
-            Err(e) => Err(e.errno()),
+            // Nothing read: the buffer goes back for the next try.
+            Err(TcpError::WouldBlock) => {
+                bufpool::give(buf);
+                Ok(None)
+            }
+            Err(e) => {
+                bufpool::give(buf);
+                Err(e.errno())
+            }
         };
         // Reading may open the window: the state machine may want to say so.
         self.tcp_flush(now, id, Vec::new(), out);

@@ -252,6 +252,9 @@ impl RecvQueue {
         let n = max.min(self.readable.len());
         let (head, tail) = self.readable.as_slices();
         let from_head = n.min(head.len());
+        // Exactly, not doubling: a reused buffer stays the size of the
+        // reads it serves (and small enough for the pool to keep).
+        out.reserve_exact(n);
         out.extend_from_slice(&head[..from_head]);
         out.extend_from_slice(&tail[..n - from_head]);
         if !peek {
