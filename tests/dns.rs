@@ -68,7 +68,9 @@ fn server() {
 fn client() {
     let server = match ("pc2", SERVER_PORT.load(Ordering::SeqCst))
         .to_socket_addrs()
-        .expect("pc2 resolves")[0]
+        .expect("pc2 resolves")
+        .next()
+        .expect("pc2 has an address")
     {
         SocketAddr::V4(a) => a,
         SocketAddr::V6(_) => panic!("IPv4 only"),

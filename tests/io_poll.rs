@@ -21,7 +21,8 @@ use simnet::println;
 
 /// `host:port` as one address, through the backend's own resolution.
 fn addr(s: &str) -> SocketAddr {
-    s.to_socket_addrs().expect("resolves")[0]
+    let first = s.to_socket_addrs().expect("resolves").next();
+    first.expect("at least one address")
 }
 
 /// A result as the programs print it: the value, or the error's kind and

@@ -15,58 +15,77 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use crate::dns::Resolver;
 use crate::sim::process::{syscall, Reply, Syscall};
 
-/// Something that names one or more socket addresses, as `std::net::ToSocketAddrs`.
+/// Something that names one or more socket addresses, as `std::net::ToSocketAddrs`
+/// (the same associated iterator, so that code written against std's trait,
+/// `addr.to_socket_addrs()?.next()` say, compiles against this one).
 pub trait ToSocketAddrs {
+    /// The addresses' iterator: `option::IntoIter` for one address, as in
+    /// std, so that naming an address allocates nothing.
+    type Iter: Iterator<Item = SocketAddr>;
     /// The addresses, in order of preference.
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>>;
+    fn to_socket_addrs(&self) -> io::Result<Self::Iter>;
 }
 
+/// One address, as `Some` of an iterator.
+type One = std::option::IntoIter<SocketAddr>;
+
+/// The addresses a name stands for.
+type Many = std::vec::IntoIter<SocketAddr>;
+
 impl ToSocketAddrs for SocketAddr {
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
-        Ok(vec![*self])
+    type Iter = One;
+    fn to_socket_addrs(&self) -> io::Result<One> {
+        Ok(Some(*self).into_iter())
     }
 }
 
 impl ToSocketAddrs for SocketAddrV4 {
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
-        Ok(vec![SocketAddr::V4(*self)])
+    type Iter = One;
+    fn to_socket_addrs(&self) -> io::Result<One> {
+        Ok(Some(SocketAddr::V4(*self)).into_iter())
     }
 }
 
 impl ToSocketAddrs for SocketAddrV6 {
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
-        Ok(vec![SocketAddr::V6(*self)])
+    type Iter = One;
+    fn to_socket_addrs(&self) -> io::Result<One> {
+        Ok(Some(SocketAddr::V6(*self)).into_iter())
     }
 }
 
 impl ToSocketAddrs for (IpAddr, u16) {
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
-        Ok(vec![SocketAddr::new(self.0, self.1)])
+    type Iter = One;
+    fn to_socket_addrs(&self) -> io::Result<One> {
+        Ok(Some(SocketAddr::new(self.0, self.1)).into_iter())
     }
 }
 
 impl ToSocketAddrs for (Ipv4Addr, u16) {
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
-        Ok(vec![SocketAddr::from(*self)])
+    type Iter = One;
+    fn to_socket_addrs(&self) -> io::Result<One> {
+        Ok(Some(SocketAddr::from(*self)).into_iter())
     }
 }
 
 impl ToSocketAddrs for (&str, u16) {
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
-        resolve_host(self.0, self.1)
+    type Iter = Many;
+    fn to_socket_addrs(&self) -> io::Result<Many> {
+        resolve_host(self.0, self.1).map(Vec::into_iter)
     }
 }
 
 impl ToSocketAddrs for (String, u16) {
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
-        resolve_host(&self.0, self.1)
+    type Iter = Many;
+    fn to_socket_addrs(&self) -> io::Result<Many> {
+        resolve_host(&self.0, self.1).map(Vec::into_iter)
     }
 }
 
 impl ToSocketAddrs for str {
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+    type Iter = Many;
+    fn to_socket_addrs(&self) -> io::Result<Many> {
         if let Ok(addr) = self.parse::<SocketAddr>() {
-            return Ok(vec![addr]);
+            return Ok(vec![addr].into_iter());
         }
         let Some((host, port)) = self.rsplit_once(':') else {
             return Err(io::Error::new(
@@ -77,24 +96,31 @@ impl ToSocketAddrs for str {
         let port: u16 = port
             .parse()
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "invalid port value"))?;
-        resolve_host(host, port)
+        resolve_host(host, port).map(Vec::into_iter)
     }
 }
 
 impl ToSocketAddrs for String {
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+    type Iter = Many;
+    fn to_socket_addrs(&self) -> io::Result<Many> {
         self.as_str().to_socket_addrs()
     }
 }
 
 impl ToSocketAddrs for [SocketAddr] {
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
-        Ok(self.to_vec())
+    type Iter = Many;
+    // `Iter` has no lifetime to borrow the slice for (std's impl is on
+    // `&'a [SocketAddr]`, which the `&T` impl below would overlap), so the
+    // addresses are copied.
+    #[allow(clippy::unnecessary_to_owned)]
+    fn to_socket_addrs(&self) -> io::Result<Many> {
+        Ok(self.to_vec().into_iter())
     }
 }
 
 impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
-    fn to_socket_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+    type Iter = T::Iter;
+    fn to_socket_addrs(&self) -> io::Result<T::Iter> {
         (**self).to_socket_addrs()
     }
 }
@@ -135,9 +161,7 @@ fn resolve_host(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
 
 /// The first IPv4 address `addr` names, or the error std gives for none.
 pub(crate) fn first_v4(addr: &(impl ToSocketAddrs + ?Sized)) -> io::Result<SocketAddrV4> {
-    let addrs = addr.to_socket_addrs()?;
-    addrs
-        .into_iter()
+    addr.to_socket_addrs()?
         .find_map(|a| match a {
             SocketAddr::V4(v4) => Some(v4),
             SocketAddr::V6(_) => None,

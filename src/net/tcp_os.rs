@@ -34,7 +34,7 @@ impl OsListener {
         backlog: Option<usize>,
     ) -> io::Result<OsListener> {
         let Some((net, host)) = loopback::current() else {
-            let addrs = addr.to_socket_addrs()?;
+            let addrs: Vec<_> = addr.to_socket_addrs()?.collect();
             let sock = match (backlog, addrs.first()) {
                 (Some(n), Some(first)) => listen_with(*first, n)?,
                 _ => std::net::TcpListener::bind(&addrs[..])?,
@@ -128,13 +128,14 @@ impl OsStream {
         let Some((net, host)) = loopback::current() else {
             let sock = match timeout {
                 Some(t) => {
-                    let addrs = addr.to_socket_addrs()?;
-                    let first = addrs.first().ok_or_else(|| {
+                    let first = addr.to_socket_addrs()?.next().ok_or_else(|| {
                         io::Error::new(io::ErrorKind::InvalidInput, "no addresses to connect to")
                     })?;
-                    std::net::TcpStream::connect_timeout(first, t)?
+                    std::net::TcpStream::connect_timeout(&first, t)?
                 }
-                None => std::net::TcpStream::connect(&addr.to_socket_addrs()?[..])?,
+                None => {
+                    std::net::TcpStream::connect(&*addr.to_socket_addrs()?.collect::<Vec<_>>())?
+                }
             };
             return Ok(OsStream::new(sock, None));
         };

@@ -22,9 +22,9 @@ impl OsUdp {
     /// Binds `addr`, through the map in a loopback run.
     pub(super) fn bind(addr: &(impl ToSocketAddrs + ?Sized)) -> io::Result<OsUdp> {
         let Some((net, host)) = loopback::current() else {
-            let addrs = addr.to_socket_addrs()?;
+            let addrs: Vec<_> = addr.to_socket_addrs()?.collect();
             return Ok(OsUdp {
-                sock: std::net::UdpSocket::bind(&addrs[..])?,
+                sock: std::net::UdpSocket::bind(&*addrs)?,
                 map: None,
             });
         };
@@ -55,8 +55,7 @@ impl OsUdp {
         addr: &(impl ToSocketAddrs + ?Sized),
     ) -> io::Result<usize> {
         let Some(map) = &self.map else {
-            let addrs = addr.to_socket_addrs()?;
-            let first = addrs.first().ok_or_else(|| {
+            let first = addr.to_socket_addrs()?.next().ok_or_else(|| {
                 io::Error::new(io::ErrorKind::InvalidInput, "no addresses to send data to")
             })?;
             return self.sock.send_to(buf, first);
@@ -86,7 +85,9 @@ impl OsUdp {
     /// Sets the default peer, through the map.
     pub(super) fn connect(&self, addr: &(impl ToSocketAddrs + ?Sized)) -> io::Result<()> {
         let Some(map) = &self.map else {
-            return self.sock.connect(&addr.to_socket_addrs()?[..]);
+            return self
+                .sock
+                .connect(&*addr.to_socket_addrs()?.collect::<Vec<_>>());
         };
         let to = match map.net.target(map.host, first_v4(addr)?) {
             Target::One(to) => to,

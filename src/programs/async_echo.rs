@@ -20,7 +20,7 @@ pub fn echo_server_async(args: &[String]) {
         Err(e) => return println!("error: {e}"),
     };
     let bind = nth(&args, 0, "0.0.0.0:8888");
-    let addr = match bind.to_socket_addrs().map(|a| a.into_iter().next()) {
+    let addr = match bind.to_socket_addrs().map(|mut a| a.next()) {
         Ok(Some(addr)) => addr,
         Ok(None) => return println!("error: {bind}: no address"),
         Err(e) => return println!("error: {bind}: {e}"),

@@ -177,7 +177,6 @@ pub fn dns_lookup(args: &[String]) {
                 .to_socket_addrs()
                 .map(|addrs| {
                     addrs
-                        .into_iter()
                         .filter_map(|a| match a {
                             SocketAddr::V4(v4) => Some(*v4.ip()),
                             SocketAddr::V6(_) => None,

@@ -45,7 +45,6 @@ pub fn echo_server_poll(args: &[String]) {
 fn serve(bind: &str, clients: Option<u64>) -> io::Result<()> {
     let addr = bind
         .to_socket_addrs()?
-        .into_iter()
         .next()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no address to bind"))?;
     let mut listener = TcpListener::bind(addr)?;
