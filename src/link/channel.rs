@@ -91,9 +91,20 @@ impl LinkParams {
         if self.bandwidth_bps == 0 {
             return Duration::ZERO;
         }
-        let bits = (frame_len + WIRE_OVERHEAD_BYTES) as u128 * 8;
-        let nanos = (bits * 1_000_000_000).div_ceil(u128::from(self.bandwidth_bps));
-        Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+        // In u64 whenever it fits (any real frame: a 128-bit division is a
+        // library call, once per frame); in u128 otherwise.
+        let bits = (frame_len as u64)
+            .saturating_add(WIRE_OVERHEAD_BYTES as u64)
+            .saturating_mul(8);
+        let nanos = match bits.checked_mul(1_000_000_000) {
+            Some(scaled) => scaled.div_ceil(self.bandwidth_bps),
+            None => {
+                let wide =
+                    (u128::from(bits) * 1_000_000_000).div_ceil(u128::from(self.bandwidth_bps));
+                u64::try_from(wide).unwrap_or(u64::MAX)
+            }
+        };
+        Duration::from_nanos(nanos)
     }
 
     /// The first parameter that is out of range.
@@ -327,6 +338,23 @@ mod tests {
             ..p
         };
         assert_eq!(unlimited.serialization(1514), Duration::ZERO);
+        // Past u64's reach the sum is done in u128: 2^61 bits at 1 bit/s.
+        let slow = LinkParams {
+            bandwidth_bps: 1,
+            ..p
+        };
+        let huge = (1usize << 58) - 24;
+        let want = (1u128 << 61) * 1_000_000_000;
+        assert_eq!(
+            slow.serialization(huge),
+            Duration::from_nanos(u64::try_from(want).unwrap_or(u64::MAX))
+        );
+        // Rounded up to the next nanosecond, as before: 1 byte + 24 at 3 bit/s.
+        let odd = LinkParams {
+            bandwidth_bps: 3,
+            ..p
+        };
+        assert_eq!(odd.serialization(1), Duration::from_nanos(66_666_666_667));
     }
 
     #[test]

@@ -134,7 +134,7 @@ impl<E> EventQueue<E> {
     }
 
     /// Puts `event` in a slot; returns its key and handle.
-    #[inline]
+    #[inline(always)]
     fn store(&mut self, time: SimTime, event: E, lane: u32) -> (Key, Handle) {
         let seq = self.next_seq;
         let slot = match self.free.pop() {
