@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use super::process::{BlockedCall, ProcessId, Reply};
 use super::tcp_call::{TcpCall, TcpOk, TcpOpt};
-use super::udp_calls::SockOpts;
 use super::world::Sim;
 use super::SimTime;
 use crate::stack::tcp::State;
@@ -76,14 +75,6 @@ impl Sim {
         }
     }
 
-    fn opts(&self, host: NodeId, id: SocketId) -> SockOpts {
-        self.sockets
-            .opts
-            .get(&(host, id))
-            .copied()
-            .unwrap_or_default()
-    }
-
     fn timed_out(&self, pid: ProcessId) -> bool {
         self.sockets
             .pending
@@ -107,11 +98,11 @@ impl Sim {
             TcpCall::Connect { addr, timeout } => self.tcp_connect(pid, host, addr, timeout),
             TcpCall::ConnectStart { addr } => answer(self.tcp_connect_start(host, addr)),
             TcpCall::Accept { sock } => {
-                let id = match self.own(host, sock) {
-                    Ok(id) => id,
+                let (id, opts) = match self.own_opts(host, sock) {
+                    Ok(found) => found,
                     Err(e) => return answer(Err(e)),
                 };
-                let nonblocking = self.opts(host, id).nonblocking;
+                let nonblocking = opts.nonblocking;
                 let Some(ip) = self.ip_of(host) else {
                     return answer(Err(errno::EBADF));
                 };
@@ -136,11 +127,10 @@ impl Sim {
                 }
             }
             TcpCall::Read { sock, max, peek } => {
-                let id = match self.own(host, sock) {
-                    Ok(id) => id,
+                let (id, opts) = match self.own_opts(host, sock) {
+                    Ok(found) => found,
                     Err(e) => return answer(Err(e)),
                 };
-                let opts = self.opts(host, id);
                 if self.timed_out(pid) {
                     return answer(Err(errno::EAGAIN));
                 }
@@ -162,11 +152,10 @@ impl Sim {
                 }
             }
             TcpCall::Write { sock, data } => {
-                let id = match self.own(host, sock) {
-                    Ok(id) => id,
+                let (id, opts) = match self.own_opts(host, sock) {
+                    Ok(found) => found,
                     Err(e) => return answer(Err(e)),
                 };
-                let opts = self.opts(host, id);
                 let done = self.sockets.pending.get(&pid).map_or(0, |p| p.written);
                 let partial = |done: usize| {
                     if done > 0 {

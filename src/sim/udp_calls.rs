@@ -48,13 +48,25 @@ impl Sim {
 
     /// Checks that `sock` belongs to this run and to the caller's host.
     pub(super) fn own(&self, host: NodeId, sock: SockRef) -> Result<SocketId, i32> {
-        if sock.run != self.run_id()
-            || sock.host != host
-            || !self.sockets.opts.contains_key(&(host, sock.id))
-        {
-            return Err(errno::EBADF);
+        self.own_opts(host, sock).map(|(id, _)| id)
+    }
+
+    /// [`Sim::own`], with the socket's options, in one lookup.
+    pub(super) fn own_opts(
+        &self,
+        host: NodeId,
+        sock: SockRef,
+    ) -> Result<(SocketId, SockOpts), i32> {
+        match self.sockets.opts.get(&(host, sock.id)) {
+            Some(opts) if self.is_ours(host, sock) => Ok((sock.id, *opts)),
+            _ => Err(errno::EBADF),
         }
-        Ok(sock.id)
+    }
+
+    /// Whether `sock` was made by this run on `host` (its id may still
+    /// name a closed socket).
+    fn is_ours(&self, host: NodeId, sock: SockRef) -> bool {
+        sock.run == self.run_id() && sock.host == host
     }
 
     /// Carries out a UDP call for `pid`; `None` means it blocked.
@@ -96,16 +108,10 @@ impl Sim {
         max: usize,
         peek: bool,
     ) -> Option<Reply> {
-        let id = match self.own(host, sock) {
-            Ok(id) => id,
+        let (id, opts) = match self.own_opts(host, sock) {
+            Ok(found) => found,
             Err(e) => return Some(Reply::Udp(Err(e))),
         };
-        let opts = self
-            .sockets
-            .opts
-            .get(&(host, id))
-            .copied()
-            .unwrap_or_default();
         let ip = self.ip_of(host)?;
         // A pending error (an ICMP port unreachable) comes first, as on Linux.
         if let Some(e) = ip.udp().take_error(id) {
@@ -203,30 +209,36 @@ impl Sim {
             | UdpCall::Ttl { sock }
             | UdpCall::TakeError { sock } => *sock,
         };
-        let id = self.own(host, sock)?;
+        if !self.is_ours(host, sock) {
+            return Err(errno::EBADF);
+        }
+        let id = sock.id;
         let key = (host, id);
-        if let Some(opts) = self.sockets.opts.get_mut(&key) {
-            match call {
-                UdpCall::Clone { .. } => {
-                    opts.handles += 1;
-                    return Ok(UdpOk::Done);
-                }
-                UdpCall::SetReadTimeout { dur, .. } => {
-                    opts.read_timeout = dur;
-                    return Ok(UdpOk::Done);
-                }
-                UdpCall::SetWriteTimeout { dur, .. } => {
-                    opts.write_timeout = dur;
-                    return Ok(UdpOk::Done);
-                }
-                UdpCall::ReadTimeout { .. } => return Ok(UdpOk::Timeout(opts.read_timeout)),
-                UdpCall::WriteTimeout { .. } => return Ok(UdpOk::Timeout(opts.write_timeout)),
-                UdpCall::SetNonblocking { on, .. } => {
-                    opts.nonblocking = on;
-                    return Ok(UdpOk::Done);
-                }
-                _ => {}
+        // The caller's own socket, looked up once for the check and for
+        // the options these calls set or read.
+        let Some(opts) = self.sockets.opts.get_mut(&key) else {
+            return Err(errno::EBADF);
+        };
+        match call {
+            UdpCall::Clone { .. } => {
+                opts.handles += 1;
+                return Ok(UdpOk::Done);
             }
+            UdpCall::SetReadTimeout { dur, .. } => {
+                opts.read_timeout = dur;
+                return Ok(UdpOk::Done);
+            }
+            UdpCall::SetWriteTimeout { dur, .. } => {
+                opts.write_timeout = dur;
+                return Ok(UdpOk::Done);
+            }
+            UdpCall::ReadTimeout { .. } => return Ok(UdpOk::Timeout(opts.read_timeout)),
+            UdpCall::WriteTimeout { .. } => return Ok(UdpOk::Timeout(opts.write_timeout)),
+            UdpCall::SetNonblocking { on, .. } => {
+                opts.nonblocking = on;
+                return Ok(UdpOk::Done);
+            }
+            _ => {}
         }
         // The stack and the outbox at once, rather than moving the outbox
         // out and back (two copies of it per send).
