@@ -414,6 +414,8 @@ pub struct Process {
     /// When the timeout of the call it is blocked in fires, if it has one
     /// (so that an early wake can cancel it).
     pub(crate) timeout_at: Option<SimTime>,
+    /// What its blocked TCP call has done so far (see `tcp_calls`).
+    pub(crate) tcp_pending: Option<super::tcp_calls::Pending>,
     /// Socket and poll calls it made (a blocked call retried counts once).
     pub socket_calls: u64,
     /// How many of them returned `WouldBlock` (`EAGAIN`).

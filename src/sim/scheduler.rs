@@ -63,6 +63,7 @@ impl Sim {
             children: 0,
             waiting_on: None,
             timeout_at: None,
+            tcp_pending: None,
             socket_calls: 0,
             would_block: 0,
         });

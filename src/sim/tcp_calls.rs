@@ -56,11 +56,11 @@ impl Sim {
         self.carry_out(host);
         match step {
             Step::Answer(result) => {
-                self.sockets.pending.remove(&pid);
+                self.procs[pid.0].tcp_pending = None;
                 Some(Reply::Tcp(result))
             }
             Step::Wait { key, call, timeout } => {
-                let pending = self.sockets.pending.entry(pid).or_default();
+                let pending = self.procs[pid.0].tcp_pending.get_or_insert_default();
                 let deadline = match (pending.deadline, timeout) {
                     (Some(d), _) => Some(d),
                     (None, Some(t)) => Some(self.now + t),
@@ -76,9 +76,8 @@ impl Sim {
     }
 
     fn timed_out(&self, pid: ProcessId) -> bool {
-        self.sockets
-            .pending
-            .get(&pid)
+        self.procs[pid.0]
+            .tcp_pending
             .and_then(|p| p.deadline)
             .is_some_and(|d| d <= self.now)
     }
@@ -156,7 +155,7 @@ impl Sim {
                     Ok(found) => found,
                     Err(e) => return answer(Err(e)),
                 };
-                let done = self.sockets.pending.get(&pid).map_or(0, |p| p.written);
+                let done = self.procs[pid.0].tcp_pending.as_ref().map_or(0, |p| p.written);
                 let partial = |done: usize| {
                     if done > 0 {
                         Ok(TcpOk::Written(done))
@@ -176,7 +175,7 @@ impl Sim {
                     Ok(Some(n)) if done + n >= data.len() => answer(Ok(TcpOk::Written(done + n))),
                     Ok(got) if opts.nonblocking => answer(partial(done + got.unwrap_or(0))),
                     Ok(got) => {
-                        let pending = self.sockets.pending.entry(pid).or_default();
+                        let pending = self.procs[pid.0].tcp_pending.get_or_insert_default();
                         pending.written = done + got.unwrap_or(0);
                         Step::Wait {
                             key: id,
@@ -221,7 +220,7 @@ impl Sim {
         timeout: Option<Duration>,
     ) -> Step {
         let now = self.now;
-        let started = self.sockets.pending.get(&pid).and_then(|p| p.conn);
+        let started = self.procs[pid.0].tcp_pending.as_ref().and_then(|p| p.conn);
         let timed_out = self.timed_out(pid);
         let (Some(ip), out) = self.ip_and_outbox(host) else {
             return Step::Answer(Err(errno::EADDRNOTAVAIL));
@@ -247,7 +246,7 @@ impl Sim {
                 Step::Answer(Err(ETIMEDOUT))
             }
             Ok(false) => {
-                self.sockets.pending.entry(pid).or_default().conn = Some(id);
+                self.procs[pid.0].tcp_pending.get_or_insert_default().conn = Some(id);
                 Step::Wait {
                     key: id,
                     call: BlockedCall::Tcp {

@@ -32,8 +32,6 @@ pub(crate) struct Sockets {
     /// An empty list with room, swapped in for a socket's readers as they
     /// are woken (see [`Sim::socket_readable`]).
     spare_readers: Vec<ProcessId>,
-    /// What a process's blocked TCP call has done so far (see `tcp_calls`).
-    pub(super) pending: BTreeMap<ProcessId, super::tcp_calls::Pending>,
 }
 
 type UdpResult = Result<UdpOk, i32>;
