@@ -13,6 +13,7 @@ mod scheduler;
 pub mod tcp_call;
 mod tcp_calls;
 pub mod time;
+mod timer_handles;
 mod udp_calls;
 pub mod world;
 

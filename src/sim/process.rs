@@ -448,9 +448,13 @@ pub(crate) fn defer_close(sock: SockRef) {
     CLOSED.with(|c| c.borrow_mut().push(sock));
 }
 
-/// The sockets dropped since the last call.
-pub(crate) fn take_closed() -> Vec<SockRef> {
-    CLOSED.with(|c| std::mem::take(&mut *c.borrow_mut()))
+/// Puts the sockets dropped since the last call in `spare` (which must be
+/// empty) and keeps its room for the next drops.
+pub(crate) fn take_closed(spare: &mut Vec<SockRef>) {
+    // Swapped with the caller's emptied list, so that neither allocates
+    // again: a program that opens and drops a socket per connection would
+    // otherwise allocate once per drop.
+    CLOSED.with(|c| std::mem::swap(&mut *c.borrow_mut(), spare));
 }
 
 /// Whether the calling code runs inside a simulated process.

@@ -155,7 +155,10 @@ impl Sim {
                     Ok(found) => found,
                     Err(e) => return answer(Err(e)),
                 };
-                let done = self.procs[pid.0].tcp_pending.as_ref().map_or(0, |p| p.written);
+                let done = self.procs[pid.0]
+                    .tcp_pending
+                    .as_ref()
+                    .map_or(0, |p| p.written);
                 let partial = |done: usize| {
                     if done > 0 {
                         Ok(TcpOk::Written(done))

@@ -32,9 +32,18 @@ pub(crate) struct Sockets {
     /// An empty list with room, swapped in for a socket's readers as they
     /// are woken (see [`Sim::socket_readable`]).
     spare_readers: Vec<ProcessId>,
+    /// Reader lists of closed sockets, emptied, for new sockets' readers:
+    /// a server that accepts a connection after another would otherwise
+    /// allocate a list for each.
+    spare_lists: Vec<Vec<ProcessId>>,
+    /// The sockets processes dropped, being closed (kept for its room).
+    closing: Vec<SockRef>,
 }
 
 type UdpResult = Result<UdpOk, i32>;
+
+/// How many emptied reader lists are kept for new sockets.
+const SPARE_LISTS: usize = 64;
 
 impl Sim {
     pub(super) fn ip_of(&mut self, host: NodeId) -> Option<&mut IpNode> {
@@ -151,7 +160,11 @@ impl Sim {
         deadline: Option<SimTime>,
         on_timeout: Reply,
     ) {
-        self.sockets.readers.entry(key).or_default().push(pid);
+        let spare = &mut self.sockets.spare_lists;
+        let readers = self.sockets.readers.entry(key);
+        readers
+            .or_insert_with(|| spare.pop().unwrap_or_default())
+            .push(pid);
         self.procs[pid.0].waiting_on = Some(key);
         let token = self.block(pid, call, deadline.is_some());
         self.procs[pid.0].reply = on_timeout;
@@ -267,7 +280,9 @@ impl Sim {
 
     /// Closes the sockets processes dropped since the last turn.
     pub(super) fn close_dropped_sockets(&mut self) {
-        for sock in take_closed() {
+        let mut closing = std::mem::take(&mut self.sockets.closing);
+        take_closed(&mut closing);
+        for sock in closing.drain(..) {
             if sock.run != self.run_id() {
                 continue;
             }
@@ -280,7 +295,11 @@ impl Sim {
                 self.sockets.opts.remove(&key);
                 self.poll_forget(key);
                 if self.sockets.readers.get(&key).is_some_and(Vec::is_empty) {
-                    self.sockets.readers.remove(&key);
+                    if let Some(list) = self.sockets.readers.remove(&key) {
+                        if self.sockets.spare_lists.len() < SPARE_LISTS {
+                            self.sockets.spare_lists.push(list);
+                        }
+                    }
                 }
                 if sock.id.0 >= crate::stack::tcp_table::FIRST_ID {
                     self.tcp_close(sock.host, sock.id);
@@ -289,5 +308,6 @@ impl Sim {
                 }
             }
         }
+        self.sockets.closing = closing;
     }
 }

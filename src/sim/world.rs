@@ -11,7 +11,8 @@ use std::time::Duration;
 use super::fxhash::FxBuild;
 use super::poll_calls::Polls;
 use super::process::{Process, ProcessId, DEFAULT_STACK_SIZE};
-use super::queue::{EventQueue, Handle};
+use super::queue::EventQueue;
+use super::timer_handles::TimerHandles;
 use super::udp_calls::Sockets;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -120,7 +121,7 @@ pub struct Sim {
     queue: EventQueue<Event>,
     /// Handles of the pending timers nodes may cancel (only looked up,
     /// never iterated, so the map's order cannot leak into a run).
-    timer_handles: HashMap<(NodeId, Timer), Vec<Handle>, FxBuild>,
+    timer_handles: HashMap<(NodeId, Timer), TimerHandles, FxBuild>,
     pub(super) now: SimTime,
     out: Outbox,
     pub(super) trace: Trace,
@@ -285,18 +286,17 @@ impl Sim {
             None => self.queue.push(at, event),
         };
         if let Some(key) = cancellable {
-            let handles = self.timer_handles.entry(key).or_default();
-            let queue = &self.queue;
-            handles.retain(|h| queue.is_pending(*h));
-            handles.push(handle);
+            self.timer_handles
+                .entry(key)
+                .or_default()
+                .push(handle, &self.queue);
         }
     }
 
     /// A cancellable timer fired: its handle (and any stale ones) go.
     fn forget_fired(&mut self, node: NodeId, timer: Timer) {
         if let Some(handles) = self.timer_handles.get_mut(&(node, timer)) {
-            let queue = &self.queue;
-            handles.retain(|h| queue.is_pending(*h));
+            handles.retain_pending(&self.queue);
             if handles.is_empty() {
                 self.timer_handles.remove(&(node, timer));
             }
@@ -450,6 +450,7 @@ impl Sim {
                     .timer_handles
                     .remove(&(node, timer))
                     .unwrap_or_default()
+                    .into_handles()
                 {
                     if let Some(event) = self.queue.cancel(handle) {
                         self.foreground -= usize::from(!event.is_background());
