@@ -25,12 +25,31 @@ fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
 }
 
 /// `bash benches/compare.sh ARGS…` from the project's root.
-fn compare(args: &[&str]) -> Output {
+fn compare<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     Command::new("bash")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/compare.sh"))
         .args(args)
         .output()
         .expect("bash runs")
+}
+
+/// The arguments for one run of each workload by stand-ins: a simnet
+/// that runs the shell script `sim` and, if given, a reference that runs
+/// `reference`.
+fn stand_ins(name: &str, sim: &str, reference: Option<&str>) -> Vec<String> {
+    let dir = scratch(name);
+    let path = |p: PathBuf| p.to_string_lossy().into_owned();
+    let mut args = vec![
+        "-n".into(),
+        "1".into(),
+        "--bin".into(),
+        path(script(&dir, "sim", sim)),
+    ];
+    if let Some(body) = reference {
+        args.push("--reference-bin".into());
+        args.push(path(script(&dir, "ref", body)));
+    }
+    args
 }
 
 /// The table's rows: `(workload, cells)` for each line that starts with a
@@ -52,17 +71,11 @@ fn rows(stdout: &str) -> Vec<(String, Vec<String>)> {
 
 #[test]
 fn a_measured_reference_gives_every_row_its_median_and_ratio() {
-    let dir = scratch("measured");
-    let sim = script(&dir, "sim", "sleep 0.06\necho system=simnet ok=true");
-    let reference = script(&dir, "ref", "sleep 0.01\necho system=smoltcp ok=true");
-    let out = compare(&[
-        "-n",
-        "1",
-        "--bin",
-        sim.to_str().unwrap_or_default(),
-        "--reference-bin",
-        reference.to_str().unwrap_or_default(),
-    ]);
+    let out = compare(&stand_ins(
+        "measured",
+        "sleep 0.06\necho system=simnet ok=true",
+        Some("sleep 0.01\necho system=smoltcp ok=true"),
+    ));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -105,18 +118,9 @@ fn a_measured_reference_gives_every_row_its_median_and_ratio() {
 
 #[test]
 fn a_failed_run_is_named_in_its_row_and_in_the_exit_status() {
-    let dir = scratch("failed");
-    let sim = script(&dir, "sim", "echo ok");
     // The reference fails on rr alone.
-    let reference = script(&dir, "ref", "[ \"$1\" = rr ] && exit 1\necho ok");
-    let out = compare(&[
-        "-n",
-        "1",
-        "--bin",
-        sim.to_str().unwrap_or_default(),
-        "--reference-bin",
-        reference.to_str().unwrap_or_default(),
-    ]);
+    let reference = "[ \"$1\" = rr ] && exit 1\necho ok";
+    let out = compare(&stand_ins("failed", "echo ok", Some(reference)));
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     for (name, cells) in rows(&stdout) {
@@ -128,16 +132,9 @@ fn a_failed_run_is_named_in_its_row_and_in_the_exit_status() {
 
 #[test]
 fn given_figures_are_used_when_nothing_is_measured() {
-    let dir = scratch("given");
-    let sim = script(&dir, "sim", "echo ok");
-    let out = compare(&[
-        "-n",
-        "1",
-        "--bin",
-        sim.to_str().unwrap_or_default(),
-        "--ref",
-        "udp=2.5",
-    ]);
+    let mut args = stand_ins("given", "echo ok", None);
+    args.extend(["--ref".into(), "udp=2.5".into()]);
+    let out = compare(&args);
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let table = rows(&stdout);
