@@ -70,6 +70,17 @@ impl Sim {
         }
     }
 
+    /// [`Sim::own_opts`], to change the options.
+    fn own_opts_mut(&mut self, host: NodeId, sock: SockRef) -> Result<&mut SockOpts, i32> {
+        if !self.is_ours(host, sock) {
+            return Err(errno::EBADF);
+        }
+        self.sockets
+            .opts
+            .get_mut(&(host, sock.id))
+            .ok_or(errno::EBADF)
+    }
+
     /// Whether `sock` was made by this run on `host` (its id may still
     /// name a closed socket).
     fn is_ours(&self, host: NodeId, sock: SockRef) -> bool {
@@ -220,16 +231,10 @@ impl Sim {
             | UdpCall::Ttl { sock }
             | UdpCall::TakeError { sock } => *sock,
         };
-        if !self.is_ours(host, sock) {
-            return Err(errno::EBADF);
-        }
         let id = sock.id;
-        let key = (host, id);
         // The caller's own socket, looked up once for the check and for
         // the options these calls set or read.
-        let Some(opts) = self.sockets.opts.get_mut(&key) else {
-            return Err(errno::EBADF);
-        };
+        let opts = self.own_opts_mut(host, sock)?;
         match call {
             UdpCall::Clone { .. } => {
                 opts.handles += 1;

@@ -18,6 +18,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Numbers simulations, so that sockets know which one they belong to.
 static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
+use super::{Outbox, SimTime};
+use crate::link::{Arrival, Fate};
+use crate::stack::{IpNode, PingReport, Timer};
+use crate::topo::{Graph, NodeId, NodeLogic};
+use crate::trace::event::{Direction, DropCause, Note, Record, What};
+use crate::trace::{Trace, TraceSink};
 
 /// The event queue's lane for events pushed for the current instant.
 const NOW_LANE: u32 = 0;
@@ -27,12 +33,6 @@ const NOW_LANE: u32 = 0;
 fn link_lane(link: usize, side: usize) -> Option<u32> {
     u32::try_from(1 + 2 * link + side).ok()
 }
-use super::{Outbox, SimTime};
-use crate::link::{Arrival, Fate};
-use crate::stack::{IpNode, PingReport, Timer};
-use crate::topo::{Graph, NodeId, NodeLogic};
-use crate::trace::event::{Direction, DropCause, Note, Record, What};
-use crate::trace::{Trace, TraceSink};
 
 /// Something that happens at an instant.
 #[derive(Debug)]

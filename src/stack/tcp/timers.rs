@@ -16,19 +16,10 @@ impl Tcb {
     /// The earliest time `on_time` must be called, or `None` if no timer is
     /// armed. Read it after `dispatch`.
     pub fn poll_at(&self) -> Option<SimTime> {
-        // Read after every segment: the earliest by hand, since `Option`'s
-        // own order puts `None` first.
-        fn earlier(a: Option<SimTime>, b: Option<SimTime>) -> Option<SimTime> {
-            match (a, b) {
-                (Some(x), Some(y)) => Some(x.min(y)),
-                (x, None) => x,
-                (None, y) => y,
-            }
-        }
-        earlier(
-            earlier(self.rto_at, self.persist_at),
-            earlier(self.ack_at, self.close_at),
-        )
+        [self.rto_at, self.persist_at, self.ack_at, self.close_at]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Fire the timers due at `now`: the 2 MSL (or FIN-WAIT-2) timeout, the
