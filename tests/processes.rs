@@ -248,3 +248,115 @@ fn output_is_cut_into_lines_whatever_the_characters() {
         ]
     );
 }
+
+/// pc1 and pc2 (192.168.1.2 and .3) on a switch, traced.
+fn lan() -> (Sim, TextLines) {
+    let net = simnet::topo::presets::one_lan(1, simnet::link::LinkParams::default()).unwrap();
+    let mut sim = net.build();
+    let lines = TextLines::default();
+    sim.add_sink(Box::new(TextSink::new(lines.clone())));
+    (sim, lines)
+}
+
+#[test]
+fn calls_that_do_not_block_are_answered_within_the_turn() {
+    let (mut sim, _) = lan();
+    let (pc1, pc2) = (host(&sim, "pc1"), host(&sim, "pc2"));
+    sim.spawn(pc2, "receiver", Duration::ZERO, || {
+        let sock = simnet::net::UdpSocket::bind("0.0.0.0:9000").unwrap();
+        let mut buf = [0u8; 64];
+        for _ in 0..20 {
+            sock.recv_from(&mut buf).unwrap();
+        }
+    })
+    .unwrap();
+    sim.spawn(pc1, "sender", Duration::from_millis(1), || {
+        let sock = simnet::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+        for i in 0..20u8 {
+            sock.send_to(&[i; 32], "192.168.1.3:9000").unwrap();
+            let _ = Instant::now();
+        }
+    })
+    .unwrap();
+    assert_eq!(sim.run().reason, StopReason::Idle);
+    let [receiver, sender] = sim.processes() else {
+        panic!("two processes");
+    };
+    // 21 socket calls and 20 clock reads, none of which blocks: one turn.
+    assert_eq!((sender.socket_calls, sender.turns), (21, 1));
+    assert_eq!(sender.state, ProcState::Exited(Exit::Returned));
+    // The receiver's first turn ends in its first recv_from; each datagram
+    // wakes it for a turn of its own (they arrive one frame time apart).
+    assert_eq!(receiver.state, ProcState::Exited(Exit::Returned));
+    assert_eq!(receiver.socket_calls, 21);
+    assert!(
+        (2..=21).contains(&receiver.turns),
+        "{} turns",
+        receiver.turns
+    );
+}
+
+#[test]
+fn a_run_inside_a_process_answers_its_own_processes_and_gives_the_outer_back() {
+    let (mut sim, _) = sim();
+    let pc1 = host(&sim, "pc1");
+    sim.spawn(pc1, "outer", Duration::from_millis(5), || {
+        println!("before at {:?}", simnet::time::Instant::now().elapsed());
+        let (mut inner, _) = self::sim();
+        let inner_pc2 = inner.node_id("pc2").unwrap();
+        inner
+            .spawn(inner_pc2, "inner", Duration::ZERO, || {
+                simnet::thread::sleep(Duration::from_secs(3));
+                println!("inner done");
+            })
+            .unwrap();
+        let summary = inner.run();
+        assert_eq!(summary.end.as_nanos(), 3_000_000_000);
+        assert_eq!(inner.processes()[0].output[0].1, "inner done");
+        // Still the outer simulation's process: its sleep is virtual and
+        // its clock is the outer run's.
+        simnet::thread::sleep(Duration::from_millis(20));
+        println!("after");
+    })
+    .unwrap();
+    let wall = std::time::Instant::now();
+    let summary = sim.run();
+    assert!(
+        wall.elapsed() < Duration::from_secs(1),
+        "sleeps are virtual"
+    );
+    assert_eq!(summary.end.as_nanos(), 25_000_000);
+    let outer = &sim.processes()[0];
+    assert_eq!(outer.state, ProcState::Exited(Exit::Returned));
+    let lines: Vec<(u64, &str)> = outer
+        .output
+        .iter()
+        .map(|(t, l)| (t.as_nanos(), l.as_str()))
+        .collect();
+    assert_eq!(lines[1], (25_000_000, "after"));
+}
+
+#[test]
+fn the_smallest_stack_holds_a_traced_tcp_transfer() {
+    let (mut sim, lines) = lan();
+    let (pc1, pc2) = (host(&sim, "pc1"), host(&sim, "pc2"));
+    sim.set_stack_size(1);
+    sim.spawn(pc2, "server", Duration::ZERO, || {
+        use std::io::Read;
+        let listener = simnet::net::TcpListener::bind("0.0.0.0:80").unwrap();
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut got = Vec::new();
+        conn.read_to_end(&mut got).unwrap();
+        println!("got {} bytes", got.len());
+    })
+    .unwrap();
+    sim.spawn(pc1, "client", Duration::from_millis(1), || {
+        use std::io::Write;
+        let mut conn = simnet::net::TcpStream::connect("192.168.1.3:80").unwrap();
+        conn.write_all(&vec![7u8; 300_000]).unwrap();
+    })
+    .unwrap();
+    assert_eq!(sim.run().reason, StopReason::Idle);
+    assert_eq!(sim.processes()[0].output[0].1, "got 300000 bytes");
+    assert!(lines.borrow().len() > 400, "traced");
+}

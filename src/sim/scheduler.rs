@@ -3,8 +3,7 @@
 
 use std::time::Duration;
 
-use corosensei::CoroutineResult;
-
+use super::lend::Turn;
 use super::process::{
     self, BlockedCall, Exit, ProcState, Process, ProcessId, Reply, SpawnError, Syscall,
 };
@@ -35,9 +34,10 @@ impl Sim {
         &self.procs
     }
 
-    /// Sets the stack size of processes created from now on.
+    /// Sets the stack size of processes created from now on, at least
+    /// [`process::MIN_STACK_SIZE`].
     pub fn set_stack_size(&mut self, bytes: usize) {
-        self.stack_size = bytes;
+        self.stack_size = bytes.max(process::MIN_STACK_SIZE);
     }
 
     fn create_process(
@@ -66,23 +66,26 @@ impl Sim {
             tcp_pending: None,
             socket_calls: 0,
             would_block: 0,
+            turns: 0,
         });
         Ok(pid)
     }
 
     /// A `Start` event: the process's first turn.
-    pub(super) fn start_process(&mut self, pid: ProcessId) {
+    pub(super) fn start_process(&mut self, pid: ProcessId) -> Turn {
         self.note_process(pid, |name| Note::ProcessStart { name });
-        self.run_process(pid, Reply::Done);
+        Turn {
+            pid,
+            reply: Reply::Done,
+        }
     }
 
-    /// A `Wake` event: resumes the process if it still waits for this token.
-    pub(super) fn wake_process(&mut self, pid: ProcessId, token: u64) {
-        let Some(p) = self.procs.get_mut(pid.0) else {
-            return;
-        };
+    /// A `Wake` event: the process's turn, if it still waits for this token
+    /// and its call (made again if it asked to be retried) now returns.
+    pub(super) fn wake_process(&mut self, pid: ProcessId, token: u64) -> Option<Turn> {
+        let p = self.procs.get_mut(pid.0)?;
         if p.wake_token != token || !matches!(p.state, ProcState::Blocked { .. }) {
-            return;
+            return None;
         }
         let mut reply = std::mem::replace(&mut p.reply, Reply::Done);
         let again = p.again.take();
@@ -98,41 +101,24 @@ impl Sim {
         self.stop_reading(pid);
         // What the process would do first on waking: the same call again.
         if let (Reply::Retry, Some(call)) = (&reply, again) {
-            match self.answer(pid, call) {
-                Some(next) => reply = next,
-                None => return,
-            }
+            reply = self.answer(pid, call)?;
         }
-        self.run_process(pid, reply);
+        Some(Turn { pid, reply })
     }
 
-    /// Runs the process until it blocks or ends, answering its calls.
-    fn run_process(&mut self, pid: ProcessId, mut reply: Reply) {
-        loop {
-            let Some(co) = self.procs.get_mut(pid.0).and_then(|p| p.coroutine.as_mut()) else {
-                return;
-            };
-            let result = process::resume(co, reply);
-            self.close_dropped_sockets();
-            match result {
-                CoroutineResult::Yield(call) => {
-                    if matches!(call, Syscall::Udp(_) | Syscall::Tcp(_) | Syscall::Poll(_)) {
-                        self.procs[pid.0].socket_calls += 1;
-                    }
-                    match self.answer(pid, call) {
-                        Some(next) => reply = next,
-                        None => return,
-                    }
-                }
-                CoroutineResult::Return(exit) => return self.exit_process(pid, exit),
-            }
+    /// Answers a call `pid` made in its turn (see [`Sim::answer`]),
+    /// counting it if it is a socket call.
+    pub(super) fn answer_call(&mut self, pid: ProcessId, call: Syscall) -> Option<Reply> {
+        if matches!(call, Syscall::Udp(_) | Syscall::Tcp(_) | Syscall::Poll(_)) {
+            self.procs[pid.0].socket_calls += 1;
         }
+        self.answer(pid, call)
     }
 
     /// Answers one call of `pid` (its first try or a retry): `Some` is the
     /// reply to resume it with, `None` means it is blocked, keeping the call
     /// to try again if it can be retried.
-    fn answer(&mut self, pid: ProcessId, call: Syscall) -> Option<Reply> {
+    pub(super) fn answer(&mut self, pid: ProcessId, call: Syscall) -> Option<Reply> {
         // Each call counts as an event, so that a process that spins
         // without blocking still meets the event cap.
         self.events += 1;
@@ -259,7 +245,7 @@ impl Sim {
         self.note_process(pid, |name| Note::ProcessOutput { name, line });
     }
 
-    fn exit_process(&mut self, pid: ProcessId, exit: Exit) {
+    pub(super) fn exit_process(&mut self, pid: ProcessId, exit: Exit) {
         let rest = std::mem::take(&mut self.procs[pid.0].partial);
         if !rest.is_empty() {
             self.print_line(pid, rest);

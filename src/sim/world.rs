@@ -9,21 +9,22 @@ use std::fmt;
 use std::time::Duration;
 
 use super::fxhash::FxBuild;
+use super::lend::{self, Turn};
 use super::poll_calls::Polls;
 use super::process::{Process, ProcessId, DEFAULT_STACK_SIZE};
 use super::queue::EventQueue;
 use super::timer_handles::TimerHandles;
 use super::udp_calls::Sockets;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-/// Numbers simulations, so that sockets know which one they belong to.
-static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
 use super::{Outbox, SimTime};
 use crate::link::{Arrival, Fate};
 use crate::stack::{IpNode, PingReport, Timer};
 use crate::topo::{Graph, NodeId, NodeLogic};
 use crate::trace::event::{Direction, DropCause, Note, Record, What};
 use crate::trace::{Trace, TraceSink};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Numbers simulations, so that sockets know which one they belong to.
+static NEXT_RUN_ID: AtomicU64 = AtomicU64::new(1);
 
 /// The event queue's lane for events pushed for the current instant.
 const NOW_LANE: u32 = 0;
@@ -134,6 +135,8 @@ pub struct Sim {
     frames: u64,
     /// Every process of the run, indexed by id.
     pub(super) procs: Vec<Process>,
+    /// The process taking its turn, while one is.
+    pub(super) running: Option<ProcessId>,
     /// Stack size of new processes.
     pub(super) stack_size: usize,
     /// Set when a process reached the event cap mid-run.
@@ -161,6 +164,16 @@ impl fmt::Debug for Sim {
 impl Sim {
     /// A simulation of `graph` at time zero; see [`crate::topo::TopologyBuilder`].
     pub fn new(graph: Graph) -> Sim {
+        Sim::numbered(graph, NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// What stands in a `Sim` while its world is out running (see
+    /// [`Sim::run`]): empty, and numbered 0, which no run has.
+    fn vacant() -> Sim {
+        Sim::numbered(Graph::default(), 0)
+    }
+
+    fn numbered(graph: Graph, run_id: u64) -> Sim {
         Sim {
             graph,
             queue: EventQueue::new(),
@@ -175,11 +188,12 @@ impl Sim {
             events: 0,
             frames: 0,
             procs: Vec::new(),
+            running: None,
             stack_size: DEFAULT_STACK_SIZE,
             halted: false,
             sockets: Sockets::default(),
             polls: Polls::default(),
-            run_id: NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed),
+            run_id,
         }
     }
 
@@ -329,33 +343,16 @@ impl Sim {
 
     /// Runs until nothing is left to do, the time limit, or the event cap.
     pub fn run(&mut self) -> RunSummary {
+        // The world moves out for the run, so that it can be lent to each
+        // process for its turn (see `lend`), and comes back at the end.
+        let mut world = Box::new(std::mem::replace(self, Sim::vacant()));
         let reason = loop {
-            if self.halted {
-                break StopReason::EventLimit;
+            match world.advance() {
+                Ok(turn) => world = lend::take_turn(world, turn),
+                Err(reason) => break reason,
             }
-            let Some(next) = self.queue.peek_time().filter(|_| self.foreground > 0) else {
-                if self.deadlocked().is_empty() {
-                    break StopReason::Idle;
-                }
-                break StopReason::Deadlock;
-            };
-            if next > self.time_limit {
-                self.now = self.time_limit;
-                break StopReason::TimeLimit;
-            }
-            if self.events >= self.max_events {
-                break StopReason::EventLimit;
-            }
-            let Some((time, event)) = self.queue.pop() else {
-                break StopReason::Idle;
-            };
-            if !event.is_background() {
-                self.foreground -= 1;
-            }
-            self.now = time;
-            self.events += 1;
-            self.dispatch(event);
         };
+        *self = *world;
         RunSummary {
             reason,
             end: self.now,
@@ -364,12 +361,47 @@ impl Sim {
         }
     }
 
+    /// Carries out events until a process is to take its turn (`Ok`) or the
+    /// run stops (`Err`, with why).
+    fn advance(&mut self) -> Result<Turn, StopReason> {
+        loop {
+            if self.halted {
+                return Err(StopReason::EventLimit);
+            }
+            let Some(next) = self.queue.peek_time().filter(|_| self.foreground > 0) else {
+                if self.deadlocked().is_empty() {
+                    return Err(StopReason::Idle);
+                }
+                return Err(StopReason::Deadlock);
+            };
+            if next > self.time_limit {
+                self.now = self.time_limit;
+                return Err(StopReason::TimeLimit);
+            }
+            if self.events >= self.max_events {
+                return Err(StopReason::EventLimit);
+            }
+            let Some((time, event)) = self.queue.pop() else {
+                return Err(StopReason::Idle);
+            };
+            if !event.is_background() {
+                self.foreground -= 1;
+            }
+            self.now = time;
+            self.events += 1;
+            if let Some(turn) = self.dispatch(event) {
+                return Ok(turn);
+            }
+        }
+    }
+
     /// Flushes and closes every trace sink; returns the first error.
     pub fn finish_trace(&mut self) -> std::io::Result<()> {
         self.trace.finish()
     }
 
-    fn dispatch(&mut self, event: Event) {
+    /// Carries out one event; a process's turn is left to the caller.
+    fn dispatch(&mut self, event: Event) -> Option<Turn> {
         let now = self.now;
         let node = match event {
             Event::Arrive { node, iface, frame } => {
@@ -396,10 +428,11 @@ impl Sim {
                 }
                 node
             }
-            Event::Start { pid } => return self.start_process(pid),
+            Event::Start { pid } => return Some(self.start_process(pid)),
             Event::Wake { pid, token } => return self.wake_process(pid, token),
         };
         self.carry_out(node);
+        None
     }
 
     /// Carries out what `node` put in the outbox.

@@ -1,0 +1,93 @@
+//! The world lent to the running process: a socket call answered where it
+//! is made, without a coroutine switch.
+//!
+//! While a process takes its turn, the scheduler holds no borrow of the
+//! world: [`take_turn`] moves it into a thread-local slot before resuming
+//! the coroutine and takes it back when the coroutine suspends. A call the
+//! process makes meanwhile ([`super::process::syscall`]) borrows the world
+//! from the slot and is answered on the spot by the same code that would
+//! answer it after a switch ([`Sim::answer`]), in the same order, so the run
+//! is the same event for event. Only a call that blocks suspends the
+//! process; a send, or a read that finds data, costs no switch at all.
+//!
+//! A call made while no world is lent here (none is, or the slot is busy)
+//! is handed back to the caller, which suspends with it as a
+//! [`Suspend::Call`] for the scheduler to answer after the switch.
+
+use std::cell::RefCell;
+
+use corosensei::CoroutineResult;
+
+use super::process::{self, ProcessId, Reply, Suspend, Syscall};
+use super::world::Sim;
+
+thread_local! {
+    /// The world of the process running on this thread, while it runs.
+    static LENT: RefCell<Option<Box<Sim>>> = const { RefCell::new(None) };
+}
+
+/// A process's turn: resume `pid` with `reply`.
+#[derive(Debug)]
+pub(super) struct Turn {
+    /// Who runs.
+    pub(super) pid: ProcessId,
+    /// What its pending call returns.
+    pub(super) reply: Reply,
+}
+
+/// Runs the process of `turn` until it blocks or ends, with `world` lent to
+/// it, and gives the world back.
+pub(super) fn take_turn(mut world: Box<Sim>, turn: Turn) -> Box<Sim> {
+    let Turn { pid, mut reply } = turn;
+    let Some(mut co) = world.procs.get_mut(pid.0).and_then(|p| p.coroutine.take()) else {
+        return world;
+    };
+    world.running = Some(pid);
+    loop {
+        // A run inside a process of another run lends its world over the
+        // outer one, which gets its slot back when this turn ends.
+        world.procs[pid.0].turns += 1;
+        let outer = LENT.with(|slot| slot.replace(Some(world)));
+        let result = process::resume(&mut co, reply);
+        world = LENT
+            .with(|slot| slot.replace(outer))
+            .expect("the world lent to a process is still in its slot when the process suspends");
+        world.close_dropped_sockets();
+        match result {
+            CoroutineResult::Yield(Suspend::Blocked) => break,
+            CoroutineResult::Yield(Suspend::Call(call)) => match world.answer_call(pid, call) {
+                Some(next) => reply = next,
+                None => break,
+            },
+            CoroutineResult::Return(exit) => {
+                world.running = None;
+                world.exit_process(pid, exit);
+                return world;
+            }
+        }
+    }
+    world.running = None;
+    world.procs[pid.0].coroutine = Some(co);
+    world
+}
+
+/// Answers `call` of the running process with the world lent to it: `Ok`
+/// with the reply, or `Ok(None)` when the process is now blocked and must
+/// suspend; `Err` gives the call back when no world is lent on this thread.
+pub(crate) fn answer_in_place(call: Syscall) -> Result<Option<Reply>, Syscall> {
+    LENT.with(|slot| {
+        let Ok(mut lent) = slot.try_borrow_mut() else {
+            return Err(call);
+        };
+        let Some(world) = lent.as_mut() else {
+            return Err(call);
+        };
+        let Some(pid) = world.running else {
+            return Err(call);
+        };
+        // What the scheduler does first when a process suspends: close
+        // the sockets it dropped since its last call.
+        world.close_dropped_sockets();
+        Ok(world.answer_call(pid, call))
+    })
+}
