@@ -360,3 +360,58 @@ fn the_smallest_stack_holds_a_traced_tcp_transfer() {
     assert_eq!(sim.processes()[0].output[0].1, "got 300000 bytes");
     assert!(lines.borrow().len() > 400, "traced");
 }
+
+#[test]
+fn calls_made_the_owned_way_block_and_are_retried_by_the_scheduler() {
+    use simnet::sim::process::{syscall, Reply, Syscall};
+    use simnet::sim::tcp_call::{TcpCall, TcpOk};
+    let (mut sim, _) = lan();
+    let (pc1, pc2) = (host(&sim, "pc1"), host(&sim, "pc2"));
+    sim.spawn(pc2, "server", Duration::ZERO, || {
+        use std::io::{Read, Write};
+        let listener = simnet::net::TcpListener::bind("0.0.0.0:80").unwrap();
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut got = Vec::new();
+        conn.read_to_end(&mut got).unwrap();
+        assert!(got.iter().all(|&b| b == 9));
+        conn.write_all(format!("{}", got.len()).as_bytes()).unwrap();
+    })
+    .unwrap();
+    sim.spawn(pc1, "client", Duration::from_millis(1), || {
+        let tcp = |call| match syscall(Syscall::Tcp(call)) {
+            Some(Reply::Tcp(Ok(ok))) => ok,
+            other => panic!("{other:?}"),
+        };
+        let TcpOk::Socket(sock) = tcp(TcpCall::Connect {
+            addr: "192.168.1.3:80".parse().unwrap(),
+            timeout: None,
+        }) else {
+            panic!("no socket");
+        };
+        // Far more than the send buffer: the write blocks until the peer's
+        // ACKs make room, then all of it is queued.
+        let data: std::rc::Rc<[u8]> = vec![9u8; 300_000].into();
+        assert_eq!(tcp(TcpCall::Write { sock, data }), TcpOk::Written(300_000));
+        tcp(TcpCall::Shutdown {
+            sock,
+            how: std::net::Shutdown::Write,
+        });
+        let TcpOk::Data(reply) = tcp(TcpCall::Read {
+            sock,
+            max: 64,
+            peek: false,
+        }) else {
+            panic!("no data");
+        };
+        println!("{}", String::from_utf8_lossy(&reply));
+    })
+    .unwrap();
+    assert_eq!(sim.run().reason, StopReason::Idle);
+    let client = &sim.processes()[1];
+    assert_eq!(client.state, ProcState::Exited(Exit::Returned));
+    assert_eq!(client.output[0].1, "300000");
+    // connect, write, shutdown, read: the scheduler answered the blocked
+    // write's tries itself, resuming the client only once it was done.
+    assert_eq!(client.socket_calls, 4);
+    assert!(client.turns <= 4, "{} turns", client.turns);
+}

@@ -13,6 +13,7 @@ use std::time::Duration;
 use super::addr::{first_v4, ToSocketAddrs};
 use super::tcp_os::{OsListener, OsStream};
 use super::{check_timeout, outside_simulation, unexpected};
+use crate::sim::lend::{tcp_read as tcp_read_in_place, tcp_write as tcp_write_in_place};
 use crate::sim::process::{defer_close, in_simulation, syscall, Reply, SockRef, Syscall};
 use crate::sim::tcp_call::{TcpCall, TcpOk, TcpOpt};
 
@@ -20,6 +21,25 @@ use crate::sim::tcp_call::{TcpCall, TcpOk, TcpOpt};
 /// the scheduler whenever its socket becomes ready).
 fn call(call: TcpCall) -> io::Result<TcpOk> {
     answer(syscall(Syscall::Tcp(call)))
+}
+
+/// A read made as a call of its own, when none can be answered in place
+/// (see `crate::sim::lend`).
+fn receive_owned(sock: SockRef, buf: &mut [u8], peek: bool) -> io::Result<usize> {
+    match call(TcpCall::Read {
+        sock,
+        max: buf.len(),
+        peek,
+    })? {
+        TcpOk::Data(data) => {
+            let n = data.len().min(buf.len());
+            buf[..n].copy_from_slice(&data[..n]);
+            // The host reuses the buffer for the next read.
+            crate::sim::bufpool::give(data);
+            Ok(n)
+        }
+        ok => Err(unexpected(ok)),
+    }
 }
 
 /// The result a reply stands for.
@@ -447,19 +467,12 @@ impl TcpStream {
     fn receive(&self, buf: &mut [u8], peek: bool) -> io::Result<usize> {
         match &self.inner {
             StreamBackend::Os(s) => s.read(buf, peek),
-            StreamBackend::Sim(sock) => match call(TcpCall::Read {
-                sock: *sock,
-                max: buf.len(),
-                peek,
-            })? {
-                TcpOk::Data(data) => {
-                    let n = data.len().min(buf.len());
-                    buf[..n].copy_from_slice(&data[..n]);
-                    // The host reuses the buffer for the next read.
-                    crate::sim::bufpool::give(data);
-                    Ok(n)
-                }
-                ok => Err(unexpected(ok)),
+            StreamBackend::Sim(sock) => match tcp_read_in_place(*sock, buf, peek) {
+                Some(reply) => match answer(Some(reply))? {
+                    TcpOk::Copied(n) => Ok(n),
+                    ok => Err(unexpected(ok)),
+                },
+                None => receive_owned(*sock, buf, peek),
             },
         }
     }
@@ -467,13 +480,19 @@ impl TcpStream {
     fn send(&self, buf: &[u8]) -> io::Result<usize> {
         match &self.inner {
             StreamBackend::Os(s) => s.write(buf),
-            StreamBackend::Sim(sock) => match call(TcpCall::Write {
-                sock: *sock,
-                data: std::rc::Rc::from(buf),
-            })? {
-                TcpOk::Written(n) => Ok(n),
-                ok => Err(unexpected(ok)),
-            },
+            StreamBackend::Sim(sock) => {
+                let reply = match tcp_write_in_place(*sock, buf) {
+                    Some(reply) => answer(Some(reply)),
+                    None => call(TcpCall::Write {
+                        sock: *sock,
+                        data: std::rc::Rc::from(buf),
+                    }),
+                };
+                match reply? {
+                    TcpOk::Written(n) => Ok(n),
+                    ok => Err(unexpected(ok)),
+                }
+            }
         }
     }
 }

@@ -13,12 +13,19 @@
 //! A call made while no world is lent here (none is, or the slot is busy)
 //! is handed back to the caller, which suspends with it as a
 //! [`Suspend::Call`] for the scheduler to answer after the switch.
+//!
+//! A read or a write answered in place also works on the caller's own
+//! buffer ([`tcp_read`], [`tcp_write`]): the bytes go straight between it
+//! and the socket, with no copy into a call of their own. Such a call,
+//! when it blocks, is not kept for the scheduler to retry; the process is
+//! woken with [`Reply::Retry`] and makes it again itself, at the same
+//! instant and in the same order as the scheduler would have.
 
 use std::cell::RefCell;
 
 use corosensei::CoroutineResult;
 
-use super::process::{self, ProcessId, Reply, Suspend, Syscall};
+use super::process::{self, ProcessId, Reply, SockRef, Suspend, Syscall};
 use super::world::Sim;
 
 thread_local! {
@@ -90,4 +97,48 @@ pub(crate) fn answer_in_place(call: Syscall) -> Result<Option<Reply>, Syscall> {
         world.close_dropped_sockets();
         Ok(world.answer_call(pid, call))
     })
+}
+
+/// Carries out a call of the running process with its own buffers, on the
+/// world lent to it: `carry` does the call as [`Sim::answer`] would, and
+/// `None` from it means the process is blocked. A blocked call suspends
+/// the process and runs again when it is woken with [`Reply::Retry`];
+/// another reply (the event cap, say) ends it. Returns `None` when no world
+/// is lent on this thread, for the caller to make the call the owned way.
+fn with_buffers(mut carry: impl FnMut(&mut Sim, ProcessId) -> Option<Reply>) -> Option<Reply> {
+    let mut first = true;
+    loop {
+        let answered = LENT.with(|slot| {
+            let mut lent = slot.try_borrow_mut().ok()?;
+            let world = lent.as_mut()?;
+            let pid = world.running?;
+            if first {
+                world.close_dropped_sockets();
+                world.procs[pid.0].socket_calls += 1;
+            }
+            Some(world.answer_with(pid, |world| carry(world, pid)))
+        })?;
+        match answered {
+            Some(reply) => return Some(reply),
+            None => match process::suspend_with(Suspend::Blocked)? {
+                Reply::Retry => first = false,
+                reply => return Some(reply),
+            },
+        }
+    }
+}
+
+/// `read` (or `peek`) on TCP socket `sock` straight into `buf`: the reply
+/// to [`crate::sim::tcp_call::TcpCall::Read`], with
+/// [`crate::sim::tcp_call::TcpOk::Copied`] for the bytes; `None` when no
+/// world is lent.
+pub(crate) fn tcp_read(sock: SockRef, buf: &mut [u8], peek: bool) -> Option<Reply> {
+    with_buffers(|world, pid| world.tcp_read_borrowed(pid, sock, buf, peek))
+}
+
+/// `write` of `data` on TCP socket `sock`, taken straight from the
+/// caller's bytes: the reply to
+/// [`crate::sim::tcp_call::TcpCall::Write`]; `None` when no world is lent.
+pub(crate) fn tcp_write(sock: SockRef, data: &[u8]) -> Option<Reply> {
+    with_buffers(|world, pid| world.tcp_write_borrowed(pid, sock, data))
 }

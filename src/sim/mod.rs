@@ -3,7 +3,7 @@
 
 pub(crate) mod bufpool;
 pub(crate) mod fxhash;
-mod lend;
+pub(crate) mod lend;
 pub mod outbox;
 pub mod poll_call;
 mod poll_calls;

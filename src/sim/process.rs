@@ -496,6 +496,17 @@ pub fn syscall(call: Syscall) -> Option<Reply> {
         Ok(None) => Suspend::Blocked,
         Err(call) => Suspend::Call(call),
     };
+    suspend_with(suspend)
+}
+
+/// Suspends the running process with `why` until the scheduler resumes it;
+/// returns the reply it is resumed with, or `None` when not inside a
+/// simulated process.
+pub(crate) fn suspend_with(why: Suspend) -> Option<Reply> {
+    let ptr = CURRENT.with(Cell::get);
+    if ptr.is_null() {
+        return None;
+    }
     // SAFETY: `CURRENT` is non-null only while a process's coroutine runs on
     // this thread, and then points to that coroutine's own `Yielder`: the
     // coroutine's body stores its yielder there when it starts and again
@@ -510,7 +521,7 @@ pub fn syscall(call: Syscall) -> Option<Reply> {
     // `Send` nor `Sync`, and the pointer never leaves this thread.
     #[allow(unsafe_code)]
     let yielder = unsafe { &*ptr };
-    let reply = yielder.suspend(suspend);
+    let reply = yielder.suspend(why);
     // Other coroutines ran meanwhile and pointed CURRENT at themselves.
     CURRENT.with(|c| c.set(ptr));
     Some(reply)

@@ -119,6 +119,25 @@ impl Sim {
     /// reply to resume it with, `None` means it is blocked, keeping the call
     /// to try again if it can be retried.
     pub(super) fn answer(&mut self, pid: ProcessId, call: Syscall) -> Option<Reply> {
+        let mut again = None;
+        let reply = self.answer_with(pid, |sim| {
+            again = call.retry_copy();
+            sim.handle_syscall(pid, call)
+        });
+        if reply.is_none() {
+            self.procs[pid.0].again = again;
+        }
+        reply
+    }
+
+    /// Answers one call of `pid` that `carry` carries out (its first try or
+    /// a retry), counting it as an event: `Some` is the reply, `None` means
+    /// the process is blocked (or the run reached its event cap).
+    pub(super) fn answer_with(
+        &mut self,
+        pid: ProcessId,
+        carry: impl FnOnce(&mut Sim) -> Option<Reply>,
+    ) -> Option<Reply> {
         // Each call counts as an event, so that a process that spins
         // without blocking still meets the event cap.
         self.events += 1;
@@ -127,19 +146,11 @@ impl Sim {
             self.block(pid, BlockedCall::EventLimit, false);
             return None;
         }
-        let again = call.retry_copy();
-        match self.handle_syscall(pid, call) {
-            Some(next) => {
-                if next.is_would_block() {
-                    self.procs[pid.0].would_block += 1;
-                }
-                Some(next)
-            }
-            None => {
-                self.procs[pid.0].again = again;
-                None
-            }
+        let reply = carry(self);
+        if reply.as_ref().is_some_and(Reply::is_would_block) {
+            self.procs[pid.0].would_block += 1;
         }
+        reply
     }
 
     /// Carries out a call; `Some` answers at once, `None` means the process

@@ -123,6 +123,9 @@ pub enum TcpOk {
     Accepted(SockRef, SocketAddrV4),
     /// Bytes read; empty at end of stream.
     Data(Vec<u8>),
+    /// Bytes read straight into the caller's buffer (a read answered in
+    /// place, see `simnet::sim::process::syscall`); 0 at end of stream.
+    Copied(usize),
     /// Bytes queued by a write.
     Written(usize),
     /// An address.

@@ -10,7 +10,7 @@
 use std::net::SocketAddrV4;
 use std::time::Duration;
 
-use super::process::{BlockedCall, ProcessId, Reply};
+use super::process::{BlockedCall, ProcessId, Reply, SockRef};
 use super::tcp_call::{TcpCall, TcpOk, TcpOpt};
 use super::world::Sim;
 use super::SimTime;
@@ -35,6 +35,14 @@ pub(crate) struct Pending {
 
 type TcpResult = Result<TcpOk, i32>;
 
+/// Where a read puts the bytes.
+enum ReadInto<'a> {
+    /// A pooled buffer of at most this many bytes, handed to the process.
+    Pooled(usize),
+    /// The caller's own buffer (a read answered in place).
+    Caller(&'a mut [u8]),
+}
+
 /// What a call does next: answer now, or wait.
 enum Step {
     Answer(TcpResult),
@@ -50,9 +58,42 @@ impl Sim {
     /// process waits.
     pub(super) fn tcp_call(&mut self, pid: ProcessId, call: TcpCall) -> Option<Reply> {
         let host = self.procs[pid.0].host;
+        let step = self.tcp_step(pid, host, call);
+        self.tcp_finish(pid, host, step)
+    }
+
+    /// A `read` into the caller's own buffer, answered in place (see
+    /// `lend`): as [`TcpCall::Read`], but the answer is [`TcpOk::Copied`].
+    pub(super) fn tcp_read_borrowed(
+        &mut self,
+        pid: ProcessId,
+        sock: SockRef,
+        buf: &mut [u8],
+        peek: bool,
+    ) -> Option<Reply> {
+        let host = self.procs[pid.0].host;
+        let step = self.tcp_read_step(pid, host, sock, ReadInto::Caller(buf), peek);
+        self.tcp_finish(pid, host, step)
+    }
+
+    /// A `write` of the caller's own bytes, answered in place (see `lend`):
+    /// as [`TcpCall::Write`], without copying them first.
+    pub(super) fn tcp_write_borrowed(
+        &mut self,
+        pid: ProcessId,
+        sock: SockRef,
+        data: &[u8],
+    ) -> Option<Reply> {
+        let host = self.procs[pid.0].host;
+        let step = self.tcp_write_step(pid, host, sock, data);
+        self.tcp_finish(pid, host, step)
+    }
+
+    /// Carries out what a call's step left in the outbox, and answers or
+    /// parks the call.
+    fn tcp_finish(&mut self, pid: ProcessId, host: NodeId, step: Step) -> Option<Reply> {
         // Calls reach the stack and the outbox together (`ip_and_outbox`)
         // rather than moving the outbox out and back around each call.
-        let step = self.tcp_step(pid, host, call);
         self.carry_out(host);
         match step {
             Step::Answer(result) => {
@@ -83,7 +124,6 @@ impl Sim {
     }
 
     fn tcp_step(&mut self, pid: ProcessId, host: NodeId, call: TcpCall) -> Step {
-        let now = self.now;
         let answer = |r: TcpResult| Step::Answer(r);
         match call {
             TcpCall::Listen { addr, backlog } => answer((|| {
@@ -126,77 +166,106 @@ impl Sim {
                 }
             }
             TcpCall::Read { sock, max, peek } => {
-                let (id, opts) = match self.own_opts(host, sock) {
-                    Ok(found) => found,
-                    Err(e) => return answer(Err(e)),
-                };
-                if self.timed_out(pid) {
-                    return answer(Err(errno::EAGAIN));
-                }
-                let (Some(ip), out) = self.ip_and_outbox(host) else {
-                    return answer(Err(errno::EBADF));
-                };
-                match ip.tcp_read(now, id, max, peek, out) {
-                    Ok(Some(data)) => answer(Ok(TcpOk::Data(data))),
-                    Ok(None) if opts.nonblocking => answer(Err(errno::EAGAIN)),
-                    Ok(None) => Step::Wait {
-                        key: id,
-                        call: BlockedCall::Tcp {
-                            what: "read",
-                            on: self.tcp_local(host, id),
-                        },
-                        timeout: opts.read_timeout,
-                    },
-                    Err(e) => answer(Err(e)),
-                }
+                self.tcp_read_step(pid, host, sock, ReadInto::Pooled(max), peek)
             }
-            TcpCall::Write { sock, data } => {
-                let (id, opts) = match self.own_opts(host, sock) {
-                    Ok(found) => found,
-                    Err(e) => return answer(Err(e)),
-                };
-                let done = self.procs[pid.0]
-                    .tcp_pending
-                    .as_ref()
-                    .map_or(0, |p| p.written);
-                let partial = |done: usize| {
-                    if done > 0 {
-                        Ok(TcpOk::Written(done))
-                    } else {
-                        Err(errno::EAGAIN)
-                    }
-                };
-                if self.timed_out(pid) {
-                    return answer(partial(done));
-                }
-                let (Some(ip), out) = self.ip_and_outbox(host) else {
-                    return answer(Err(errno::EBADF));
-                };
-                let rest = data.get(done..).unwrap_or_default();
-                match ip.tcp_write(now, id, rest, done > 0, out) {
-                    // Linux's blocking send waits until all of it is queued.
-                    Ok(Some(n)) if done + n >= data.len() => answer(Ok(TcpOk::Written(done + n))),
-                    Ok(got) if opts.nonblocking => answer(partial(done + got.unwrap_or(0))),
-                    Ok(got) => {
-                        let pending = self.procs[pid.0].tcp_pending.get_or_insert_default();
-                        pending.written = done + got.unwrap_or(0);
-                        Step::Wait {
-                            key: id,
-                            call: BlockedCall::Tcp {
-                                what: "write",
-                                on: self.tcp_local(host, id),
-                            },
-                            timeout: opts.write_timeout,
-                        }
-                    }
-                    // Some bytes went: the write reports them, and the error
-                    // stays pending in the connection for the next call
-                    // (Tcb::send_more), as Linux keeps `sk_err`.
-                    Err(_) if done > 0 => answer(Ok(TcpOk::Written(done))),
-                    Err(e) => answer(Err(e)),
-                }
-            }
+            TcpCall::Write { sock, data } => self.tcp_write_step(pid, host, sock, &data),
             other => answer(self.tcp_other(host, other)),
+        }
+    }
+
+    /// A `read` of up to `max` bytes into a pooled buffer, or into the
+    /// caller's own.
+    fn tcp_read_step(
+        &mut self,
+        pid: ProcessId,
+        host: NodeId,
+        sock: SockRef,
+        into: ReadInto<'_>,
+        peek: bool,
+    ) -> Step {
+        let now = self.now;
+        let answer = |r: TcpResult| Step::Answer(r);
+        let (id, opts) = match self.own_opts(host, sock) {
+            Ok(found) => found,
+            Err(e) => return answer(Err(e)),
+        };
+        if self.timed_out(pid) {
+            return answer(Err(errno::EAGAIN));
+        }
+        let (Some(ip), out) = self.ip_and_outbox(host) else {
+            return answer(Err(errno::EBADF));
+        };
+        let read = match into {
+            ReadInto::Pooled(max) => ip
+                .tcp_read(now, id, max, peek, out)
+                .map(|got| got.map(TcpOk::Data)),
+            ReadInto::Caller(buf) => ip
+                .tcp_read_into(now, id, buf, peek, out)
+                .map(|got| got.map(TcpOk::Copied)),
+        };
+        match read {
+            Ok(Some(ok)) => answer(Ok(ok)),
+            Ok(None) if opts.nonblocking => answer(Err(errno::EAGAIN)),
+            Ok(None) => Step::Wait {
+                key: id,
+                call: BlockedCall::Tcp {
+                    what: "read",
+                    on: self.tcp_local(host, id),
+                },
+                timeout: opts.read_timeout,
+            },
+            Err(e) => answer(Err(e)),
+        }
+    }
+
+    /// A `write` of `data`: the rest of it, when an earlier try of the
+    /// same call queued some.
+    fn tcp_write_step(&mut self, pid: ProcessId, host: NodeId, sock: SockRef, data: &[u8]) -> Step {
+        let now = self.now;
+        let answer = |r: TcpResult| Step::Answer(r);
+        let (id, opts) = match self.own_opts(host, sock) {
+            Ok(found) => found,
+            Err(e) => return answer(Err(e)),
+        };
+        let done = self.procs[pid.0]
+            .tcp_pending
+            .as_ref()
+            .map_or(0, |p| p.written);
+        let partial = |done: usize| {
+            if done > 0 {
+                Ok(TcpOk::Written(done))
+            } else {
+                Err(errno::EAGAIN)
+            }
+        };
+        if self.timed_out(pid) {
+            return answer(partial(done));
+        }
+        let (Some(ip), out) = self.ip_and_outbox(host) else {
+            return answer(Err(errno::EBADF));
+        };
+        let rest = data.get(done..).unwrap_or_default();
+        match ip.tcp_write(now, id, rest, done > 0, out) {
+            // Linux's blocking send waits until all of it is queued.
+            Ok(Some(n)) if done + n >= data.len() => answer(Ok(TcpOk::Written(done + n))),
+            Ok(got) if opts.nonblocking => answer(partial(done + got.unwrap_or(0))),
+            Ok(got) => {
+                let pending = self.procs[pid.0].tcp_pending.get_or_insert_default();
+                pending.written = done + got.unwrap_or(0);
+                Step::Wait {
+                    key: id,
+                    call: BlockedCall::Tcp {
+                        what: "write",
+                        on: self.tcp_local(host, id),
+                    },
+                    timeout: opts.write_timeout,
+                }
+            }
+            // Some bytes went: the write reports them, and the error
+            // stays pending in the connection for the next call
+            // (Tcb::send_more), as Linux keeps `sk_err`.
+            Err(_) if done > 0 => answer(Ok(TcpOk::Written(done))),
+            Err(e) => answer(Err(e)),
         }
     }
 

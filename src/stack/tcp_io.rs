@@ -136,6 +136,31 @@ impl IpNode {
         result
     }
 
+    /// [`IpNode::tcp_read`] into the caller's own buffer: `Some(n)` bytes
+    /// copied (0 at end of stream, or for an empty buffer), or `None` when
+    /// nothing is there yet.
+    pub fn tcp_read_into(
+        &mut self,
+        now: SimTime,
+        id: SocketId,
+        buf: &mut [u8],
+        peek: bool,
+        out: &mut Outbox,
+    ) -> Result<Option<usize>, i32> {
+        let conn = self.tcp().conn(id).ok_or(errno::EBADF)?;
+        if conn.read_shut {
+            return Ok(Some(0));
+        }
+        let result = match conn.tcb.recv(buf, peek) {
+            Ok(n) => Ok(Some(n)),
+            Err(TcpError::WouldBlock) => Ok(None),
+            Err(e) => Err(e.errno()),
+        };
+        // Reading may open the window: the state machine may want to say so.
+        self.tcp_flush(now, id, Vec::new(), out);
+        result
+    }
+
     /// Queues what fits of `data` on connection `id`: `Some(n)` with n > 0,
     /// or `None` when the send buffer is full. `continued`: this is the rest
     /// of a write that has queued some bytes already, so an error is
