@@ -415,3 +415,53 @@ fn calls_made_the_owned_way_block_and_are_retried_by_the_scheduler() {
     assert_eq!(client.socket_calls, 4);
     assert!(client.turns <= 4, "{} turns", client.turns);
 }
+
+#[test]
+fn udp_calls_made_the_owned_way_give_the_same_datagrams() {
+    use simnet::sim::process::{syscall, Reply, Syscall, UdpCall, UdpOk};
+    let (mut sim, _) = lan();
+    let (pc1, pc2) = (host(&sim, "pc1"), host(&sim, "pc2"));
+    sim.spawn(pc2, "echo", Duration::ZERO, || {
+        let sock = simnet::net::UdpSocket::bind("0.0.0.0:7").unwrap();
+        let mut buf = [0u8; 8];
+        let (n, from) = sock.recv_from(&mut buf).unwrap();
+        sock.send_to(&buf[..n], from).unwrap();
+    })
+    .unwrap();
+    sim.spawn(pc1, "client", Duration::from_millis(1), || {
+        let udp = |call| match syscall(Syscall::Udp(call)) {
+            Some(Reply::Udp(Ok(ok))) => ok,
+            other => panic!("{other:?}"),
+        };
+        let UdpOk::Socket(sock) = udp(UdpCall::Bind {
+            addr: "0.0.0.0:0".parse().unwrap(),
+        }) else {
+            panic!("no socket");
+        };
+        let dst = Some("192.168.1.3:7".parse().unwrap());
+        let sent = udp(UdpCall::Send {
+            sock,
+            data: b"hello, echo".to_vec(),
+            dst,
+        });
+        assert_eq!(sent, UdpOk::Sent(11));
+        // The echo read 8 of the 11 bytes (the rest was lost, as
+        // recvfrom(2) loses it); this receive blocks until they are back,
+        // then cuts them to 5.
+        match udp(UdpCall::Recv {
+            sock,
+            max: 5,
+            peek: false,
+        }) {
+            UdpOk::Received { data, from } => {
+                println!("{} from {from}", String::from_utf8_lossy(&data))
+            }
+            other => panic!("{other:?}"),
+        }
+    })
+    .unwrap();
+    assert_eq!(sim.run().reason, StopReason::Idle);
+    let client = &sim.processes()[1];
+    assert_eq!(client.output[0].1, "hello from 192.168.1.3:7");
+    assert_eq!(client.socket_calls, 3);
+}

@@ -12,10 +12,10 @@ use std::time::Duration;
 use super::addr::{first_v4, ToSocketAddrs};
 use super::udp_os::OsUdp;
 use super::{check_timeout, outside_simulation, unexpected};
-use crate::sim::bufpool;
 use crate::sim::process::{
     defer_close, in_simulation, syscall, Reply, SockRef, Syscall, UdpCall, UdpOk,
 };
+use crate::sim::{bufpool, lend};
 
 /// A UDP socket, as `std::net::UdpSocket`.
 #[derive(Debug)]
@@ -33,10 +33,17 @@ enum Backend {
 /// the scheduler whenever its socket becomes readable).
 fn call(call: UdpCall) -> io::Result<UdpOk> {
     match syscall(Syscall::Udp(call)) {
-        Some(Reply::Udp(Ok(ok))) => Ok(ok),
-        Some(Reply::Udp(Err(errno))) => Err(io::Error::from_raw_os_error(errno)),
-        Some(other) => Err(unexpected(other)),
+        Some(reply) => reply_ok(reply),
         None => Err(outside_simulation()),
+    }
+}
+
+/// The result a reply to a UDP call stands for.
+fn reply_ok(reply: Reply) -> io::Result<UdpOk> {
+    match reply {
+        Reply::Udp(Ok(ok)) => Ok(ok),
+        Reply::Udp(Err(errno)) => Err(io::Error::from_raw_os_error(errno)),
+        other => Err(unexpected(other)),
     }
 }
 
@@ -73,6 +80,14 @@ impl UdpSocket {
     }
 
     fn receive(&self, buf: &mut [u8], peek: bool) -> io::Result<(usize, SocketAddr)> {
+        if let Backend::Sim(sock) = self.inner {
+            if let Some(reply) = lend::udp_recv(sock, buf, peek) {
+                return match reply_ok(reply)? {
+                    UdpOk::Copied { len, from } => Ok((len, SocketAddr::V4(from))),
+                    ok => Err(unexpected(ok)),
+                };
+            }
+        }
         let result = self.sim(|sock| UdpCall::Recv {
             sock,
             max: buf.len(),
@@ -113,6 +128,14 @@ impl UdpSocket {
     }
 
     fn transmit(&self, buf: &[u8], dst: Option<SocketAddrV4>) -> io::Result<usize> {
+        if let Backend::Sim(sock) = self.inner {
+            if let Some(reply) = lend::udp_send(sock, buf, dst) {
+                return match reply_ok(reply)? {
+                    UdpOk::Sent(n) => Ok(n),
+                    ok => Err(unexpected(ok)),
+                };
+            }
+        }
         let result = self.sim(|sock| {
             let mut data = bufpool::take();
             data.extend_from_slice(buf);

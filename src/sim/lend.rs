@@ -15,13 +15,14 @@
 //! [`Suspend::Call`] for the scheduler to answer after the switch.
 //!
 //! A read or a write answered in place also works on the caller's own
-//! buffer ([`tcp_read`], [`tcp_write`]): the bytes go straight between it
+//! buffer ([`tcp_read`], [`tcp_write`], [`udp_recv`], [`udp_send`]): the bytes go straight between it
 //! and the socket, with no copy into a call of their own. Such a call,
 //! when it blocks, is not kept for the scheduler to retry; the process is
 //! woken with [`Reply::Retry`] and makes it again itself, at the same
 //! instant and in the same order as the scheduler would have.
 
 use std::cell::RefCell;
+use std::net::SocketAddrV4;
 
 use corosensei::CoroutineResult;
 
@@ -141,4 +142,19 @@ pub(crate) fn tcp_read(sock: SockRef, buf: &mut [u8], peek: bool) -> Option<Repl
 /// [`crate::sim::tcp_call::TcpCall::Write`]; `None` when no world is lent.
 pub(crate) fn tcp_write(sock: SockRef, data: &[u8]) -> Option<Reply> {
     with_buffers(|world, pid| world.tcp_write_borrowed(pid, sock, data))
+}
+
+/// A receive (or peek) on UDP socket `sock` straight into `buf`: the reply
+/// to [`crate::sim::process::UdpCall::Recv`], with
+/// [`crate::sim::process::UdpOk::Copied`] for the datagram; `None` when no
+/// world is lent.
+pub(crate) fn udp_recv(sock: SockRef, buf: &mut [u8], peek: bool) -> Option<Reply> {
+    with_buffers(|world, pid| world.udp_recv_borrowed(pid, sock, buf, peek))
+}
+
+/// A send of `data` from UDP socket `sock` to `dst` (its peer if `None`),
+/// taken straight from the caller's bytes: the reply to
+/// [`crate::sim::process::UdpCall::Send`]; `None` when no world is lent.
+pub(crate) fn udp_send(sock: SockRef, data: &[u8], dst: Option<SocketAddrV4>) -> Option<Reply> {
+    with_buffers(|world, pid| world.udp_send_borrowed(pid, sock, data, dst))
 }

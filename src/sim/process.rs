@@ -211,6 +211,14 @@ pub enum UdpOk {
         /// Who sent it.
         from: SocketAddrV4,
     },
+    /// A datagram copied straight into the caller's buffer (a receive
+    /// answered in place): the bytes copied and its sender.
+    Copied {
+        /// Bytes copied (the datagram cut to the buffer).
+        len: usize,
+        /// Who sent it.
+        from: SocketAddrV4,
+    },
     /// An address.
     Addr(SocketAddrV4),
     /// A timeout setting.

@@ -42,6 +42,14 @@ pub(crate) struct Sockets {
 
 type UdpResult = Result<UdpOk, i32>;
 
+/// Where a receive puts the datagram.
+enum RecvInto<'a> {
+    /// Handed to the process in a pooled buffer of at most this many bytes.
+    Pooled(usize),
+    /// Copied into the caller's own buffer (a receive answered in place).
+    Caller(&'a mut [u8]),
+}
+
 /// How many emptied reader lists are kept for new sockets.
 const SPARE_LISTS: usize = 64;
 
@@ -92,10 +100,62 @@ impl Sim {
         let host = self.procs[pid.0].host;
         let result = match call {
             UdpCall::Bind { addr } => self.udp_bind(host, addr),
-            UdpCall::Recv { sock, max, peek } => return self.udp_recv(pid, host, sock, max, peek),
+            UdpCall::Recv { sock, max, peek } => {
+                return self.udp_recv(pid, host, sock, RecvInto::Pooled(max), peek)
+            }
+            UdpCall::Send { sock, data, dst } => {
+                let sent = self.udp_send(host, sock, dst, &data);
+                bufpool::give(data);
+                sent
+            }
             other => self.udp_other(host, other),
         };
         Some(Reply::Udp(result))
+    }
+
+    /// A receive straight into the caller's buffer, answered in place (see
+    /// `lend`): as [`UdpCall::Recv`], but the answer is [`UdpOk::Copied`].
+    pub(super) fn udp_recv_borrowed(
+        &mut self,
+        pid: ProcessId,
+        sock: SockRef,
+        buf: &mut [u8],
+        peek: bool,
+    ) -> Option<Reply> {
+        let host = self.procs[pid.0].host;
+        self.udp_recv(pid, host, sock, RecvInto::Caller(buf), peek)
+    }
+
+    /// A send of the caller's own bytes, answered in place (see `lend`): as
+    /// [`UdpCall::Send`], without copying them first.
+    pub(super) fn udp_send_borrowed(
+        &mut self,
+        pid: ProcessId,
+        sock: SockRef,
+        data: &[u8],
+        dst: Option<SocketAddrV4>,
+    ) -> Option<Reply> {
+        let host = self.procs[pid.0].host;
+        Some(Reply::Udp(self.udp_send(host, sock, dst, data)))
+    }
+
+    /// Sends `data` from `sock` to `dst` (to its peer if `None`).
+    fn udp_send(
+        &mut self,
+        host: NodeId,
+        sock: SockRef,
+        dst: Option<SocketAddrV4>,
+        data: &[u8],
+    ) -> UdpResult {
+        let now = self.now;
+        let id = self.own(host, sock)?;
+        // The stack and the outbox at once, rather than moving the outbox
+        // out and back (two copies of it per send).
+        let (ip, out) = self.ip_and_outbox(host);
+        let ip = ip.ok_or(errno::EBADF)?;
+        let sent = ip.udp_send(now, id, dst, data, out);
+        self.carry_out(host);
+        sent.map(UdpOk::Sent)
     }
 
     fn udp_bind(&mut self, host: NodeId, addr: SocketAddrV4) -> UdpResult {
@@ -123,7 +183,7 @@ impl Sim {
         pid: ProcessId,
         host: NodeId,
         sock: SockRef,
-        max: usize,
+        into: RecvInto<'_>,
         peek: bool,
     ) -> Option<Reply> {
         let (id, opts) = match self.own_opts(host, sock) {
@@ -135,18 +195,27 @@ impl Sim {
         if let Some(e) = ip.udp().take_error(id) {
             return Some(Reply::Udp(Err(e)));
         }
-        if let Some(dgram) = ip.udp().recv(id, peek) {
-            // The datagram's buffer goes to the process, which gives it
-            // back to the pool; one from the pool takes its place.
-            if let Some(spare) = bufpool::take_spare() {
-                ip.udp().recycle(spare);
+        match into {
+            RecvInto::Caller(buf) => {
+                if let Some((len, from)) = ip.udp().recv_into(id, buf, peek) {
+                    return Some(Reply::Udp(Ok(UdpOk::Copied { len, from })));
+                }
             }
-            let mut data = dgram.data;
-            data.truncate(max);
-            return Some(Reply::Udp(Ok(UdpOk::Received {
-                data,
-                from: dgram.from,
-            })));
+            RecvInto::Pooled(max) => {
+                if let Some(dgram) = ip.udp().recv(id, peek) {
+                    // The datagram's buffer goes to the process, which gives
+                    // it back to the pool; one from the pool takes its place.
+                    if let Some(spare) = bufpool::take_spare() {
+                        ip.udp().recycle(spare);
+                    }
+                    let mut data = dgram.data;
+                    data.truncate(max);
+                    return Some(Reply::Udp(Ok(UdpOk::Received {
+                        data,
+                        from: dgram.from,
+                    })));
+                }
+            }
         }
         if opts.nonblocking {
             return Some(Reply::Udp(Err(errno::EAGAIN)));
@@ -212,11 +281,11 @@ impl Sim {
     }
 
     fn udp_other(&mut self, host: NodeId, call: UdpCall) -> UdpResult {
-        let now = self.now;
         let sock = match &call {
-            UdpCall::Bind { .. } | UdpCall::Recv { .. } => return Err(errno::EINVAL),
+            UdpCall::Bind { .. } | UdpCall::Recv { .. } | UdpCall::Send { .. } => {
+                return Err(errno::EINVAL)
+            }
             UdpCall::Connect { sock, .. }
-            | UdpCall::Send { sock, .. }
             | UdpCall::LocalAddr { sock }
             | UdpCall::PeerAddr { sock }
             | UdpCall::Clone { sock }
@@ -256,17 +325,9 @@ impl Sim {
             }
             _ => {}
         }
-        // The stack and the outbox at once, rather than moving the outbox
-        // out and back (two copies of it per send).
-        let (ip, out) = self.ip_and_outbox(host);
-        let ip = ip.ok_or(errno::EBADF)?;
-        let result = match call {
+        let ip = self.ip_of(host).ok_or(errno::EBADF)?;
+        match call {
             UdpCall::Connect { peer, .. } => ip.udp_connect(id, peer).map(|()| UdpOk::Done),
-            UdpCall::Send { data, dst, .. } => {
-                let sent = ip.udp_send(now, id, dst, &data, out);
-                bufpool::give(data);
-                sent.map(UdpOk::Sent)
-            }
             UdpCall::LocalAddr { .. } => ip.udp().local_addr(id).map(UdpOk::Addr),
             UdpCall::PeerAddr { .. } => ip.udp().peer_addr(id).map(UdpOk::Addr),
             UdpCall::SetBroadcast { on, .. } => {
@@ -278,9 +339,7 @@ impl Sim {
             UdpCall::Ttl { .. } => Ok(UdpOk::Number(ip.udp().ttl(id))),
             UdpCall::TakeError { .. } => Ok(UdpOk::Error(ip.udp().take_error(id))),
             _ => Err(errno::EINVAL),
-        };
-        self.carry_out(host);
-        result
+        }
     }
 
     /// Closes the sockets processes dropped since the last turn.

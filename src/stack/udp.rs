@@ -570,6 +570,29 @@ impl UdpTable {
         Some(datagram)
     }
 
+    /// [`UdpTable::recv`] into the caller's buffer: how many bytes of the
+    /// next datagram were copied (the rest of a long one is lost, as
+    /// recvfrom(2) loses it) and who sent it. The datagram's buffer stays
+    /// here for later deliveries.
+    pub fn recv_into(
+        &mut self,
+        id: SocketId,
+        buf: &mut [u8],
+        peek: bool,
+    ) -> Option<(usize, SocketAddrV4)> {
+        let socket = self.sockets.get_mut(&id)?;
+        let front = socket.queue.front()?;
+        let n = front.data.len().min(buf.len());
+        buf[..n].copy_from_slice(&front.data[..n]);
+        let from = front.from;
+        if !peek {
+            let datagram = socket.queue.pop_front()?;
+            socket.queued_bytes -= charge(datagram.data.len());
+            self.recycle(datagram.data);
+        }
+        Some((n, from))
+    }
+
     /// Gives back a payload buffer taken from a [`Datagram`], so that later
     /// deliveries reuse its allocation instead of making a new one.
     pub fn recycle(&mut self, data: Vec<u8>) {
