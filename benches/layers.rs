@@ -22,12 +22,14 @@
 //! - `switch-forward`: `Switch::on_frame` of a known unicast frame on a
 //!   4-port switch: learn the source, look up the destination, forward.
 //! - `process-call`: one call of a simulated process that is answered at
-//!   once (`Instant::now`): a coroutine switch out to the scheduler and
-//!   back. Every socket call costs at least this.
+//!   once (`Instant::now`), in place, on the world lent to the process
+//!   for its turn (no coroutine switch; `simnet::sim::process::syscall`).
+//!   Every socket call costs at least this.
 //! - `process-turn`: one turn of a simulated process that blocks and is
 //!   woken: a 1 µs `sleep` in virtual time, which is a coroutine switch
-//!   out, an event pushed and popped, and a switch back in. It is the
-//!   floor under every blocking socket call.
+//!   out, an event pushed and popped, and a switch back in, with the world
+//!   lent for the turn and taken back. It is the floor under every
+//!   blocking socket call.
 //!
 //! Usage: `cargo bench --bench layers -- [RUNS [OPS]]`: RUNS batches
 //! (default 9) of OPS operations each (default 200000). Exit status 0 when

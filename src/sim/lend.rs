@@ -60,14 +60,18 @@ pub(super) fn take_turn(mut world: Box<Sim>, turn: Turn) -> Box<Sim> {
         world = LENT
             .with(|slot| slot.replace(outer))
             .expect("the world lent to a process is still in its slot when the process suspends");
-        world.close_dropped_sockets();
         match result {
+            // Its call, taken in place, closed what it had dropped.
             CoroutineResult::Yield(Suspend::Blocked) => break,
-            CoroutineResult::Yield(Suspend::Call(call)) => match world.answer_call(pid, call) {
-                Some(next) => reply = next,
-                None => break,
-            },
+            CoroutineResult::Yield(Suspend::Call(call)) => {
+                world.close_dropped_sockets();
+                match world.answer_call(pid, call) {
+                    Some(next) => reply = next,
+                    None => break,
+                }
+            }
             CoroutineResult::Return(exit) => {
+                world.close_dropped_sockets();
                 world.running = None;
                 world.exit_process(pid, exit);
                 return world;

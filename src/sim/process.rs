@@ -476,12 +476,20 @@ pub(crate) fn defer_close(sock: SockRef) {
 }
 
 /// Puts the sockets dropped since the last call in `spare` (which must be
-/// empty) and keeps its room for the next drops.
-pub(crate) fn take_closed(spare: &mut Vec<SockRef>) {
+/// empty) and keeps its room for the next drops; `false`, leaving both
+/// alone, when none were dropped (most calls follow no drop).
+pub(crate) fn take_closed(spare: &mut Vec<SockRef>) -> bool {
     // Swapped with the caller's emptied list, so that neither allocates
     // again: a program that opens and drops a socket per connection would
     // otherwise allocate once per drop.
-    CLOSED.with(|c| std::mem::swap(&mut *c.borrow_mut(), spare));
+    CLOSED.with(|c| {
+        let mut closed = c.borrow_mut();
+        if closed.is_empty() {
+            return false;
+        }
+        std::mem::swap(&mut *closed, spare);
+        true
+    })
 }
 
 /// Whether the calling code runs inside a simulated process.

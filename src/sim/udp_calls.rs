@@ -344,8 +344,10 @@ impl Sim {
 
     /// Closes the sockets processes dropped since the last turn.
     pub(super) fn close_dropped_sockets(&mut self) {
+        if !take_closed(&mut self.sockets.closing) {
+            return;
+        }
         let mut closing = std::mem::take(&mut self.sockets.closing);
-        take_closed(&mut closing);
         for sock in closing.drain(..) {
             if sock.run != self.run_id() {
                 continue;
