@@ -15,8 +15,9 @@
 //! [`Suspend::Call`] for the scheduler to answer after the switch.
 //!
 //! A read or a write answered in place also works on the caller's own
-//! buffer ([`tcp_read`], [`tcp_write`], [`udp_recv`], [`udp_send`]): the bytes go straight between it
-//! and the socket, with no copy into a call of their own. Such a call,
+//! buffer ([`tcp_read`], [`tcp_write`], [`udp_recv`], [`udp_send`]): the
+//! bytes go straight between it and the socket, with no copy into a call of
+//! their own. Such a call,
 //! when it blocks, is not kept for the scheduler to retry; the process is
 //! woken with [`Reply::Retry`] and makes it again itself, at the same
 //! instant and in the same order as the scheduler would have.
@@ -52,9 +53,9 @@ pub(super) fn take_turn(mut world: Box<Sim>, turn: Turn) -> Box<Sim> {
     };
     world.running = Some(pid);
     loop {
+        world.procs[pid.0].turns += 1;
         // A run inside a process of another run lends its world over the
         // outer one, which gets its slot back when this turn ends.
-        world.procs[pid.0].turns += 1;
         let outer = LENT.with(|slot| slot.replace(Some(world)));
         let result = process::resume(&mut co, reply);
         world = LENT

@@ -499,7 +499,7 @@ pub fn in_simulation() -> bool {
 
 /// Makes a call to the simulation from inside a process. The call is
 /// answered in place when the running process has the world lent to it (as
-/// it has during its turn; see [`super::lend`]), and the process suspends
+/// it has during its turn; see `src/sim/lend.rs`), and the process suspends
 /// only if the call blocks, until the scheduler wakes it with the reply.
 /// Returns `None` when not inside a simulated process.
 pub fn syscall(call: Syscall) -> Option<Reply> {
