@@ -5,12 +5,13 @@
 //! longer happen (a server blocked in `recv_from` after its clients left).
 //! A loopback run has no event queue to tell, so it watches: each thread
 //! says when it enters and leaves a wait with no time limit, and when every
-//! live thread has been in one for a while with nothing changing, the run
-//! is over. Then the stop flag is raised and every thread unwinds from its
+//! live thread has been in one for a while with nothing changing (and each
+//! has looked again, in vain, at least twice meanwhile), the run is over. Then the stop flag is raised and every thread unwinds from its
 //! next call (with a private [`Stopped`] payload, which the panic hook does
 //! not report); blocking calls wait in short slices so that they notice.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
@@ -46,7 +47,20 @@ pub(super) struct Activity {
     waiting: usize,
     /// Bumped on every change, so a watcher can tell a quiet spell.
     changes: u64,
+    /// Each wait with no time limit (numbered as it began) and how many
+    /// times it has looked in vain: a quiet spell counts only once every
+    /// waiting thread has looked again, so that a thread the OS has not
+    /// scheduled for a while (on a loaded machine) is not taken for one
+    /// with nothing to wait for.
+    looks: BTreeMap<u64, u64>,
+    /// The number of the next wait.
+    next_wait: u64,
 }
+
+/// How many times every waiting thread must look again, in vain, during a
+/// quiet spell before the run is taken to be over: two, so that at least
+/// one of those looks began after the spell did.
+const LOOKS_IN_A_QUIET_SPELL: u64 = 2;
 
 /// Who the current thread is in a loopback run.
 struct ThreadCtx {
@@ -114,20 +128,39 @@ pub(crate) fn wait_untimed<T>(mut attempt: impl FnMut() -> Option<T>) -> T {
             }
         }
     };
-    net.note(|a| a.waiting += 1);
+    let mut wait = 0;
+    net.note(|a| {
+        a.waiting += 1;
+        wait = a.next_wait;
+        a.next_wait += 1;
+        a.looks.insert(wait, 0);
+    });
     // Leaves the wait however the thread leaves this function (a stop
     // unwinds through here).
-    struct Leave(Arc<LoopbackNet>);
+    struct Leave(Arc<LoopbackNet>, u64);
     impl Drop for Leave {
         fn drop(&mut self) {
-            self.0.note(|a| a.waiting = a.waiting.saturating_sub(1));
+            let wait = self.1;
+            self.0.note(|a| {
+                a.waiting = a.waiting.saturating_sub(1);
+                a.looks.remove(&wait);
+            });
         }
     }
-    let _leave = Leave(net);
+    let leave = Leave(net, wait);
     loop {
         check_stop();
         if let Some(value) = attempt() {
             return value;
+        }
+        // A look in vain is not a change: it is what a quiet spell is made of.
+        let mut a = leave
+            .0
+            .activity
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = a.looks.get_mut(&wait) {
+            *n += 1;
         }
     }
 }
@@ -179,15 +212,18 @@ impl LoopbackNet {
 
     /// Waits until the run is over: every thread has ended, or every live
     /// thread has waited with no time limit for `grace` with nothing
-    /// changing, or `limit` has passed. Then stops the run and waits for
+    /// changing (each looking again, in vain, meanwhile), or `limit` has
+    /// passed. Then stops the run and waits for
     /// the threads to unwind.
     pub fn wait_until_quiet(&self, grace: Duration, limit: Duration) -> Ending {
         let start = Instant::now();
-        let mut quiet_since: Option<(Instant, u64)> = None;
+        // When the quiet spell began, the change count then, and how many
+        // times each wait had looked by then.
+        let mut quiet_since: Option<(Instant, u64, BTreeMap<u64, u64>)> = None;
         let ending = loop {
-            let (live, waiting, changes) = {
+            let (live, waiting, changes, looks) = {
                 let a = self.activity.lock().unwrap_or_else(PoisonError::into_inner);
-                (a.live, a.waiting, a.changes)
+                (a.live, a.waiting, a.changes, a.looks.clone())
             };
             if live == 0 {
                 break Ending::AllEnded;
@@ -199,13 +235,17 @@ impl LoopbackNet {
             if waiting < live {
                 quiet_since = None;
             } else {
-                match quiet_since {
-                    Some((since, seen)) if seen == changes => {
-                        if now.duration_since(since) >= grace {
+                match &quiet_since {
+                    Some((since, seen, before)) if *seen == changes => {
+                        let all_looked = looks.iter().all(|(wait, n)| {
+                            let then = before.get(wait).copied().unwrap_or(0);
+                            *n >= then + LOOKS_IN_A_QUIET_SPELL
+                        });
+                        if now.duration_since(*since) >= grace && all_looked {
                             break Ending::Quiet(live);
                         }
                     }
-                    _ => quiet_since = Some((now, changes)),
+                    _ => quiet_since = Some((now, changes, looks)),
                 }
             }
             std::thread::sleep(SLICE);
@@ -305,4 +345,48 @@ where
         net.note(|a| a.live = a.live.saturating_sub(1));
     }
     started
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run of one live thread in a wait whose looks `look` bumps (or
+    /// not); the thread "unwinds" when the run is stopped.
+    fn watch(look: bool) -> Ending {
+        let net = Arc::new(LoopbackNet::new(Vec::new(), false).expect("no hosts fit"));
+        net.note(|a| {
+            a.live = 1;
+            a.waiting = 1;
+            a.looks.insert(0, 0);
+        });
+        let thread = {
+            let net = Arc::clone(&net);
+            std::thread::spawn(move || {
+                while !net.stop.load(Ordering::Relaxed) {
+                    if look {
+                        let mut a = net.activity.lock().unwrap_or_else(PoisonError::into_inner);
+                        *a.looks.entry(0).or_default() += 1;
+                    }
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                net.note(|a| a.live = 0);
+            })
+        };
+        let ending = net.wait_until_quiet(Duration::from_millis(30), Duration::from_millis(400));
+        thread.join().expect("the test thread ends");
+        ending
+    }
+
+    #[test]
+    fn waits_that_look_again_in_vain_end_the_run_as_quiet() {
+        assert_eq!(watch(true), Ending::Quiet(1));
+    }
+
+    /// A thread the OS has not scheduled since the spell began (it has not
+    /// looked again) may have something to read: the run goes on.
+    #[test]
+    fn a_wait_that_has_not_looked_again_keeps_the_run_going() {
+        assert_eq!(watch(false), Ending::TimeLimit);
+    }
 }
