@@ -32,3 +32,5 @@ pub use timer::Timer;
 
 #[cfg(test)]
 mod ip_node_tests;
+#[cfg(test)]
+mod tcp_io_tests;

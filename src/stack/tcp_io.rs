@@ -131,8 +131,7 @@ impl IpNode {
                 Err(e.errno())
             }
         };
-        // Reading may open the window: the state machine may want to say so.
-        self.tcp_flush(now, id, Vec::new(), out);
+        self.flush_after_read(now, id, &result, out);
         result
     }
 
@@ -156,9 +155,26 @@ impl IpNode {
             Err(TcpError::WouldBlock) => Ok(None),
             Err(e) => Err(e.errno()),
         };
-        // Reading may open the window: the state machine may want to say so.
-        self.tcp_flush(now, id, Vec::new(), out);
+        self.flush_after_read(now, id, &result, out);
         result
+    }
+
+    /// After a read on connection `id`: reading may open the window, and
+    /// the state machine may want to say so. A read that found nothing
+    /// (`Ok(None)`, `WouldBlock`) changed nothing in the connection, and
+    /// every change is flushed where it happens, so there is nothing to
+    /// send and nobody to wake: the flush is skipped (a reader that loops
+    /// until it would block pays for it once per wait otherwise).
+    fn flush_after_read<T>(
+        &mut self,
+        now: SimTime,
+        id: SocketId,
+        result: &Result<Option<T>, i32>,
+        out: &mut Outbox,
+    ) {
+        if !matches!(result, Ok(None)) {
+            self.tcp_flush(now, id, Vec::new(), out);
+        }
     }
 
     /// Queues what fits of `data` on connection `id`: `Some(n)` with n > 0,

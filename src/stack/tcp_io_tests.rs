@@ -1,0 +1,87 @@
+//! The host's TCP calls driven by hand: two hosts on one wire, their frames
+//! carried from one outbox to the other, and what each call leaves in the
+//! outbox checked (frames sent, sockets to wake).
+
+use std::net::SocketAddrV4;
+
+use super::udp::SocketId;
+use super::{IpIface, IpNode};
+use crate::sim::{Outbox, SimTime};
+use crate::wire::MacAddr;
+
+const SERVER: &str = "10.0.0.2:5001";
+
+fn host(mac: MacAddr, cidr: &str) -> IpNode {
+    let mut node = IpNode::new(false);
+    node.add_iface(IpIface {
+        name: "eth0".into(),
+        mac,
+        cidr: cidr.parse().unwrap(),
+        mtu: 1500,
+    });
+    node
+}
+
+/// Carries frames between `a` and `b` until neither has one to send.
+fn pump(now: SimTime, a: &mut IpNode, b: &mut IpNode, out_a: &mut Outbox, out_b: &mut Outbox) {
+    while !out_a.frames.is_empty() || !out_b.frames.is_empty() {
+        for (_, frame) in std::mem::take(&mut out_a.frames) {
+            b.on_frame(now, 0, frame, out_b);
+        }
+        for (_, frame) in std::mem::take(&mut out_b.frames) {
+            a.on_frame(now, 0, frame, out_a);
+        }
+    }
+}
+
+/// A connection from 10.0.0.1 to [`SERVER`], accepted: (client, its
+/// socket, server, the accepted socket, their outboxes emptied).
+fn connected() -> (IpNode, SocketId, IpNode, SocketId, Outbox, Outbox) {
+    let now = SimTime::ZERO;
+    let mut client = host(MacAddr::local(1), "10.0.0.1/24");
+    let mut server = host(MacAddr::local(2), "10.0.0.2/24");
+    let (mut out_c, mut out_s) = (Outbox::new(false), Outbox::new(false));
+    let listener = server.tcp_listen(SERVER.parse().unwrap()).unwrap();
+    let remote: SocketAddrV4 = SERVER.parse().unwrap();
+    let conn = client.tcp_connect(now, remote, &mut out_c).unwrap();
+    pump(now, &mut client, &mut server, &mut out_c, &mut out_s);
+    assert_eq!(client.tcp_connected(conn), Ok(true));
+    let (accepted, _) = server.tcp_accept(listener).unwrap().unwrap();
+    out_c.readable.clear();
+    out_s.readable.clear();
+    (client, conn, server, accepted, out_c, out_s)
+}
+
+/// A read that finds nothing changes nothing in the connection: it sends
+/// nothing and wakes nobody (a reader that loops until it would block
+/// would otherwise wake every other waiter on the socket once per wait).
+/// A read that takes data says so to the socket's waiters.
+#[test]
+fn a_read_that_finds_nothing_sends_nothing_and_wakes_nobody() {
+    let (mut client, conn, mut server, accepted, mut out_c, mut out_s) = connected();
+    let now = SimTime::ZERO;
+    let mut buf = [0u8; 16];
+    assert_eq!(
+        server.tcp_read_into(now, accepted, &mut buf, false, &mut out_s),
+        Ok(None)
+    );
+    assert_eq!(
+        server.tcp_read(now, accepted, 16, false, &mut out_s),
+        Ok(None)
+    );
+    assert!(out_s.frames.is_empty(), "a fruitless read sent a frame");
+    assert!(out_s.readable.is_empty(), "a fruitless read woke a waiter");
+
+    assert_eq!(
+        client.tcp_write(now, conn, b"hello", false, &mut out_c),
+        Ok(Some(5))
+    );
+    pump(now, &mut client, &mut server, &mut out_c, &mut out_s);
+    out_s.readable.clear();
+    assert_eq!(
+        server.tcp_read_into(now, accepted, &mut buf, false, &mut out_s),
+        Ok(Some(5))
+    );
+    assert_eq!(&buf[..5], b"hello");
+    assert_eq!(out_s.readable, vec![accepted]);
+}
