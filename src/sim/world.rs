@@ -148,6 +148,11 @@ pub struct Sim {
     /// This simulation's number in the process, so that a socket carried to
     /// another simulation is recognised as foreign.
     run_id: u64,
+    /// Whether a link of this run has corrupted a frame. Until one has,
+    /// every frame holds the bytes its sender checksummed, and hosts take
+    /// them as intact ([`crate::stack::IpNode::on_intact_frame`]); from
+    /// then on, every frame is checked.
+    corrupted_any: bool,
 }
 
 impl fmt::Debug for Sim {
@@ -194,6 +199,7 @@ impl Sim {
             sockets: Sockets::default(),
             polls: Polls::default(),
             run_id,
+            corrupted_any: false,
         }
     }
 
@@ -414,6 +420,9 @@ impl Sim {
                     },
                 );
                 match &mut self.graph[node].logic {
+                    NodeLogic::Ip(ip) if !self.corrupted_any => {
+                        ip.on_intact_frame(now, iface, frame, &mut self.out)
+                    }
                     NodeLogic::Ip(ip) => ip.on_frame(now, iface, frame, &mut self.out),
                     NodeLogic::Switch(sw) => sw.on_frame(now, iface, frame, &mut self.out),
                 }
@@ -567,6 +576,7 @@ impl Sim {
         lane: Option<u32>,
     ) {
         if let Some(bit) = arrival.flipped_bit {
+            self.corrupted_any = true;
             if let Some(byte) = frame.get_mut(bit / 8) {
                 *byte ^= 1 << (bit % 8);
             }

@@ -281,8 +281,14 @@ impl IpNode {
     ) {
         let ip = Ipv4Packet::new_unchecked(packet);
         let (src, dst) = (ip.src_addr(), ip.dst_addr());
-        let parsed = TcpPacket::new_checked(ip.payload())
-            .and_then(|t| Ok((TcpRepr::parse(&t, src, dst)?, t)));
+        let parsed = TcpPacket::new_checked(ip.payload()).and_then(|t| {
+            let repr = if self.rx_intact {
+                TcpRepr::parse_intact(&t)?
+            } else {
+                TcpRepr::parse(&t, src, dst)?
+            };
+            Ok((repr, t))
+        });
         let (repr, segment) = match parsed {
             Ok(ok) => ok,
             Err(err) => return note_unparsable(out, &err, iface, packet),

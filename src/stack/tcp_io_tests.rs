@@ -85,3 +85,34 @@ fn a_read_that_finds_nothing_sends_nothing_and_wakes_nobody() {
     assert_eq!(&buf[..5], b"hello");
     assert_eq!(out_s.readable, vec![accepted]);
 }
+
+/// A segment whose TCP checksum is wrong is dropped by `on_frame`, and
+/// taken on trust by `on_intact_frame` (which the simulation uses only
+/// while no link has corrupted a frame): the checksum is the one thing
+/// the intact path does not look at.
+#[test]
+fn only_the_intact_path_takes_a_segment_with_a_wrong_checksum() {
+    let (mut client, conn, mut server, accepted, mut out_c, mut out_s) = connected();
+    let now = SimTime::ZERO;
+    assert_eq!(
+        client.tcp_write(now, conn, b"hello", false, &mut out_c),
+        Ok(Some(5))
+    );
+    let (_, mut frame) = out_c.frames.pop().expect("the data segment");
+    assert!(out_c.frames.is_empty());
+    let tcp_checksum = crate::wire::ethernet::HEADER_LEN + 20 + 16;
+    frame[tcp_checksum] ^= 0xff;
+    let mut buf = [0u8; 16];
+    server.on_frame(now, 0, frame.clone(), &mut out_s);
+    assert_eq!(
+        server.tcp_read_into(now, accepted, &mut buf, false, &mut out_s),
+        Ok(None),
+        "on_frame dropped it"
+    );
+    server.on_intact_frame(now, 0, frame, &mut out_s);
+    assert_eq!(
+        server.tcp_read_into(now, accepted, &mut buf, false, &mut out_s),
+        Ok(Some(5))
+    );
+    assert_eq!(&buf[..5], b"hello");
+}

@@ -106,8 +106,14 @@ impl IpNode {
     ) {
         let ip = Ipv4Packet::new_unchecked(packet);
         let (src, dst) = (ip.src_addr(), ip.dst_addr());
-        let parsed = UdpPacket::new_checked(ip.payload())
-            .and_then(|u| Ok((UdpRepr::parse(&u, src, dst)?, u)));
+        let parsed = UdpPacket::new_checked(ip.payload()).and_then(|u| {
+            let repr = if self.rx_intact {
+                UdpRepr::parse_intact(&u)?
+            } else {
+                UdpRepr::parse(&u, src, dst)?
+            };
+            Ok((repr, u))
+        });
         let (repr, udp) = match parsed {
             Ok(ok) => ok,
             Err(err) => return note_unparsable(out, &err, iface, packet),

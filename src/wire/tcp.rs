@@ -667,6 +667,20 @@ impl TcpRepr {
         if !packet.verify_checksum(src, dst) {
             return Err(WireError::Checksum { layer: "TCP" });
         }
+        TcpRepr::parse_fields(packet)
+    }
+
+    /// [`TcpRepr::parse`] without the checksum, for bytes known to be those
+    /// their sender checksummed: what a NIC's receive checksum offload hands
+    /// a stack (Linux's `CHECKSUM_UNNECESSARY`). Lengths and options are
+    /// checked as by `parse`.
+    pub fn parse_intact<T: AsRef<[u8]>>(packet: &TcpPacket<T>) -> Result<TcpRepr> {
+        packet.check_len()?;
+        TcpRepr::parse_fields(packet)
+    }
+
+    /// The header fields and options of a segment whose lengths are checked.
+    fn parse_fields<T: AsRef<[u8]>>(packet: &TcpPacket<T>) -> Result<TcpRepr> {
         let mut repr = TcpRepr {
             src_port: packet.src_port(),
             dst_port: packet.dst_port(),
@@ -1216,6 +1230,30 @@ mod tests {
         let mut bad = good.clone();
         *bad.last_mut().unwrap() ^= 0x80;
         assert!(!TcpPacket::new_unchecked(&bad[..]).verify_checksum(SRC, DST));
+    }
+
+    /// `parse_intact` reads what `parse` reads, and takes the checksum on
+    /// trust: a wrong one is not looked at, wrong lengths and options are.
+    #[test]
+    fn parse_intact_skips_only_the_checksum() {
+        let data = b"hello";
+        let good = emitted(&data_segment(data.len()), data);
+        let p = TcpPacket::new_checked(&good[..]).unwrap();
+        assert_eq!(TcpRepr::parse_intact(&p), TcpRepr::parse(&p, SRC, DST));
+        let mut bad = good.clone();
+        bad[16] ^= 0xff; // the checksum field
+        let p = TcpPacket::new_checked(&bad[..]).unwrap();
+        assert!(TcpRepr::parse(&p, SRC, DST).is_err());
+        assert_eq!(
+            TcpRepr::parse_intact(&p).map(|r| r.payload_len),
+            Ok(data.len())
+        );
+        let bad_option = with_options(&[2, 3, 5, 0]);
+        let p = TcpPacket::new_checked(&bad_option[..]).unwrap();
+        assert_eq!(
+            TcpRepr::parse_intact(&p),
+            Err(malformed("MSS option length is not 4"))
+        );
     }
 
     #[test]

@@ -201,6 +201,15 @@ impl UdpRepr {
         if !packet.verify_checksum(src, dst) {
             return Err(WireError::Checksum { layer: "UDP" });
         }
+        UdpRepr::parse_intact(packet)
+    }
+
+    /// [`UdpRepr::parse`] without the checksum, for bytes known to be those
+    /// their sender checksummed: what a NIC's receive checksum offload hands
+    /// a stack (Linux's `CHECKSUM_UNNECESSARY`). The lengths are checked as
+    /// by `parse`.
+    pub fn parse_intact<T: AsRef<[u8]>>(packet: &UdpPacket<T>) -> Result<UdpRepr> {
+        packet.check_len()?;
         Ok(UdpRepr {
             src_port: packet.src_port(),
             dst_port: packet.dst_port(),
@@ -354,6 +363,21 @@ mod tests {
         let p = UdpPacket::new_checked(&bytes[..]).unwrap();
         assert!(p.verify_checksum(SRC, DST));
         assert!(UdpRepr::parse(&p, SRC, DST).is_ok());
+    }
+
+    /// `parse_intact` takes the checksum on trust, not the lengths.
+    #[test]
+    fn parse_intact_skips_only_the_checksum() {
+        let mut bytes = DATAGRAM;
+        bytes[8] ^= 0x01;
+        let p = UdpPacket::new_checked(&bytes[..]).unwrap();
+        assert!(UdpRepr::parse(&p, SRC, DST).is_err());
+        assert_eq!(
+            UdpRepr::parse_intact(&p),
+            UdpRepr::parse(&UdpPacket::new_checked(&DATAGRAM[..]).unwrap(), SRC, DST)
+        );
+        bytes[5] = 7; // Length below the header
+        assert!(UdpRepr::parse_intact(&UdpPacket::new_unchecked(&bytes[..])).is_err());
     }
 
     #[test]
