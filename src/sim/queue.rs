@@ -12,9 +12,19 @@
 //! event that would arrive before its lane's last one (a reordered frame)
 //! goes into the heap on its own. The order is exactly (time, sequence),
 //! with or without lanes.
+//!
+//! Events in no lane due 10 ms or more ahead (retransmission and
+//! delayed-ACK timers, TIME-WAIT's minute, ARP and switch aging) wait in a
+//! heap of their own, so that the near heap every frame goes through stays
+//! small: a connection leaves its retransmission timer pending when it
+//! closes (it is re-armed only when it fires), and a thousand such timers
+//! would make each pop sift through ten levels. The earliest event is the
+//! earlier of the two heads, so which heap a key is in changes only the
+//! cost, never the order (the near and far tiers of a calendar queue).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
+use std::time::Duration;
 
 use super::SimTime;
 
@@ -36,6 +46,10 @@ pub struct Handle {
 /// The lane of an event that is in no lane.
 const NO_LANE: u32 = u32::MAX;
 
+/// An event in no lane this far or further ahead of the last event out
+/// waits in the far heap.
+const FAR_AHEAD: Duration = Duration::from_millis(10);
+
 /// A FIFO of events whose times never decrease; its head is in the heap.
 #[derive(Debug, Default)]
 struct Lane {
@@ -53,7 +67,14 @@ struct Lane {
 /// which is what makes a run deterministic.
 #[derive(Debug)]
 pub struct EventQueue<E> {
+    /// Keys of events due within [`FAR_AHEAD`] of `now` when pushed, and
+    /// the heads of lanes.
     heap: BinaryHeap<Reverse<Key>>,
+    /// Keys of events in no lane due [`FAR_AHEAD`] or more after `now`
+    /// when pushed.
+    far: BinaryHeap<Reverse<Key>>,
+    /// The time of the last key taken out: the run's present.
+    now: SimTime,
     lanes: Vec<Lane>,
     slots: Vec<Option<E>>,
     /// The sequence number of the event each slot holds (or last held).
@@ -63,20 +84,22 @@ pub struct EventQueue<E> {
     free: Vec<u32>,
     next_seq: u64,
     live: usize,
-    /// Keys in the heap, in no lane, whose events were cancelled: a TCP
+    /// Keys in either heap, in no lane, whose events were cancelled: a TCP
     /// connection re-arms its timer earlier every other segment, and the
     /// keys it leaves behind would otherwise fill the heap.
     dead: usize,
 }
 
-/// The heap is swept of cancelled keys once it holds at least this many
-/// and they are half of it.
+/// The heaps are swept of cancelled keys once they hold at least this many
+/// and they are half of their keys.
 const SWEEP_AT: usize = 16;
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
             heap: BinaryHeap::new(),
+            far: BinaryHeap::new(),
+            now: SimTime::ZERO,
             lanes: Vec::new(),
             slots: Vec::new(),
             slot_seq: Vec::new(),
@@ -98,8 +121,18 @@ impl<E> EventQueue<E> {
     /// Schedules `event` at `time`; the handle can cancel it.
     pub fn push(&mut self, time: SimTime, event: E) -> Handle {
         let (key, handle) = self.store(time, event, NO_LANE);
-        self.heap.push(Reverse(key));
+        self.push_alone(key);
         handle
+    }
+
+    /// Puts the key of an event in no lane in the heap for its time.
+    #[inline]
+    fn push_alone(&mut self, key: Key) {
+        if key.time >= self.now.saturating_add(FAR_AHEAD) {
+            self.far.push(Reverse(key));
+        } else {
+            self.heap.push(Reverse(key));
+        }
     }
 
     /// Schedules `event` at `time` in lane `lane` (a small number: lanes
@@ -119,7 +152,7 @@ impl<E> EventQueue<E> {
         };
         let (key, handle) = self.store(time, event, lane);
         if lane == NO_LANE {
-            self.heap.push(Reverse(key));
+            self.push_alone(key);
             return handle;
         }
         let l = &mut self.lanes[index];
@@ -164,7 +197,17 @@ impl<E> EventQueue<E> {
     /// meanwhile).
     #[inline]
     fn pop_key(&mut self) -> Option<Key> {
-        let Reverse(key) = self.heap.pop()?;
+        let far_first = match (self.heap.peek(), self.far.peek()) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(Reverse(near)), Some(Reverse(far))) => far < near,
+        };
+        let Reverse(key) = if far_first {
+            self.far.pop()?
+        } else {
+            self.heap.pop()?
+        };
+        self.now = key.time;
         let lane = self
             .slot_lane
             .get(key.slot as usize)
@@ -213,16 +256,18 @@ impl<E> EventQueue<E> {
             return;
         }
         self.dead += 1;
-        if self.dead >= SWEEP_AT && 2 * self.dead >= self.heap.len() {
+        if self.dead >= SWEEP_AT && 2 * self.dead >= self.heap.len() + self.far.len() {
             let (slots, lanes, free) = (&self.slots, &self.slot_lane, &mut self.free);
-            self.heap.retain(|Reverse(key)| {
+            let mut live = |Reverse(key): &Reverse<Key>| {
                 let i = key.slot as usize;
                 let keep = slots[i].is_some() || lanes[i] != NO_LANE;
                 if !keep {
                     free.push(key.slot);
                 }
                 keep
-            });
+            };
+            self.heap.retain(&mut live);
+            self.far.retain(live);
             self.dead = 0;
         }
     }
@@ -240,7 +285,12 @@ impl<E> EventQueue<E> {
 
     /// The time of the earliest event, if any.
     pub fn peek_time(&mut self) -> Option<SimTime> {
-        while let Some(Reverse(key)) = self.heap.peek() {
+        loop {
+            let key = match (self.heap.peek(), self.far.peek()) {
+                (None, None) => return None,
+                (Some(Reverse(k)), None) | (None, Some(Reverse(k))) => k,
+                (Some(Reverse(near)), Some(Reverse(far))) => near.min(far),
+            };
             if self
                 .slots
                 .get(key.slot as usize)
@@ -250,7 +300,6 @@ impl<E> EventQueue<E> {
             }
             self.pop_key();
         }
-        None
     }
 
     /// Cancels every pending event for which `pred` holds and returns them.
@@ -389,9 +438,12 @@ mod tests {
         for _ in 0..20_000 {
             match next(10) {
                 0..=4 => {
-                    let time = match next(4) {
+                    let far = FAR_AHEAD.as_nanos() as u64;
+                    let time = match next(5) {
                         0 | 1 => now,
                         2 => now + 1 + next(50),
+                        // Around the far heap's threshold, and beyond it.
+                        3 => now + far - 25 + next(50) + far * next(2),
                         _ => now.saturating_sub(next(3)),
                     };
                     // A third in no lane, the rest in one of three lanes.
@@ -422,7 +474,7 @@ mod tests {
                 }
             }
             assert_eq!(q.len(), model.len());
-            let dead = q.heap.iter().filter(|Reverse(k)| {
+            let dead = q.heap.iter().chain(q.far.iter()).filter(|Reverse(k)| {
                 let i = k.slot as usize;
                 q.slots[i].is_none() && q.slot_lane[i] == NO_LANE
             });
@@ -455,6 +507,44 @@ mod tests {
         assert_eq!((q.dead, q.heap.len()), (0, 0));
         // Every slot was freed once: the next pushes reuse them.
         assert_eq!(q.free.len(), q.slots.len());
+    }
+
+    /// Timers far ahead wait in the far heap, out of the way of the near
+    /// events, and still come out in (time, sequence) order among them,
+    /// cancelled ones swept from both heaps.
+    #[test]
+    fn far_timers_wait_in_their_own_heap() {
+        let t = SimTime::from_nanos;
+        let minute = 60_000_000_000;
+        let mut q = EventQueue::new();
+        let far: Vec<Handle> = (0..1000).map(|i| q.push(t(minute + i % 7), i)).collect();
+        q.push(t(10), 2000);
+        q.push_in_lane(t(20), 2001, 0);
+        assert_eq!((q.heap.len(), q.far.len()), (2, 1000));
+        assert_eq!(q.pop(), Some((t(10), 2000)));
+        assert_eq!(q.pop(), Some((t(20), 2001)));
+        // Pushed at 20 ns: just under FAR_AHEAD later is near, FAR_AHEAD is far.
+        q.push(t(20) + (FAR_AHEAD - Duration::from_nanos(1)), 3000);
+        q.push(t(20) + FAR_AHEAD, 3001);
+        assert_eq!((q.heap.len(), q.far.len()), (1, 1001));
+        for (i, h) in far.iter().enumerate() {
+            if i % 3 != 0 {
+                assert_eq!(q.cancel(*h), Some(i as u64));
+            }
+        }
+        assert!(q.far.len() < 700, "swept: {} keys left", q.far.len());
+        let got: Vec<(u64, u64)> =
+            std::iter::from_fn(|| q.pop().map(|(time, e)| (time.as_nanos(), e))).collect();
+        let mut want: Vec<(u64, u64)> = (0..1000)
+            .filter(|i| i % 3 == 0)
+            .map(|i| (minute + i % 7, i))
+            .collect();
+        want.sort();
+        let ahead = FAR_AHEAD.as_nanos() as u64;
+        want.insert(0, (20 + ahead - 1, 3000));
+        want.insert(1, (20 + ahead, 3001));
+        assert_eq!(got, want);
+        assert_eq!((q.dead, q.heap.len(), q.far.len()), (0, 0, 0));
     }
 
     #[test]
