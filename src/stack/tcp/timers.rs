@@ -16,10 +16,13 @@ impl Tcb {
     /// The earliest time `on_time` must be called, or `None` if no timer is
     /// armed. Read it after `dispatch`.
     pub fn poll_at(&self) -> Option<SimTime> {
-        [self.rto_at, self.persist_at, self.ack_at, self.close_at]
-            .into_iter()
-            .flatten()
-            .min()
+        // Branch-free: every connection asks after every segment it sends
+        // or takes in, and which timers are armed changes all the time.
+        let timers = [self.rto_at, self.persist_at, self.ack_at, self.close_at];
+        let armed = timers.iter().fold(false, |any, t| any | t.is_some());
+        let nanos = |t: &Option<SimTime>| t.map_or(u64::MAX, SimTime::as_nanos);
+        let earliest = timers.iter().map(nanos).fold(u64::MAX, u64::min);
+        armed.then_some(SimTime::from_nanos(earliest))
     }
 
     /// Fire the timers due at `now`: the 2 MSL (or FIN-WAIT-2) timeout, the
