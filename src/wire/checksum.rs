@@ -52,27 +52,32 @@ pub fn sum(data: &[u8]) -> u32 {
     // The tail, padded with zero bytes: a zero byte after an odd last byte
     // is the padding RFC 1071 asks for, and the rest add nothing.
     acc += word(words.remainder());
-    // End-around carry (RFC 1071 §2(C)) down to 16 bits: 128 to 65 bits,
-    // then to 16. A sum that is not zero never folds to zero.
-    let mut folded = (acc & u128::from(u64::MAX)) + (acc >> 64);
-    while folded > 0xffff {
-        folded = (folded & 0xffff) + (folded >> 16);
-    }
-    // The loop leaves `folded` at most 0xffff. Summed in the machine's byte
-    // order, it is the big-endian sum with its bytes swapped on a
-    // little-endian machine, and the sum itself on a big-endian one.
-    u32::from(u16::from_be(folded as u16))
+    // End-around carry (RFC 1071 §2(C)) down to 16 bits, halving the width
+    // each step in a fixed number of steps: 128 bits to 64 (the carry out of
+    // the top added back in), 64 to 32, 32 to 16. Each step keeps the value
+    // congruent modulo 0xffff, and a sum that is not zero never folds to
+    // zero.
+    let (low, high) = (acc as u64, (acc >> 64) as u64);
+    let (s64, carry) = low.overflowing_add(high);
+    let s64 = s64 + u64::from(carry);
+    let (s32, carry) = (s64 as u32).overflowing_add((s64 >> 32) as u32);
+    let s32 = s32 + u32::from(carry);
+    let (s16, carry) = (s32 as u16).overflowing_add((s32 >> 16) as u16);
+    let folded = s16 + u16::from(carry);
+    // Summed in the machine's byte order, `folded` is the big-endian sum
+    // with its bytes swapped on a little-endian machine, and the sum itself
+    // on a big-endian one.
+    u32::from(u16::from_be(folded))
 }
 
 /// Folds the carries of a [`sum`] back into 16 bits and returns the
 /// ones-complement of the result: the value for a checksum field (RFC 1071 §1).
 pub fn fold(sum: u32) -> u16 {
-    let mut s = sum;
-    while s > 0xffff {
-        s = (s & 0xffff) + (s >> 16);
-    }
-    // The loop leaves s at most 0xffff.
-    !(s as u16)
+    // One end-around carry of the top half into the bottom (RFC 1071
+    // §2(C)): the carry out of that addition is added back, and cannot
+    // carry again.
+    let (s, carry) = (sum as u16).overflowing_add((sum >> 16) as u16);
+    !(s + u16::from(carry))
 }
 
 /// The Internet checksum of `data`: `fold(sum(data))`.
@@ -206,6 +211,24 @@ mod tests {
         }
         assert_eq!(sum(&[0; 40]), 0, "zero only for zero bytes");
         assert_eq!(sum(&[0xff, 0xff, 0, 0]), 0xffff, "not zero for 0xffff");
+    }
+
+    /// `fold` in one step is RFC 1071's loop of end-around carries, for the
+    /// sums where the carry itself carries (`0xffff_ffff`), the two zeros of
+    /// ones-complement (`0`, `0xffff`) and a sweep of others.
+    #[test]
+    fn fold_in_one_step_is_the_carry_loop() {
+        let looped = |mut s: u32| {
+            while s > 0xffff {
+                s = (s & 0xffff) + (s >> 16);
+            }
+            !(s as u16)
+        };
+        let edges = [0, 1, 0xfffe, 0xffff, 0x1_0000, 0x1_fffe, 0xffff_0000];
+        let sweep = (0..=u32::MAX).step_by(65_521);
+        for s in edges.into_iter().chain([u32::MAX]).chain(sweep) {
+            assert_eq!(fold(s), looped(s), "sum {s:#x}");
+        }
     }
 
     #[test]
