@@ -62,8 +62,10 @@ pub struct Conn {
 /// A socket of the table.
 #[derive(Debug)]
 pub enum TcpSocket {
-    /// Waiting for connections.
-    Listener(Listener),
+    /// Waiting for connections (boxed, as a connection is: the table
+    /// holds thousands of sockets, and an unboxed listener would make every
+    /// entry its size).
+    Listener(Box<Listener>),
     /// One end of a connection.
     Conn(Box<Conn>),
 }
@@ -139,7 +141,7 @@ impl TcpTable {
             .into_iter()
             .flatten()
             .filter_map(|id| match self.sockets.get(id) {
-                Some(TcpSocket::Listener(l)) => Some((*id, l)),
+                Some(TcpSocket::Listener(l)) => Some((*id, &**l)),
                 _ => None,
             })
     }
@@ -170,7 +172,8 @@ impl TcpTable {
             recv_buffer: None,
             send_buffer: None,
         };
-        self.sockets.insert(id, TcpSocket::Listener(listener));
+        self.sockets
+            .insert(id, TcpSocket::Listener(Box::new(listener)));
         self.listeners.entry(port).or_default().push(id);
         Ok(id)
     }

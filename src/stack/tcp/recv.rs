@@ -82,6 +82,21 @@ impl RecvQueue {
         self.readable.len()
     }
 
+    /// Gives the buffer's memory back when nothing waits in it (a
+    /// connection in TIME-WAIT takes no more data, and a busy host keeps
+    /// thousands).
+    pub(super) fn release_if_empty(&mut self) {
+        if self.readable.is_empty() {
+            self.readable = VecDeque::new();
+        }
+    }
+
+    /// Bytes of memory the in-order buffer holds, used or not.
+    #[cfg(test)]
+    pub(super) fn held(&self) -> usize {
+        self.readable.capacity()
+    }
+
     /// The window when the buffer is empty: min(capacity, the largest the
     /// header can say).
     pub(super) fn max_window(&self) -> u32 {

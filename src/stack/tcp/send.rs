@@ -60,6 +60,20 @@ impl SendQueue {
         self.capacity.saturating_sub(self.buf.len())
     }
 
+    /// Gives the buffer's memory back when it holds nothing (a connection
+    /// in TIME-WAIT sends no more data, and a busy host keeps thousands).
+    pub(super) fn release_if_empty(&mut self) {
+        if self.buf.is_empty() {
+            self.buf = VecDeque::new();
+        }
+    }
+
+    /// Bytes of memory the buffer holds, used or not.
+    #[cfg(test)]
+    pub(super) fn held(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// One past the last queued byte (the FIN's sequence number, if any).
     pub(super) fn end(&self) -> SeqNum {
         self.start + self.buf.len() as u32

@@ -225,6 +225,12 @@ impl Tcb {
         self.rto_at = None;
         self.persist_at = None;
         self.start_time_wait_timer(now);
+        // Only the state for answering a repeated FIN is needed now (Linux
+        // swaps the socket for a small `inet_timewait_sock`): the buffers'
+        // memory goes back, as thousands of connections may wait here.
+        self.send.release_if_empty();
+        self.recv.release_if_empty();
+        self.scratch = Vec::new();
     }
 
     /// Start (or restart, when the peer's FIN comes again) the 2 MSL timer

@@ -120,6 +120,38 @@ fn half_close_keeps_receiving() {
 }
 
 #[test]
+fn time_wait_gives_the_buffers_memory_back() {
+    let mut net = Net::established();
+    net.run_until(ms(1000));
+    net.a.send(b"request").unwrap();
+    net.run_until(ms(1200));
+    let mut buf = [0; 16];
+    assert_eq!(net.b().recv(&mut buf, false), Ok(7));
+    net.b().send(b"response").unwrap();
+    net.run_until(ms(1400));
+    assert_eq!(net.a.recv(&mut buf, false), Ok(8));
+    assert!(net.a.send.held() > 0 && net.a.recv.held() > 0);
+    net.a.close();
+    net.run_until(ms(1600));
+    net.b().close();
+    net.run_until(ms(2000));
+    assert_eq!(net.states(), (State::TimeWait, State::Closed));
+    assert_eq!((net.a.send.held(), net.a.recv.held()), (0, 0));
+    // Data still unread in TIME-WAIT (after a half close) stays readable.
+    let mut net = Net::established();
+    net.run_until(ms(1000));
+    net.a.shutdown_write();
+    net.run_until(ms(1200));
+    net.b().send(b"unread").unwrap();
+    net.run_until(ms(1400));
+    net.b().close();
+    net.run_until(ms(2000));
+    assert_eq!(net.states(), (State::TimeWait, State::Closed));
+    assert_eq!(net.a.recv(&mut buf, false), Ok(6));
+    assert_eq!(&buf[..6], b"unread");
+}
+
+#[test]
 fn an_orphan_in_fin_wait_2_gives_up_after_60_s() {
     let mut net = Net::established();
     net.run_until(ms(1000));
