@@ -46,6 +46,7 @@ pub(super) struct Turn {
 
 /// Runs the process of `turn` until it blocks or ends, with `world` lent to
 /// it, and gives the world back.
+#[inline]
 pub(super) fn take_turn(mut world: Box<Sim>, turn: Turn) -> Box<Sim> {
     let Turn { pid, mut reply } = turn;
     let Some(mut co) = world.procs.get_mut(pid.0).and_then(|p| p.coroutine.take()) else {
@@ -87,6 +88,7 @@ pub(super) fn take_turn(mut world: Box<Sim>, turn: Turn) -> Box<Sim> {
 /// Answers `call` of the running process with the world lent to it: `Ok`
 /// with the reply, or `Ok(None)` when the process is now blocked and must
 /// suspend; `Err` gives the call back when no world is lent on this thread.
+#[inline]
 pub(crate) fn answer_in_place(call: Syscall) -> Result<Option<Reply>, Syscall> {
     LENT.with(|slot| {
         let Ok(mut lent) = slot.try_borrow_mut() else {
@@ -138,6 +140,7 @@ fn with_buffers(mut carry: impl FnMut(&mut Sim, ProcessId) -> Option<Reply>) -> 
 /// to [`crate::sim::tcp_call::TcpCall::Read`], with
 /// [`crate::sim::tcp_call::TcpOk::Copied`] for the bytes; `None` when no
 /// world is lent.
+#[inline]
 pub(crate) fn tcp_read(sock: SockRef, buf: &mut [u8], peek: bool) -> Option<Reply> {
     with_buffers(|world, pid| world.tcp_read_borrowed(pid, sock, buf, peek))
 }
@@ -145,6 +148,7 @@ pub(crate) fn tcp_read(sock: SockRef, buf: &mut [u8], peek: bool) -> Option<Repl
 /// `write` of `data` on TCP socket `sock`, taken straight from the
 /// caller's bytes: the reply to
 /// [`crate::sim::tcp_call::TcpCall::Write`]; `None` when no world is lent.
+#[inline]
 pub(crate) fn tcp_write(sock: SockRef, data: &[u8]) -> Option<Reply> {
     with_buffers(|world, pid| world.tcp_write_borrowed(pid, sock, data))
 }
@@ -153,6 +157,7 @@ pub(crate) fn tcp_write(sock: SockRef, data: &[u8]) -> Option<Reply> {
 /// to [`crate::sim::process::UdpCall::Recv`], with
 /// [`crate::sim::process::UdpOk::Copied`] for the datagram; `None` when no
 /// world is lent.
+#[inline]
 pub(crate) fn udp_recv(sock: SockRef, buf: &mut [u8], peek: bool) -> Option<Reply> {
     with_buffers(|world, pid| world.udp_recv_borrowed(pid, sock, buf, peek))
 }
@@ -160,6 +165,7 @@ pub(crate) fn udp_recv(sock: SockRef, buf: &mut [u8], peek: bool) -> Option<Repl
 /// A send of `data` from UDP socket `sock` to `dst` (its peer if `None`),
 /// taken straight from the caller's bytes: the reply to
 /// [`crate::sim::process::UdpCall::Send`]; `None` when no world is lent.
+#[inline]
 pub(crate) fn udp_send(sock: SockRef, data: &[u8], dst: Option<SocketAddrV4>) -> Option<Reply> {
     with_buffers(|world, pid| world.udp_send_borrowed(pid, sock, data, dst))
 }

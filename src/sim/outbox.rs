@@ -85,6 +85,7 @@ impl Outbox {
     }
 
     /// A buffer for a new frame.
+    #[inline]
     pub fn take_buffer(&mut self) -> Vec<u8> {
         self.pool.take()
     }
@@ -97,6 +98,7 @@ impl Outbox {
     }
 
     /// Gives back a frame that will not be sent.
+    #[inline]
     pub fn recycle(&mut self, frame: Vec<u8>) {
         self.pool.give(frame);
     }

@@ -478,6 +478,7 @@ pub(crate) fn defer_close(sock: SockRef) {
 /// Puts the sockets dropped since the last call in `spare` (which must be
 /// empty) and keeps its room for the next drops; `false`, leaving both
 /// alone, when none were dropped (most calls follow no drop).
+#[inline]
 pub(crate) fn take_closed(spare: &mut Vec<SockRef>) -> bool {
     // Swapped with the caller's emptied list, so that neither allocates
     // again: a program that opens and drops a socket per connection would
@@ -502,6 +503,7 @@ pub fn in_simulation() -> bool {
 /// it has during its turn; see `src/sim/lend.rs`), and the process suspends
 /// only if the call blocks, until the scheduler wakes it with the reply.
 /// Returns `None` when not inside a simulated process.
+#[inline]
 pub fn syscall(call: Syscall) -> Option<Reply> {
     let ptr = CURRENT.with(Cell::get);
     if ptr.is_null() {
@@ -518,6 +520,7 @@ pub fn syscall(call: Syscall) -> Option<Reply> {
 /// Suspends the running process with `why` until the scheduler resumes it;
 /// returns the reply it is resumed with, or `None` when not inside a
 /// simulated process.
+#[inline]
 pub(crate) fn suspend_with(why: Suspend) -> Option<Reply> {
     let ptr = CURRENT.with(Cell::get);
     if ptr.is_null() {
@@ -620,6 +623,7 @@ pub(crate) fn make_coroutine(
 /// `CURRENT` goes back to what it was: null when the scheduler runs on the
 /// thread's own stack, or the yielder of the process that runs a
 /// simulation of its own, which is still the running coroutine.
+#[inline]
 pub(crate) fn resume(co: &mut ProcCoroutine, reply: Reply) -> CoroutineResult<Suspend, Exit> {
     let outer = CURRENT.with(Cell::get);
     let result = co.resume(reply);

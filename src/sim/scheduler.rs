@@ -108,6 +108,7 @@ impl Sim {
 
     /// Answers a call `pid` made in its turn (see [`Sim::answer`]),
     /// counting it if it is a socket call.
+    #[inline]
     pub(super) fn answer_call(&mut self, pid: ProcessId, call: Syscall) -> Option<Reply> {
         if matches!(call, Syscall::Udp(_) | Syscall::Tcp(_) | Syscall::Poll(_)) {
             self.procs[pid.0].socket_calls += 1;
@@ -118,6 +119,7 @@ impl Sim {
     /// Answers one call of `pid` (its first try or a retry): `Some` is the
     /// reply to resume it with, `None` means it is blocked, keeping the call
     /// to try again if it can be retried.
+    #[inline]
     pub(super) fn answer(&mut self, pid: ProcessId, call: Syscall) -> Option<Reply> {
         let mut again = None;
         let reply = self.answer_with(pid, |sim| {
@@ -133,6 +135,7 @@ impl Sim {
     /// Answers one call of `pid` that `carry` carries out (its first try or
     /// a retry), counting it as an event: `Some` is the reply, `None` means
     /// the process is blocked (or the run reached its event cap).
+    #[inline]
     pub(super) fn answer_with(
         &mut self,
         pid: ProcessId,

@@ -30,6 +30,7 @@ use std::net::Ipv4Addr;
 /// swaps the bytes of the folded result (RFC 1071 §2(B): the sum is
 /// independent of byte order, up to that swap), which is some five times
 /// fewer instructions than word by word.
+#[inline]
 pub fn sum(data: &[u8]) -> u32 {
     // Two 128-bit accumulators of 64-bit words cannot overflow: that would
     // take 2^64 words.
@@ -79,6 +80,7 @@ fn carry_into_16(s: u32) -> u16 {
 
 /// Folds the carries of a [`sum`] back into 16 bits and returns the
 /// ones-complement of the result: the value for a checksum field (RFC 1071 §1).
+#[inline]
 pub fn fold(sum: u32) -> u16 {
     !carry_into_16(sum)
 }
@@ -86,6 +88,7 @@ pub fn fold(sum: u32) -> u16 {
 /// The Internet checksum of `data`: `fold(sum(data))`.
 ///
 /// Zero when `data` includes a correct checksum field.
+#[inline]
 pub fn checksum(data: &[u8]) -> u16 {
     fold(sum(data))
 }
@@ -94,6 +97,7 @@ pub fn checksum(data: &[u8]) -> u16 {
 /// (RFC 9293 §3.1) put in front of their own bytes when checksumming:
 /// source address, destination address, a zero byte, the protocol number and
 /// the UDP/TCP length.
+#[inline]
 pub fn pseudo_header_sum(src: Ipv4Addr, dst: Ipv4Addr, protocol: u8, length: u16) -> u32 {
     let [s0, s1, s2, s3] = src.octets();
     let [d0, d1, d2, d3] = dst.octets();

@@ -333,6 +333,7 @@ impl Ipv4Repr {
     ///
     /// # Panics
     /// If `buf` is shorter than 20 bytes.
+    #[inline]
     pub fn emit(&self, buf: &mut [u8]) {
         debug_assert!(self.total_len() <= usize::from(u16::MAX));
         debug_assert!(

@@ -234,6 +234,7 @@ impl UdpRepr {
     ///
     /// # Panics
     /// If `buf` is shorter than [`UdpRepr::buffer_len`].
+    #[inline]
     pub fn emit(&self, buf: &mut [u8], src: Ipv4Addr, dst: Ipv4Addr) {
         debug_assert!(self.buffer_len() <= usize::from(u16::MAX));
         let len = u16::try_from(self.buffer_len()).unwrap_or(u16::MAX);
