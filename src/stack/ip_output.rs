@@ -12,7 +12,7 @@ use super::route::{Route, RouteKind};
 use crate::sim::{Outbox, SimTime};
 use crate::trace::event::{DropCause, Note};
 use crate::wire::arp::PACKET_LEN as ARP_LEN;
-use crate::wire::ethernet::build_frame;
+use crate::wire::ethernet::{build_frame, build_frame_with_data};
 use crate::wire::icmp::invoking_len;
 use crate::wire::ipv4::MIN_HEADER_LEN;
 use crate::wire::{
@@ -51,6 +51,23 @@ pub(super) struct Datagram {
     pub payload_len: usize,
 }
 
+/// The payload of a datagram being sent: a header of `head_len` bytes,
+/// then `data`; `emit` writes the header into the whole payload once the
+/// data is in place.
+struct Body<'a, F> {
+    head_len: usize,
+    data: &'a [u8],
+    emit: F,
+}
+
+impl<F: FnOnce(&mut [u8])> Body<'_, F> {
+    /// Writes the whole payload into `buf` (exactly its length).
+    fn write_into(self, buf: &mut [u8]) {
+        buf[self.head_len..].copy_from_slice(self.data);
+        (self.emit)(buf);
+    }
+}
+
 impl IpNode {
     /// Sends a datagram; `fill` writes its `payload_len` payload bytes. A
     /// datagram to the node itself goes over `lo` (see [`super::loopback`]).
@@ -61,6 +78,45 @@ impl IpNode {
         fill: impl FnOnce(&mut [u8]),
         out: &mut Outbox,
     ) -> Result<(), SendError> {
+        let head_len = dgram.payload_len;
+        let body = Body {
+            head_len,
+            data: &[],
+            emit: fill,
+        };
+        self.send_ip_body(now, dgram, body, out)
+    }
+
+    /// Sends a datagram whose payload is a header of `head_len` bytes and
+    /// then `data` (a UDP datagram, a TCP segment): `emit_head` is given the
+    /// whole payload with `data` in place and writes the header, checksum
+    /// and all. The data is copied once, into the frame, rather than into a
+    /// zeroed frame.
+    pub(super) fn send_ip_data(
+        &mut self,
+        now: SimTime,
+        dgram: Datagram,
+        head_len: usize,
+        data: &[u8],
+        emit_head: impl FnOnce(&mut [u8]),
+        out: &mut Outbox,
+    ) -> Result<(), SendError> {
+        debug_assert_eq!(dgram.payload_len, head_len + data.len());
+        let body = Body {
+            head_len,
+            data,
+            emit: emit_head,
+        };
+        self.send_ip_body(now, dgram, body, out)
+    }
+
+    fn send_ip_body(
+        &mut self,
+        now: SimTime,
+        dgram: Datagram,
+        body: Body<'_, impl FnOnce(&mut [u8])>,
+        out: &mut Outbox,
+    ) -> Result<(), SendError> {
         if let Some(route) = self.local_route(dgram.dst) {
             if dgram.payload_len > MAX_PAYLOAD {
                 return Err(SendError::TooBig {
@@ -68,7 +124,7 @@ impl IpNode {
                 });
             }
             note_route(out, dgram.dst, &route, false);
-            self.send_local(now, dgram, fill, out);
+            self.send_local(now, dgram, |buf| body.write_into(buf), out);
             return Ok(());
         }
         // RFC 1122 section 3.2.1.3 (g): 127.0.0.0/8 never leaves the host.
@@ -112,13 +168,19 @@ impl IpNode {
         };
         if fits {
             let mut frame = out.take_buffer();
-            build_frame(
+            let Body {
+                head_len,
+                data,
+                emit,
+            } = body;
+            build_frame_with_data(
                 &mut frame,
                 &self.eth_header(route.iface),
-                repr.total_len(),
+                MIN_HEADER_LEN + head_len,
+                data,
                 |buf| {
                     repr.emit(&mut buf[..MIN_HEADER_LEN]);
-                    fill(&mut buf[MIN_HEADER_LEN..]);
+                    emit(&mut buf[MIN_HEADER_LEN..]);
                 },
             );
             self.resolve_and_send(now, route.iface, next_hop, frame, out);
@@ -128,7 +190,7 @@ impl IpNode {
         let mut payload = std::mem::take(&mut self.scratch);
         payload.clear();
         payload.resize(dgram.payload_len, 0);
-        fill(&mut payload);
+        body.write_into(&mut payload);
         self.send_fragments(now, route.iface, next_hop, repr, &payload, out);
         self.scratch = payload;
         Ok(())

@@ -440,13 +440,10 @@ impl IpNode {
             df_when_fits: true,
             payload_len: repr.buffer_len(),
         };
-        let fill = |buf: &mut [u8]| {
-            let header = repr.header_len();
-            buf[header..header + payload.len()].copy_from_slice(payload);
-            repr.emit(buf, src, dst);
-        };
+        let emit = |buf: &mut [u8]| repr.emit(buf, src, dst);
         // A segment that cannot be routed is traced by send_ip; TCP's own
         // retransmission deals with the loss.
-        let _ = self.send_ip(now, dgram, fill, out);
+        let head_len = repr.header_len();
+        let _ = self.send_ip_data(now, dgram, head_len, payload, emit, out);
     }
 }

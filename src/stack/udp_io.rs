@@ -83,11 +83,8 @@ impl IpNode {
             df_when_fits: true,
             payload_len: udp.buffer_len(),
         };
-        let fill = |buf: &mut [u8]| {
-            buf[UDP_HEADER_LEN..].copy_from_slice(data);
-            udp.emit(buf, src, dst_ip);
-        };
-        match self.send_ip(now, dgram, fill, out) {
+        let emit = |buf: &mut [u8]| udp.emit(buf, src, dst_ip);
+        match self.send_ip_data(now, dgram, UDP_HEADER_LEN, data, emit, out) {
             Ok(()) => Ok(data.len()),
             Err(SendError::NoRoute) => Err(errno::ENETUNREACH),
             Err(SendError::TooBig { .. }) => Err(errno::EMSGSIZE),

@@ -182,8 +182,36 @@ pub fn build_frame(
         payload_len <= MTU,
         "payload of {payload_len} bytes exceeds the MTU"
     );
+    build_frame_with_data(buf, repr, payload_len, &[], fill);
+}
+
+/// Builds a whole frame in `buf` whose payload is `head_len` bytes and then
+/// `data`: clears `buf` (keeping its capacity), writes the Ethernet header
+/// from `repr`, zeroes the `head_len` bytes, copies `data` after them, and
+/// hands `fill` the whole payload to write its headers into; the frame is
+/// zero-padded to [`MIN_FRAME_LEN`]. The data is written once, rather than
+/// over zeroes first: the same bytes as [`build_frame`] with a `fill` that
+/// copies `data` in.
+///
+/// Callers guarantee `head_len + data.len() <= MTU`.
+pub fn build_frame_with_data(
+    buf: &mut Vec<u8>,
+    repr: &EthernetRepr,
+    head_len: usize,
+    data: &[u8],
+    fill: impl FnOnce(&mut [u8]),
+) {
+    let payload_len = head_len + data.len();
+    debug_assert!(
+        payload_len <= MTU,
+        "payload of {payload_len} bytes exceeds the MTU"
+    );
     buf.clear();
-    buf.resize((HEADER_LEN + payload_len).max(MIN_FRAME_LEN), 0);
+    buf.resize(HEADER_LEN + head_len, 0);
+    buf.extend_from_slice(data);
+    if buf.len() < MIN_FRAME_LEN {
+        buf.resize(MIN_FRAME_LEN, 0);
+    }
     repr.emit(&mut EthernetFrame::new_unchecked(&mut buf[..]));
     fill(&mut buf[HEADER_LEN..HEADER_LEN + payload_len]);
 }
@@ -246,6 +274,31 @@ mod tests {
         assert_eq!(EtherType::ARP.to_string(), "ARP");
         assert_eq!(EtherType(0x86dd).to_string(), "0x86dd");
         assert_eq!(EtherType(0x0042).to_string(), "0x0042");
+    }
+
+    /// A frame built around its data is the frame built by copying the data
+    /// into a zeroed payload, padding included, from a buffer that held a
+    /// longer frame.
+    #[test]
+    fn frame_with_data_equals_filling_the_zeroed_payload() {
+        let repr = EthernetRepr {
+            src: MacAddr::local(1),
+            dst: MacAddr::local(2),
+            ethertype: EtherType::IPV4,
+        };
+        for (head_len, data_len) in [(0, 0), (8, 3), (20, 25), (28, 18), (52, 1448)] {
+            let data: Vec<u8> = (0..data_len).map(|i| (i * 13 + 1) as u8).collect();
+            let head = |buf: &mut [u8]| buf[1] = 0x77;
+            let mut with_data = vec![0xaa; 2000];
+            build_frame_with_data(&mut with_data, &repr, head_len.max(2), &data, head);
+            let mut filled = vec![0xbb; 2000];
+            build_frame(&mut filled, &repr, head_len.max(2) + data_len, |buf| {
+                buf[head_len.max(2)..].copy_from_slice(&data);
+                head(buf);
+            });
+            assert_eq!(with_data, filled, "head {head_len}, data {data_len}");
+            assert!(with_data.len() >= MIN_FRAME_LEN);
+        }
     }
 
     #[test]
