@@ -15,7 +15,7 @@ use super::loopback::LoopbackQueue;
 use super::ping::{PingConfig, PingError, PingReport, Pinger};
 use super::route::RoutingTable;
 use super::segments::Segments;
-use super::tcp::TcpConfig;
+use super::tcp::{TcpConfig, TcpEvent};
 use super::tcp_table::TcpTable;
 use super::timer::Timer;
 use super::udp::UdpTable;
@@ -56,6 +56,9 @@ pub struct IpNode {
     /// The segments a TCP connection's turn emits, until they are sent
     /// (reused from turn to turn).
     pub(super) segments: Segments,
+    /// The events a TCP connection's turn records, until they are noted
+    /// (reused from turn to turn, so that a turn allocates nothing for them).
+    pub(super) tcp_events: Vec<TcpEvent>,
     /// The DNS server its programs' lookups go to (`nameserver` in
     /// resolv.conf), if it has one.
     pub(super) resolver: Option<Ipv4Addr>,
@@ -101,6 +104,7 @@ impl IpNode {
             scratch: Vec::new(),
             broadcasts: Vec::new(),
             segments: Segments::default(),
+            tcp_events: Vec::new(),
             resolver: None,
             dhcp: Vec::new(),
             rx_intact: false,

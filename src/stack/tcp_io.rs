@@ -7,7 +7,7 @@ use super::ip_input::note_unparsable;
 use super::ip_node::IpNode;
 use super::ip_output::Datagram;
 use super::loopback::socket_addrs;
-use super::tcp::{rst_for_closed, Endpoints, Tcb, TcpConfig, TcpError, TcpEvent};
+use super::tcp::{rst_for_closed, Endpoints, Tcb, TcpConfig, TcpError};
 use super::tcp_table::{TcpSocket, TcpTable};
 use super::timer::Timer;
 use super::udp::{errno, SocketId};
@@ -73,7 +73,7 @@ impl IpNode {
         let iss = self.next_iss();
         let tcb = Tcb::connect(now, ends, iss, config);
         let id = self.tcp().insert_conn(tcb, None, DEFAULT_TTL);
-        self.tcp_flush(now, id, Vec::new(), out);
+        self.tcp_flush(now, id, out);
         Ok(id)
     }
 
@@ -173,7 +173,7 @@ impl IpNode {
         out: &mut Outbox,
     ) {
         if !matches!(result, Ok(None)) {
-            self.tcp_flush(now, id, Vec::new(), out);
+            self.tcp_flush(now, id, out);
         }
     }
 
@@ -201,7 +201,7 @@ impl IpNode {
             Err(TcpError::WouldBlock) => Ok(None),
             Err(e) => Err(e.errno()),
         };
-        self.tcp_flush(now, id, Vec::new(), out);
+        self.tcp_flush(now, id, out);
         result
     }
 
@@ -224,7 +224,7 @@ impl IpNode {
         if matches!(how, std::net::Shutdown::Write | std::net::Shutdown::Both) {
             conn.tcb.shutdown_write();
         }
-        self.tcp_flush(now, id, Vec::new(), out);
+        self.tcp_flush(now, id, out);
         Ok(())
     }
 
@@ -245,7 +245,7 @@ impl IpNode {
                     }
                 }
                 for conn in orphans {
-                    self.tcp_flush(now, conn, Vec::new(), out);
+                    self.tcp_flush(now, conn, out);
                 }
             }
             Some(TcpSocket::Conn(_)) => {
@@ -253,7 +253,7 @@ impl IpNode {
                     c.orphaned = true;
                     c.tcb.close();
                 }
-                self.tcp_flush(now, id, Vec::new(), out);
+                self.tcp_flush(now, id, out);
             }
             None => {}
         }
@@ -265,9 +265,8 @@ impl IpNode {
             return;
         };
         conn.timer_at = None;
-        let mut events = Vec::new();
-        conn.tcb.on_time(now, &mut events);
-        self.tcp_flush(now, id, events, out);
+        conn.tcb.on_time(now, &mut self.tcp_events);
+        self.tcp_flush(now, id, out);
     }
 
     /// A whole TCP segment for this node, in its IP packet.
@@ -303,11 +302,12 @@ impl IpNode {
             remote: SocketAddrV4::new(src, repr.src_port),
         };
         if let Some(id) = self.tcp().find(&ends) {
-            let mut events = Vec::new();
+            let mut events = std::mem::take(&mut self.tcp_events);
             if let Some(conn) = self.tcp().conn(id) {
                 conn.tcb.on_segment(now, &repr, payload, &mut events);
             }
-            return self.tcp_flush(now, id, events, out);
+            self.tcp_events = events;
+            return self.tcp_flush(now, id, out);
         }
         let opening = repr.flags.syn && !repr.flags.ack && !repr.flags.rst;
         if let Some(listener) = self.tcp().listener_for(ends.local).filter(|_| opening) {
@@ -329,7 +329,7 @@ impl IpNode {
             let iss = self.next_iss();
             let tcb = Tcb::accept(now, ends, &repr, iss, config);
             let id = self.tcp().insert_conn(tcb, Some(listener), ttl);
-            return self.tcp_flush(now, id, Vec::new(), out);
+            return self.tcp_flush(now, id, out);
         }
         // Nobody: a RST answers (RFC 9293 §3.10.7.1), so that a connect to
         // a closed port is refused at once.
@@ -348,16 +348,14 @@ impl IpNode {
     }
 
     /// Lets connection `id` send what it has to, reports what happened in
-    /// it, re-arms its timer, wakes whoever waits on it, and forgets it once
-    /// it is over and let go of.
-    pub(super) fn tcp_flush(
-        &mut self,
-        now: SimTime,
-        id: SocketId,
-        mut events: Vec<TcpEvent>,
-        out: &mut Outbox,
-    ) {
+    /// it (the events in `self.tcp_events`, then its own), re-arms its
+    /// timer, wakes whoever waits on it, and forgets it once it is over and
+    /// let go of.
+    pub(super) fn tcp_flush(&mut self, now: SimTime, id: SocketId, out: &mut Outbox) {
+        let mut events = std::mem::take(&mut self.tcp_events);
         let Some(conn) = self.tcp.as_mut().and_then(|t| t.conn(id)) else {
+            events.clear();
+            self.tcp_events = events;
             return;
         };
         let ends = conn.tcb.ends();
@@ -391,13 +389,14 @@ impl IpNode {
         // Only an established connection not yet accepted moves to its
         // listener's queue (looked at here, to spare a second lookup).
         let may_promote = conn.listener.is_some() && conn.tcb.established();
-        for event in events {
+        for event in events.drain(..) {
             out.note(|| Note::Tcp {
                 local: ends.local,
                 remote: ends.remote,
                 event,
             });
         }
+        self.tcp_events = events;
         let segments = std::mem::take(&mut self.segments);
         for (repr, payload) in segments.iter() {
             self.send_segment(now, ends, ttl, repr, payload, out);

@@ -4,8 +4,6 @@
 //! Segment arrival is in `input.rs`, segment output in `output.rs` and
 //! `send.rs`, the receive side in `recv.rs`, timers in `timers.rs`.
 
-use std::mem;
-
 use crate::sim::SimTime;
 use crate::wire::tcp::{TcpFlags, TcpRepr};
 
@@ -552,7 +550,7 @@ impl Tcb {
     /// advertised, the persist timer armed) since the last `on_segment`,
     /// `on_time` or `take_events`.
     pub fn take_events(&mut self, events: &mut Vec<TcpEvent>) {
-        events.append(&mut self.events);
+        self.flush_events(events);
     }
 
     /// The effective send MSS: min of the peer's and ours, less the 12
@@ -608,11 +606,15 @@ impl Tcb {
     }
 
     /// Move out the events recorded internally into `events`.
+    ///
+    /// The connection keeps its list's room for its next events (the
+    /// caller's list is reused too, so neither allocates turn after turn),
+    /// until it waits out TIME-WAIT or is closed: then the room goes back,
+    /// as thousands of connections may wait there with little left to say.
     pub(super) fn flush_events(&mut self, events: &mut Vec<TcpEvent>) {
-        if events.is_empty() {
-            mem::swap(events, &mut self.events);
-        } else {
-            events.append(&mut self.events);
+        events.append(&mut self.events);
+        if matches!(self.state, State::TimeWait | State::Closed) {
+            self.events = Vec::new();
         }
     }
 }

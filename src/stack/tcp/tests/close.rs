@@ -132,11 +132,16 @@ fn time_wait_gives_the_buffers_memory_back() {
     assert_eq!(net.a.recv(&mut buf, false), Ok(8));
     assert!(net.a.send.held() > 0 && net.a.recv.held() > 0);
     net.a.close();
+    assert!(
+        net.a.events.capacity() > 0,
+        "a live connection keeps its events' room"
+    );
     net.run_until(ms(1600));
     net.b().close();
     net.run_until(ms(2000));
     assert_eq!(net.states(), (State::TimeWait, State::Closed));
     assert_eq!((net.a.send.held(), net.a.recv.held()), (0, 0));
+    assert_eq!(net.a.events.capacity(), 0, "and the events' room");
     // Data still unread in TIME-WAIT (after a half close) stays readable.
     let mut net = Net::established();
     net.run_until(ms(1000));
