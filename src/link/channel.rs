@@ -225,16 +225,44 @@ pub struct Channel {
     busy_until: SimTime,
     /// Start times of accepted frames still waiting to be transmitted.
     waiting: VecDeque<SimTime>,
+    /// Nanoseconds per byte on the wire when the bandwidth divides 8
+    /// Gbit/s (1 Gbit/s: 8, 100 Mbit/s: 80, unlimited: 0), so that a frame's
+    /// serialization is one multiplication rather than a division; `None`
+    /// for other bandwidths, which take [`LinkParams::serialization`].
+    ns_per_byte: Option<u64>,
 }
 
 impl Channel {
     /// A channel with `params`, drawing its impairments from `rng`.
     pub fn new(params: LinkParams, rng: RngStream) -> Channel {
+        let bps = params.bandwidth_bps;
+        let ns_per_byte = match bps {
+            0 => Some(0),
+            _ => (8_000_000_000 % bps == 0).then(|| 8_000_000_000 / bps),
+        };
         Channel {
             params,
             rng,
             busy_until: SimTime::ZERO,
             waiting: VecDeque::new(),
+            ns_per_byte,
+        }
+    }
+
+    /// How long `frame_len` bytes take to serialize: exactly
+    /// [`LinkParams::serialization`], by one multiplication when the
+    /// bandwidth allows.
+    #[inline]
+    fn serialization(&self, frame_len: usize) -> Duration {
+        // A frame is at most 64 KiB: no multiplication here can overflow
+        // for any bandwidth of 1 bit/s or more, but saturate all the same.
+        match self.ns_per_byte {
+            Some(ns) => Duration::from_nanos(
+                (frame_len as u64)
+                    .saturating_add(WIRE_OVERHEAD_BYTES as u64)
+                    .saturating_mul(ns),
+            ),
+            None => self.params.serialization(frame_len),
         }
     }
 
@@ -265,7 +293,7 @@ impl Channel {
             }
             self.waiting.push_back(start);
         }
-        self.busy_until = start + self.params.serialization(frame_len);
+        self.busy_until = start + self.serialization(frame_len);
         if self.rng.chance(self.params.loss) {
             return Fate::Lost;
         }
@@ -323,6 +351,43 @@ mod tests {
 
     fn us(n: u64) -> SimTime {
         SimTime::from_nanos(n * 1000)
+    }
+
+    /// The channel's one-multiplication serialization is the division's,
+    /// for bandwidths that divide 8 Gbit/s and those that do not.
+    #[test]
+    fn channel_serialization_equals_the_division() {
+        for bps in [
+            0,
+            1,
+            3,
+            7,
+            1_000,
+            9_600,
+            1_000_000,
+            10_000_000,
+            64_000_000,
+            100_000_000,
+            155_520_000,
+            1_000_000_000,
+            2_500_000_000,
+            8_000_000_000,
+            10_000_000_000,
+            u64::MAX,
+        ] {
+            let params = LinkParams {
+                bandwidth_bps: bps,
+                ..LinkParams::default()
+            };
+            let ch = channel(params);
+            for len in [0, 1, 60, 64, 1514, 9000, 65_535, usize::MAX / 16] {
+                assert_eq!(
+                    ch.serialization(len),
+                    params.serialization(len),
+                    "{bps} bit/s, {len} bytes"
+                );
+            }
+        }
     }
 
     #[test]
