@@ -20,6 +20,8 @@ pub mod ipv4;
 mod mac;
 pub mod oui;
 pub mod tcp;
+#[cfg(test)]
+mod test_words;
 pub mod udp;
 
 pub use arp::{ArpOperation, ArpPacket, ArpRepr};

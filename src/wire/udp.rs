@@ -336,11 +336,7 @@ mod tests {
     /// addresses and lengths that carry.
     #[test]
     fn emitted_checksum_equals_summing_the_bytes() {
-        let mut state: u32 = 3;
-        let mut next = || {
-            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            state
-        };
+        let mut next = crate::wire::test_words::words(3);
         for _ in 0..500 {
             let r = UdpRepr {
                 src_port: next() as u16 | 0xf000,
