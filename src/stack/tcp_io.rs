@@ -302,11 +302,10 @@ impl IpNode {
             remote: SocketAddrV4::new(src, repr.src_port),
         };
         if let Some(id) = self.tcp().find(&ends) {
-            let mut events = std::mem::take(&mut self.tcp_events);
-            if let Some(conn) = self.tcp().conn(id) {
-                conn.tcb.on_segment(now, &repr, payload, &mut events);
+            if let Some(conn) = self.tcp.as_mut().and_then(|t| t.conn(id)) {
+                conn.tcb
+                    .on_segment(now, &repr, payload, &mut self.tcp_events);
             }
-            self.tcp_events = events;
             return self.tcp_flush(now, id, out);
         }
         let opening = repr.flags.syn && !repr.flags.ack && !repr.flags.rst;

@@ -178,10 +178,6 @@ pub fn build_frame(
     payload_len: usize,
     fill: impl FnOnce(&mut [u8]),
 ) {
-    debug_assert!(
-        payload_len <= MTU,
-        "payload of {payload_len} bytes exceeds the MTU"
-    );
     build_frame_with_data(buf, repr, payload_len, &[], fill);
 }
 

@@ -41,6 +41,15 @@ fn truncated(needed: usize, got: usize) -> WireError {
     }
 }
 
+/// The value a sender writes for checksum `value`: a computed zero goes
+/// out as `0xffff`, as zero in the field means "no checksum" (RFC 768).
+fn as_sent(value: u16) -> u16 {
+    match value {
+        0 => 0xffff,
+        value => value,
+    }
+}
+
 /// The checksum of the pseudo-header and `datagram` (header and data, the
 /// checksum field as it stands), folded and complemented.
 fn datagram_checksum(src: Ipv4Addr, dst: Ipv4Addr, datagram: &[u8]) -> u16 {
@@ -168,10 +177,7 @@ impl<T: AsRef<[u8]> + AsMut<[u8]>> UdpPacket<T> {
     pub fn fill_checksum(&mut self, src: Ipv4Addr, dst: Ipv4Addr) {
         self.set_checksum(0);
         let end = usize::from(self.len());
-        let value = match datagram_checksum(src, dst, &self.buffer.as_ref()[..end]) {
-            0 => 0xffff,
-            value => value,
-        };
+        let value = as_sent(datagram_checksum(src, dst, &self.buffer.as_ref()[..end]));
         self.set_checksum(value);
     }
 }
@@ -244,11 +250,8 @@ impl UdpRepr {
         // loads that wait on the stores before them); only the data is read.
         let header_sum = u32::from(self.src_port) + u32::from(self.dst_port) + u32::from(len);
         let pseudo = checksum::pseudo_header_sum(src, dst, IpProtocol::UDP.0, len);
-        let value =
-            match checksum::fold(pseudo + header_sum + checksum::sum(&datagram[HEADER_LEN..])) {
-                0 => 0xffff,
-                value => value,
-            };
+        let data = checksum::sum(&datagram[HEADER_LEN..]);
+        let value = as_sent(checksum::fold(pseudo + header_sum + data));
         let [a, b] = self.src_port.to_be_bytes();
         let [c, d] = self.dst_port.to_be_bytes();
         let [e, f] = len.to_be_bytes();
