@@ -465,3 +465,56 @@ fn udp_calls_made_the_owned_way_give_the_same_datagrams() {
     assert_eq!(client.output[0].1, "hello from 192.168.1.3:7");
     assert_eq!(client.socket_calls, 3);
 }
+
+/// A connection that closes first waits out TIME-WAIT with one timer event
+/// of its host, due when 2 MSL is over: the retransmission timer it had
+/// armed before (for its FIN) does not fire on the way for nothing.
+#[test]
+fn time_wait_costs_one_timer_event_at_its_end() {
+    use std::io::{Read, Write};
+    let (mut sim, lines) = lan();
+    let (pc1, pc2) = (host(&sim, "pc1"), host(&sim, "pc2"));
+    sim.spawn(pc2, "server", Duration::ZERO, || {
+        let listener = simnet::net::TcpListener::bind("0.0.0.0:7000").unwrap();
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut got = Vec::new();
+        stream.read_to_end(&mut got).unwrap();
+        assert_eq!(got, b"hello");
+    })
+    .unwrap();
+    sim.spawn(pc1, "client", Duration::from_millis(1), || {
+        let mut stream = simnet::net::TcpStream::connect("192.168.1.3:7000").unwrap();
+        stream.write_all(b"hello").unwrap();
+    })
+    .unwrap();
+    // Every frame has crossed well before the first retransmission timeout
+    // (200 ms at the least) could be due.
+    sim.set_time_limit(Duration::from_millis(100));
+    let first = sim.run();
+    assert_eq!(first.reason, StopReason::TimeLimit, "{first}");
+    let frames = first.frames;
+    let traced = lines.borrow().len();
+    sim.set_time_limit(Duration::from_secs(600));
+    let rest = sim.run();
+    assert_eq!(rest.reason, StopReason::Idle, "{rest}");
+    assert_eq!(rest.frames, frames, "no frame after the first 100 ms");
+    // TIME-WAIT is 60 s (Linux's TCP_TIMEWAIT_LEN).
+    let end = Duration::from_nanos(rest.end.as_nanos());
+    assert!(
+        end > Duration::from_secs(60) && end < Duration::from_millis(60_100),
+        "{rest}"
+    );
+    // After the frames, three events: each host's ARP entry of the other
+    // expiring (a minute after it was learnt), and TIME-WAIT's end.
+    assert_eq!(rest.events - first.events, 3, "{rest} after {first}");
+    let after: Vec<String> = lines.borrow()[traced..].to_vec();
+    assert_eq!(
+        after,
+        [
+            "60.003013 pc2 arp expire 192.168.1.2 at 02:00:00:00:00:01 on eth0",
+            "60.005026 pc1 arp expire 192.168.1.3 at 02:00:00:00:00:02 on eth0",
+            "60.013109 pc1 tcp 192.168.1.2:49152 > 192.168.1.3:7000: time-wait timer expired",
+            "60.013109 pc1 tcp 192.168.1.2:49152 > 192.168.1.3:7000: TIME-WAIT -> CLOSED",
+        ]
+    );
+}

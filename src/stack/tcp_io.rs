@@ -365,10 +365,14 @@ impl IpNode {
             .dispatch(now, &mut |repr, payload| segments.push(repr, payload));
         conn.tcb.take_events(&mut events);
         // One timer event per connection: armed again only when the state
-        // machine wants an earlier one (a later wish is met when it fires).
+        // machine wants an earlier one (a later wish is met when it fires,
+        // sparing a cancel per ACK that pushes the retransmission timer
+        // on), or when all it waits for is TIME-WAIT's end, a wish that
+        // will not move again.
         let want = conn.tcb.poll_at();
         match (want, conn.timer_at) {
-            (Some(w), Some(armed)) if w >= armed => {}
+            (Some(w), Some(armed)) if w == armed => {}
+            (Some(w), Some(armed)) if w > armed && !conn.tcb.waits_only_to_close() => {}
             (Some(w), armed) => {
                 if armed.is_some() {
                     out.cancel(Timer::Tcp(id));

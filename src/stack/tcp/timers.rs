@@ -25,6 +25,17 @@ impl Tcb {
         armed.then_some(SimTime::from_nanos(earliest))
     }
 
+    /// Whether the only deadline left is the 2 MSL (or orphan FIN-WAIT-2)
+    /// timeout: no other timer can be armed again before it expires, so
+    /// the host's one timer event for the connection can be moved straight
+    /// to it rather than fire early for nothing.
+    pub fn waits_only_to_close(&self) -> bool {
+        self.close_at.is_some()
+            && self.rto_at.is_none()
+            && self.persist_at.is_none()
+            && self.ack_at.is_none()
+    }
+
     /// Fire the timers due at `now`: the 2 MSL (or FIN-WAIT-2) timeout, the
     /// retransmission timer (SYN or data), the persist timer, the
     /// delayed-ACK timer. Then call `dispatch` to send what they decided.
