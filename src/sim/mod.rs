@@ -16,6 +16,8 @@ mod tcp_calls;
 pub mod time;
 mod timer_handles;
 mod udp_calls;
+#[cfg(test)]
+mod wake_order_tests;
 pub mod world;
 
 pub use outbox::{FramePool, Outbox};

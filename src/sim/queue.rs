@@ -229,6 +229,15 @@ impl<E> EventQueue<E> {
         Some(key)
     }
 
+    /// Whether every key in the queue is due after `time`, so that an event
+    /// pushed now for `time` would be the next out. Cancelled keys count:
+    /// the answer may be a needless `false`, never a wrong `true`.
+    #[inline]
+    pub fn none_due_by(&self, time: SimTime) -> bool {
+        let after = |top: Option<&Reverse<Key>>| top.is_none_or(|Reverse(k)| k.time > time);
+        after(self.heap.peek()) && after(self.far.peek())
+    }
+
     /// Whether the event `handle` names is still pending.
     pub fn is_pending(&self, handle: Handle) -> bool {
         let i = handle.slot as usize;
@@ -579,6 +588,24 @@ mod tests {
         assert_eq!(q.pop(), Some((t(15), "other")));
         assert_eq!(q.pop(), Some((t(20), "second")));
         assert_eq!(q.pop(), None);
+    }
+
+    #[test]
+    fn none_due_by_looks_at_both_heaps_and_counts_cancelled_keys() {
+        let t = SimTime::from_nanos;
+        let mut q = EventQueue::new();
+        assert!(q.none_due_by(t(0)), "empty");
+        let near = q.push_in_lane(t(10), "near", 0);
+        assert!(q.none_due_by(t(9)) && !q.none_due_by(t(10)));
+        assert_eq!(q.cancel(near), Some("near"));
+        // Its key is still in the heap: a needless no, never a wrong yes.
+        assert!(!q.none_due_by(t(10)));
+        assert_eq!(q.peek_time(), None);
+        assert!(q.none_due_by(t(10)), "the key went with peek_time");
+        let far = FAR_AHEAD.as_nanos() as u64 * 2;
+        q.push(t(far), "far");
+        assert_eq!((q.heap.len(), q.far.len()), (0, 1));
+        assert!(q.none_due_by(t(far - 1)) && !q.none_due_by(t(far)));
     }
 
     #[test]

@@ -245,11 +245,10 @@ impl Sim {
 
     /// Wakes `pid` now with `reply`.
     pub(crate) fn wake_with(&mut self, pid: ProcessId, reply: Reply) {
-        let now = self.now;
         if let Some(p) = self.procs.get_mut(pid.0) {
             p.reply = reply;
             let token = p.wake_token;
-            self.push(now, Event::Wake { pid, token });
+            self.wake_now(pid, token);
         }
     }
 

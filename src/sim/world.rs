@@ -129,6 +129,17 @@ pub struct Sim {
     pings: Vec<(NodeId, usize)>,
     /// Pending events that are not background timers.
     foreground: usize,
+    /// A process woken at the present instant while no event was due by
+    /// then (see [`Sim::wake_with`]): its `Wake` is the next event, taken
+    /// without a trip through the queue. Counted in `foreground`.
+    pub(super) next_wake: Option<(ProcessId, u64)>,
+    /// Tests set this to send every wake through the queue, the reference
+    /// order `next_wake` must keep.
+    #[cfg(test)]
+    pub(super) queue_every_wake: bool,
+    /// How many wakes took the short way (tests check that some did).
+    #[cfg(test)]
+    pub(super) direct_wakes: u64,
     time_limit: SimTime,
     pub(super) max_events: u64,
     pub(super) events: u64,
@@ -161,7 +172,10 @@ impl fmt::Debug for Sim {
             .field("now", &self.now)
             .field("nodes", &self.graph.node_count())
             .field("links", &self.graph.edge_count())
-            .field("pending", &self.queue.len())
+            .field(
+                "pending",
+                &(self.queue.len() + usize::from(self.next_wake.is_some())),
+            )
             .finish()
     }
 }
@@ -188,6 +202,11 @@ impl Sim {
             trace: Trace::default(),
             pings: Vec::new(),
             foreground: 0,
+            next_wake: None,
+            #[cfg(test)]
+            queue_every_wake: false,
+            #[cfg(test)]
+            direct_wakes: 0,
             time_limit: SimTime::MAX,
             max_events: u64::MAX,
             events: 0,
@@ -313,6 +332,31 @@ impl Sim {
         }
     }
 
+    /// Schedules `pid`'s `Wake` with `token` for the present instant.
+    ///
+    /// It goes into the queue, unless nothing is due by now and no other
+    /// process is woken so yet: then it would be the next event out
+    /// whatever is pushed after it, and it waits in `next_wake` instead,
+    /// for [`Sim::advance`] to take first (the same order, event for event,
+    /// without the queue's cost).
+    pub(super) fn wake_now(&mut self, pid: ProcessId, token: u64) {
+        #[cfg(test)]
+        if self.queue_every_wake {
+            self.push(self.now, Event::Wake { pid, token });
+            return;
+        }
+        if self.next_wake.is_none() && self.queue.none_due_by(self.now) {
+            self.next_wake = Some((pid, token));
+            self.foreground += 1;
+            #[cfg(test)]
+            {
+                self.direct_wakes += 1;
+            }
+        } else {
+            self.push(self.now, Event::Wake { pid, token });
+        }
+    }
+
     /// A cancellable timer fired: its handle (and any stale ones) go.
     fn forget_fired(&mut self, node: NodeId, timer: Timer) {
         if let Some(handles) = self.timer_handles.get_mut(&(node, timer)) {
@@ -325,7 +369,13 @@ impl Sim {
 
     /// Cancels the pending events `pred` picks (a linear scan: for rare
     /// cases such as a timer made moot).
-    pub(super) fn cancel_events(&mut self, pred: impl FnMut(&Event) -> bool) {
+    pub(super) fn cancel_events(&mut self, mut pred: impl FnMut(&Event) -> bool) {
+        if let Some((pid, token)) = self.next_wake {
+            if pred(&Event::Wake { pid, token }) {
+                self.next_wake = None;
+                self.foreground -= 1;
+            }
+        }
         let cancelled = self.queue.cancel_where(pred);
         self.foreground -= cancelled.iter().filter(|e| !e.is_background()).count();
     }
@@ -373,6 +423,23 @@ impl Sim {
         loop {
             if self.halted {
                 return Err(StopReason::EventLimit);
+            }
+            if let Some((pid, token)) = self.next_wake {
+                // The checks the queued `Wake` would have met, for now.
+                if self.now > self.time_limit {
+                    self.now = self.time_limit;
+                    return Err(StopReason::TimeLimit);
+                }
+                if self.events >= self.max_events {
+                    return Err(StopReason::EventLimit);
+                }
+                self.next_wake = None;
+                self.foreground -= 1;
+                self.events += 1;
+                match self.wake_process(pid, token) {
+                    Some(turn) => return Ok(turn),
+                    None => continue,
+                }
             }
             let Some(next) = self.queue.peek_time().filter(|_| self.foreground > 0) else {
                 if self.deadlocked().is_empty() {
