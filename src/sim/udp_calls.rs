@@ -191,18 +191,20 @@ impl Sim {
             Err(e) => return Some(Reply::Udp(Err(e))),
         };
         let ip = self.ip_of(host)?;
-        // A pending error (an ICMP port unreachable) comes first, as on Linux.
-        if let Some(e) = ip.udp().take_error(id) {
-            return Some(Reply::Udp(Err(e)));
-        }
+        // A pending error (an ICMP port unreachable) comes first, as on
+        // Linux; the socket is looked up once for it and the datagram.
         match into {
-            RecvInto::Caller(buf) => {
-                if let Some((len, from)) = ip.udp().recv_into(id, buf, peek) {
+            RecvInto::Caller(buf) => match ip.udp().take_error_or_recv_into(id, buf, peek) {
+                Err(e) => return Some(Reply::Udp(Err(e))),
+                Ok(Some((len, from))) => {
                     return Some(Reply::Udp(Ok(UdpOk::Copied { len, from })));
                 }
-            }
-            RecvInto::Pooled(max) => {
-                if let Some(dgram) = ip.udp().recv(id, peek) {
+                Ok(None) => {}
+            },
+            RecvInto::Pooled(max) => match ip.udp().take_error_or_recv(id, peek) {
+                Err(e) => return Some(Reply::Udp(Err(e))),
+                Ok(None) => {}
+                Ok(Some(dgram)) => {
                     // The datagram's buffer goes to the process, which gives
                     // it back to the pool; one from the pool takes its place.
                     if let Some(spare) = bufpool::take_spare() {
@@ -215,7 +217,7 @@ impl Sim {
                         from: dgram.from,
                     })));
                 }
-            }
+            },
         }
         if opts.nonblocking {
             return Some(Reply::Udp(Err(errno::EAGAIN)));

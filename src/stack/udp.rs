@@ -171,6 +171,10 @@ pub fn unreachable_errno(reason: DstUnreachable) -> Option<i32> {
     }
 }
 
+/// A datagram received into a caller's buffer: the bytes copied and who
+/// sent it.
+type Copied = (usize, SocketAddrV4);
+
 #[derive(Debug)]
 struct Socket {
     /// The address datagrams must be sent to (`getsockname`); Linux's
@@ -192,6 +196,35 @@ struct Socket {
 }
 
 impl Socket {
+    /// The next queued datagram: a copy of it for a peek, else taken out.
+    fn next(&mut self, peek: bool) -> Option<Datagram> {
+        if peek {
+            return self.queue.front().cloned();
+        }
+        let datagram = self.queue.pop_front()?;
+        self.queued_bytes -= charge(datagram.data.len());
+        Some(datagram)
+    }
+
+    /// The next queued datagram copied into `buf` (as much as fits): the
+    /// bytes copied and the sender, and, unless peeking, the datagram's
+    /// emptied buffer, taken out with it.
+    fn next_into(&mut self, buf: &mut [u8], peek: bool) -> Option<(Copied, Option<Vec<u8>>)> {
+        let front = self.queue.front()?;
+        let n = front.data.len().min(buf.len());
+        buf[..n].copy_from_slice(&front.data[..n]);
+        let from = front.from;
+        let spent = if peek {
+            None
+        } else {
+            self.queue.pop_front().map(|datagram| {
+                self.queued_bytes -= charge(datagram.data.len());
+                datagram.data
+            })
+        };
+        Some(((n, from), spent))
+    }
+
     /// Linux's `compute_score` for a datagram `from` > `to`: `None` if the
     /// socket does not take it, else higher for a more specific match.
     fn score(&self, from: SocketAddrV4, to: SocketAddrV4) -> Option<u8> {
@@ -561,13 +594,7 @@ impl UdpTable {
     /// The oldest queued datagram, removed unless `peek`. `None` when the
     /// queue is empty (the socket layer blocks or gives `EAGAIN`).
     pub fn recv(&mut self, id: SocketId, peek: bool) -> Option<Datagram> {
-        let socket = self.sockets.get_mut(&id)?;
-        if peek {
-            return socket.queue.front().cloned();
-        }
-        let datagram = socket.queue.pop_front()?;
-        socket.queued_bytes -= charge(datagram.data.len());
-        Some(datagram)
+        self.sockets.get_mut(&id)?.next(peek)
     }
 
     /// [`UdpTable::recv`] into the caller's buffer: how many bytes of the
@@ -580,17 +607,53 @@ impl UdpTable {
         buf: &mut [u8],
         peek: bool,
     ) -> Option<(usize, SocketAddrV4)> {
-        let socket = self.sockets.get_mut(&id)?;
-        let front = socket.queue.front()?;
-        let n = front.data.len().min(buf.len());
-        buf[..n].copy_from_slice(&front.data[..n]);
-        let from = front.from;
-        if !peek {
-            let datagram = socket.queue.pop_front()?;
-            socket.queued_bytes -= charge(datagram.data.len());
-            self.recycle(datagram.data);
+        let (got, spent) = self.sockets.get_mut(&id)?.next_into(buf, peek)?;
+        self.recycle_some(spent);
+        Some(got)
+    }
+
+    /// A receive as a process makes it, with one lookup of the socket: its
+    /// pending error first (taken: Linux's `sock_error` in `udp_recvmsg`),
+    /// else [`UdpTable::recv`]'s answer.
+    pub fn take_error_or_recv(
+        &mut self,
+        id: SocketId,
+        peek: bool,
+    ) -> Result<Option<Datagram>, i32> {
+        let Some(socket) = self.sockets.get_mut(&id) else {
+            return Ok(None);
+        };
+        match socket.pending_error.take() {
+            Some(e) => Err(e),
+            None => Ok(socket.next(peek)),
         }
-        Some((n, from))
+    }
+
+    /// [`UdpTable::take_error_or_recv`] into the caller's buffer, as
+    /// [`UdpTable::recv_into`].
+    pub fn take_error_or_recv_into(
+        &mut self,
+        id: SocketId,
+        buf: &mut [u8],
+        peek: bool,
+    ) -> Result<Option<(usize, SocketAddrV4)>, i32> {
+        let Some(socket) = self.sockets.get_mut(&id) else {
+            return Ok(None);
+        };
+        if let Some(e) = socket.pending_error.take() {
+            return Err(e);
+        }
+        let Some((got, spent)) = socket.next_into(buf, peek) else {
+            return Ok(None);
+        };
+        self.recycle_some(spent);
+        Ok(Some(got))
+    }
+
+    fn recycle_some(&mut self, spent: Option<Vec<u8>>) {
+        if let Some(data) = spent {
+            self.recycle(data);
+        }
     }
 
     /// Gives back a payload buffer taken from a [`Datagram`], so that later

@@ -481,3 +481,40 @@ fn closed_sockets_are_ebadf_and_free_their_port() {
     let all: Vec<_> = t.sockets().collect();
     assert_eq!(all, vec![(keep, sa(A, 7001)), (again, sa(ANY, 7000))]);
 }
+
+/// A process's receive: the pending error first and once, then the
+/// datagrams, as plain `recv`/`recv_into` give them; `recv` itself leaves
+/// the error pending (only the socket layer's receive takes it).
+#[test]
+fn a_receive_takes_the_pending_error_before_the_datagrams() {
+    let mut t = table();
+    let id = t.bind(sa(ANY, 7001), false).unwrap();
+    t.connect(id, peer()).unwrap();
+    t.deliver(peer(), sa(A, 7001), b"first", false);
+    t.deliver(peer(), sa(A, 7001), b"second", false);
+    t.on_icmp_unreachable(sa(A, 7001), peer(), ECONNREFUSED);
+    let mut buf = [0u8; 3];
+    assert_eq!(t.recv_into(id, &mut buf, true), Some((3, peer())));
+    assert!(t.has_error(id), "recv_into leaves it");
+    assert_eq!(
+        t.take_error_or_recv_into(id, &mut buf, false),
+        Err(ECONNREFUSED)
+    );
+    assert_eq!(
+        t.take_error_or_recv_into(id, &mut buf, true),
+        Ok(Some((3, peer())))
+    );
+    assert_eq!(&buf, b"fir");
+    assert_eq!(
+        t.take_error_or_recv_into(id, &mut buf, false),
+        Ok(Some((3, peer())))
+    );
+    t.on_icmp_unreachable(sa(A, 7001), peer(), ECONNREFUSED);
+    assert_eq!(t.take_error_or_recv(id, false), Err(ECONNREFUSED));
+    let second = t.take_error_or_recv(id, false).unwrap().unwrap();
+    assert_eq!(&second.data[..], b"second");
+    assert_eq!(t.take_error_or_recv(id, false), Ok(None));
+    assert_eq!(t.take_error_or_recv_into(id, &mut buf, false), Ok(None));
+    t.close(id);
+    assert_eq!(t.take_error_or_recv(id, false), Ok(None), "no socket");
+}
