@@ -518,3 +518,19 @@ fn time_wait_costs_one_timer_event_at_its_end() {
         ]
     );
 }
+
+/// Every node of a big topology is found by its name, and no other name is.
+#[test]
+fn node_ids_are_found_by_name_in_a_big_topology() {
+    let net = simnet::topo::presets::lan(1, 300, simnet::link::LinkParams::default()).unwrap();
+    let sim = net.build();
+    for name in ["pc1", "pc2", "pc10", "pc150", "pc299", "pc300", "sw1"] {
+        let id = sim
+            .node_id(name)
+            .unwrap_or_else(|| panic!("{name} is there"));
+        assert_eq!(sim.graph()[id].name, name);
+    }
+    for name in ["pc0", "pc301", "pc", "sw2", "", "PC1"] {
+        assert_eq!(sim.node_id(name), None, "{name}");
+    }
+}

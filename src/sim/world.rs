@@ -119,6 +119,9 @@ impl fmt::Display for RunSummary {
 /// A simulation: the topology, the clock, the queue and the trace.
 pub struct Sim {
     graph: Graph,
+    /// Every node, sorted by name, for [`Sim::node_id`] (a process that
+    /// resolves a host name asks it).
+    by_name: Vec<NodeId>,
     queue: EventQueue<Event>,
     /// Handles of the pending timers nodes may cancel (only looked up,
     /// never iterated, so the map's order cannot leak into a run).
@@ -193,8 +196,11 @@ impl Sim {
     }
 
     fn numbered(graph: Graph, run_id: u64) -> Sim {
+        let mut by_name: Vec<NodeId> = graph.node_indices().collect();
+        by_name.sort_by(|&a, &b| graph[a].name.cmp(&graph[b].name));
         Sim {
             graph,
+            by_name,
             queue: EventQueue::new(),
             timer_handles: HashMap::default(),
             now: SimTime::ZERO,
@@ -278,9 +284,12 @@ impl Sim {
 
     /// The node named `name`.
     pub fn node_id(&self, name: &str) -> Option<NodeId> {
-        self.graph
-            .node_indices()
-            .find(|&i| self.graph[i].name == name)
+        let graph = &self.graph;
+        let at = self
+            .by_name
+            .binary_search_by(|&id| graph[id].name.as_str().cmp(name))
+            .ok()?;
+        self.by_name.get(at).copied()
     }
 
     /// The IP stack of host or router `node`.
