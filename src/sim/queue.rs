@@ -166,10 +166,36 @@ impl<E> EventQueue<E> {
         handle
     }
 
+    /// Takes the sequence number the next push would get, for an event
+    /// held outside the queue that may yet go in with
+    /// [`EventQueue::push_reserved`]: it then comes out exactly where it
+    /// would have had it been pushed now.
+    pub fn reserve_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        seq
+    }
+
+    /// Schedules `event` at `time` with a sequence number taken earlier by
+    /// [`EventQueue::reserve_seq`] (in no lane: a lane's order is its push
+    /// order, which this push would break).
+    pub fn push_reserved(&mut self, time: SimTime, seq: u64, event: E) -> Handle {
+        let (key, handle) = self.store_as(time, seq, event, NO_LANE);
+        self.push_alone(key);
+        handle
+    }
+
     /// Puts `event` in a slot; returns its key and handle.
     #[inline(always)]
     fn store(&mut self, time: SimTime, event: E, lane: u32) -> (Key, Handle) {
         let seq = self.next_seq;
+        self.next_seq += 1;
+        self.store_as(time, seq, event, lane)
+    }
+
+    /// [`EventQueue::store`] with sequence number `seq`.
+    #[inline(always)]
+    fn store_as(&mut self, time: SimTime, seq: u64, event: E, lane: u32) -> (Key, Handle) {
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = Some(event);
@@ -186,7 +212,6 @@ impl<E> EventQueue<E> {
                 u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
             }
         };
-        self.next_seq += 1;
         self.live += 1;
         (Key { time, seq, slot }, Handle { slot, seq })
     }
@@ -588,6 +613,22 @@ mod tests {
         assert_eq!(q.pop(), Some((t(15), "other")));
         assert_eq!(q.pop(), Some((t(20), "second")));
         assert_eq!(q.pop(), None);
+    }
+
+    /// An event pushed later with a sequence number reserved earlier comes
+    /// out where a push at the reservation would have put it: after the
+    /// events pushed before it for the same time, before those pushed after.
+    #[test]
+    fn a_reserved_sequence_number_keeps_its_place() {
+        let t = SimTime::from_nanos;
+        let mut q = EventQueue::new();
+        q.push_in_lane(t(10), "before", 0);
+        let seq = q.reserve_seq();
+        q.push_in_lane(t(10), "after", 0);
+        q.push(t(5), "earlier");
+        q.push_reserved(t(10), seq, "reserved");
+        let order: Vec<&str> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, ["earlier", "before", "reserved", "after"]);
     }
 
     #[test]

@@ -55,45 +55,84 @@ fn link() -> LinkParams {
     }
 }
 
+/// A UDP echo server on pc2 with two readers on one socket, and a client
+/// on pc1 that sometimes has two datagrams in flight.
+fn udp_echo(sim: &mut Sim) {
+    let (pc1, pc2) = (host(sim, "pc1"), host(sim, "pc2"));
+    sim.spawn(pc2, "echo", Duration::ZERO, || {
+        let sock = UdpSocket::bind("0.0.0.0:9000").unwrap();
+        let twin = sock.try_clone().unwrap();
+        crate::thread::spawn(move || {
+            let mut buf = [0u8; 64];
+            for _ in 0..10 {
+                let (n, from) = twin.recv_from(&mut buf).unwrap();
+                twin.send_to(&buf[..n], from).unwrap();
+            }
+        });
+        let mut buf = [0u8; 64];
+        for _ in 0..10 {
+            let (n, from) = sock.recv_from(&mut buf).unwrap();
+            sock.send_to(&buf[..n], from).unwrap();
+        }
+    })
+    .unwrap();
+    sim.spawn(pc1, "client", Duration::from_millis(1), || {
+        let sock = UdpSocket::bind("0.0.0.0:0").unwrap();
+        let mut buf = [0u8; 64];
+        for i in 0..20u8 {
+            sock.send_to(&[i; 20], "192.168.1.3:9000").unwrap();
+            if i % 3 == 0 {
+                sock.send_to(&[i; 30], "192.168.1.3:9000").unwrap();
+                sock.recv_from(&mut buf).unwrap();
+            }
+            sock.recv_from(&mut buf).unwrap();
+        }
+    })
+    .unwrap();
+}
+
 #[test]
 fn udp_echo_with_two_readers_on_one_socket() {
-    let direct = same_both_ways(
-        || one_lan(1, link()).unwrap(),
-        |sim| {
-            let (pc1, pc2) = (host(sim, "pc1"), host(sim, "pc2"));
-            sim.spawn(pc2, "echo", Duration::ZERO, || {
-                let sock = UdpSocket::bind("0.0.0.0:9000").unwrap();
-                let twin = sock.try_clone().unwrap();
-                crate::thread::spawn(move || {
-                    let mut buf = [0u8; 64];
-                    for _ in 0..10 {
-                        let (n, from) = twin.recv_from(&mut buf).unwrap();
-                        twin.send_to(&buf[..n], from).unwrap();
-                    }
-                });
-                let mut buf = [0u8; 64];
-                for _ in 0..10 {
-                    let (n, from) = sock.recv_from(&mut buf).unwrap();
-                    sock.send_to(&buf[..n], from).unwrap();
-                }
-            })
-            .unwrap();
-            sim.spawn(pc1, "client", Duration::from_millis(1), || {
-                let sock = UdpSocket::bind("0.0.0.0:0").unwrap();
-                let mut buf = [0u8; 64];
-                for i in 0..20u8 {
-                    sock.send_to(&[i; 20], "192.168.1.3:9000").unwrap();
-                    if i % 3 == 0 {
-                        sock.send_to(&[i; 30], "192.168.1.3:9000").unwrap();
-                        sock.recv_from(&mut buf).unwrap();
-                    }
-                    sock.recv_from(&mut buf).unwrap();
-                }
-            })
-            .unwrap();
-        },
-    );
+    let direct = same_both_ways(|| one_lan(1, link()).unwrap(), udp_echo);
     assert!(direct > 0, "some wakes the short way");
+}
+
+/// A run stopped by the event cap, often with a wake held out of the
+/// queue, then run on under a time limit below the wake's time, then given
+/// a process that should have started already, then run to its end: each
+/// part goes exactly as with every wake queued.
+#[test]
+fn a_run_stopped_and_run_on_keeps_its_wakes_in_order() {
+    let run = |cap: u64, queue_every_wake: bool| {
+        let mut sim = one_lan(1, link()).unwrap().build();
+        sim.queue_every_wake = queue_every_wake;
+        let lines = TextLines::default();
+        sim.add_sink(Box::new(TextSink::new(lines.clone())));
+        udp_echo(&mut sim);
+        sim.set_max_events(cap);
+        let capped = sim.run().to_string();
+        let held = sim.requeued_wakes > 0;
+        sim.set_max_events(u64::MAX);
+        sim.set_time_limit(Duration::from_micros(500));
+        let limited = sim.run().to_string();
+        let pc1 = host(&sim, "pc1");
+        sim.spawn(pc1, "late", Duration::from_micros(100), || {
+            crate::println!("late");
+        })
+        .unwrap();
+        sim.set_time_limit(Duration::from_secs(10));
+        let rest = sim.run().to_string();
+        let lines = lines.borrow().clone();
+        ((lines, capped, limited, rest), held)
+    };
+    let mut held_at_cap = 0;
+    for cap in 1..160 {
+        let (queued, _) = run(cap, true);
+        let (direct, held) = run(cap, false);
+        assert_eq!(direct, queued, "stopped after {cap} events");
+        held_at_cap += u32::from(held);
+    }
+    assert!(held_at_cap > 0, "some caps stop the run with a wake held");
 }
 
 #[test]

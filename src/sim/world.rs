@@ -133,9 +133,14 @@ pub struct Sim {
     /// Pending events that are not background timers.
     foreground: usize,
     /// A process woken at the present instant while no event was due by
-    /// then (see [`Sim::wake_with`]): its `Wake` is the next event, taken
-    /// without a trip through the queue. Counted in `foreground`.
+    /// then (see [`Sim::wake_now`]): its `Wake` (pid and token) is the next
+    /// event, taken without a trip through the queue. Counted in
+    /// `foreground`. It is always due at `now`: a run never stops with one
+    /// held (see [`Sim::requeue_next_wake`]), and nothing else moves time.
     pub(super) next_wake: Option<(ProcessId, u64)>,
+    /// The sequence number the queue gave `next_wake` (see
+    /// [`EventQueue::reserve_seq`]), for when it must go in after all.
+    next_wake_seq: u64,
     /// Tests set this to send every wake through the queue, the reference
     /// order `next_wake` must keep.
     #[cfg(test)]
@@ -143,6 +148,10 @@ pub struct Sim {
     /// How many wakes took the short way (tests check that some did).
     #[cfg(test)]
     pub(super) direct_wakes: u64,
+    /// How many of them went into the queue after all, the run stopping
+    /// first.
+    #[cfg(test)]
+    pub(super) requeued_wakes: u64,
     time_limit: SimTime,
     pub(super) max_events: u64,
     pub(super) events: u64,
@@ -209,10 +218,13 @@ impl Sim {
             pings: Vec::new(),
             foreground: 0,
             next_wake: None,
+            next_wake_seq: 0,
             #[cfg(test)]
             queue_every_wake: false,
             #[cfg(test)]
             direct_wakes: 0,
+            #[cfg(test)]
+            requeued_wakes: 0,
             time_limit: SimTime::MAX,
             max_events: u64::MAX,
             events: 0,
@@ -347,7 +359,9 @@ impl Sim {
     /// process is woken so yet: then it would be the next event out
     /// whatever is pushed after it, and it waits in `next_wake` instead,
     /// for [`Sim::advance`] to take first (the same order, event for event,
-    /// without the queue's cost).
+    /// without the queue's cost). It takes the sequence number a push would
+    /// have given it, and goes into the queue with it if the run stops
+    /// before taking it (see [`Sim::requeue_next_wake`]).
     pub(super) fn wake_now(&mut self, pid: ProcessId, token: u64) {
         #[cfg(test)]
         if self.queue_every_wake {
@@ -356,6 +370,7 @@ impl Sim {
         }
         if self.next_wake.is_none() && self.queue.none_due_by(self.now) {
             self.next_wake = Some((pid, token));
+            self.next_wake_seq = self.queue.reserve_seq();
             self.foreground += 1;
             #[cfg(test)]
             {
@@ -431,23 +446,23 @@ impl Sim {
     fn advance(&mut self) -> Result<Turn, StopReason> {
         loop {
             if self.halted {
+                self.requeue_next_wake();
                 return Err(StopReason::EventLimit);
             }
             if let Some((pid, token)) = self.next_wake {
-                // The checks the queued `Wake` would have met, for now.
-                if self.now > self.time_limit {
-                    self.now = self.time_limit;
-                    return Err(StopReason::TimeLimit);
-                }
-                if self.events >= self.max_events {
-                    return Err(StopReason::EventLimit);
-                }
-                self.next_wake = None;
-                self.foreground -= 1;
-                self.events += 1;
-                match self.wake_process(pid, token) {
-                    Some(turn) => return Ok(turn),
-                    None => continue,
+                if self.now > self.time_limit || self.events >= self.max_events {
+                    // The run stops before the wake: it waits in the queue,
+                    // where the checks below stop the run as they would
+                    // have with it there all along.
+                    self.requeue_next_wake();
+                } else {
+                    self.next_wake = None;
+                    self.foreground -= 1;
+                    self.events += 1;
+                    match self.wake_process(pid, token) {
+                        Some(turn) => return Ok(turn),
+                        None => continue,
+                    }
                 }
             }
             let Some(next) = self.queue.peek_time().filter(|_| self.foreground > 0) else {
@@ -473,6 +488,23 @@ impl Sim {
             self.events += 1;
             if let Some(turn) = self.dispatch(event) {
                 return Ok(turn);
+            }
+        }
+    }
+
+    /// Puts the `Wake` held in `next_wake` into the queue, with the key it
+    /// would have had there. (Only when a run stops: kept out of line.)
+    #[cold]
+    #[inline(never)]
+    fn requeue_next_wake(&mut self) {
+        if let Some((pid, token)) = self.next_wake.take() {
+            // Still counted in `foreground`, now as a queued event.
+            let (at, seq) = (self.now, self.next_wake_seq);
+            self.queue
+                .push_reserved(at, seq, Event::Wake { pid, token });
+            #[cfg(test)]
+            {
+                self.requeued_wakes += 1;
             }
         }
     }
