@@ -296,12 +296,15 @@ impl Sim {
 
     /// The node named `name`.
     pub fn node_id(&self, name: &str) -> Option<NodeId> {
+        // The first of any equal names: the sort is stable, so that is the
+        // node added first (a builder refuses a second; a hand-built graph
+        // may have one).
         let graph = &self.graph;
         let at = self
             .by_name
-            .binary_search_by(|&id| graph[id].name.as_str().cmp(name))
-            .ok()?;
-        self.by_name.get(at).copied()
+            .partition_point(|&id| graph[id].name.as_str() < name);
+        let id = *self.by_name.get(at)?;
+        (graph[id].name == name).then_some(id)
     }
 
     /// The IP stack of host or router `node`.
