@@ -482,37 +482,52 @@ fn closed_sockets_are_ebadf_and_free_their_port() {
     assert_eq!(all, vec![(keep, sa(A, 7001)), (again, sa(ANY, 7000))]);
 }
 
-/// A process's receive: the pending error first and once, then the
-/// datagrams, as plain `recv`/`recv_into` give them; `recv` itself leaves
-/// the error pending (only the socket layer's receive takes it).
+/// A process's receive: the pending error first and once (a peek takes it
+/// too, as Linux's `sock_error` does before it looks at the queue), then
+/// the datagrams, as plain `recv`/`recv_into` give them, which leave the
+/// error pending; a receive that takes a datagram out keeps its buffer for
+/// later deliveries, a peek does not take it.
 #[test]
 fn a_receive_takes_the_pending_error_before_the_datagrams() {
     let mut t = table();
     let id = t.bind(sa(ANY, 7001), false).unwrap();
     t.connect(id, peer()).unwrap();
     t.deliver(peer(), sa(A, 7001), b"first", false);
-    t.deliver(peer(), sa(A, 7001), b"second", false);
+    t.deliver(peer(), sa(A, 7001), b"second!", false);
+    t.deliver(peer(), sa(A, 7001), b"third", false);
     t.on_icmp_unreachable(sa(A, 7001), peer(), ECONNREFUSED);
-    let mut buf = [0u8; 3];
-    assert_eq!(t.recv_into(id, &mut buf, true), Some((3, peer())));
-    assert!(t.has_error(id), "recv_into leaves it");
-    assert_eq!(
-        t.take_error_or_recv_into(id, &mut buf, false),
-        Err(ECONNREFUSED)
-    );
+    let mut buf = [0u8; 16];
+    assert_eq!(t.recv_into(id, &mut buf, true), Some((5, peer())));
+    assert_eq!(t.recv(id, true).map(|d| d.data.len()), Some(5));
+    assert!(t.has_error(id), "recv and recv_into leave it");
     assert_eq!(
         t.take_error_or_recv_into(id, &mut buf, true),
-        Ok(Some((3, peer())))
+        Err(ECONNREFUSED)
     );
-    assert_eq!(&buf, b"fir");
+    assert!(!t.has_error(id), "taken, by a peek too");
+    let spare = t.spare.len();
+    assert_eq!(
+        t.take_error_or_recv_into(id, &mut buf, true),
+        Ok(Some((5, peer())))
+    );
+    assert_eq!(t.spare.len(), spare, "a peek leaves the datagram");
     assert_eq!(
         t.take_error_or_recv_into(id, &mut buf, false),
-        Ok(Some((3, peer())))
+        Ok(Some((5, peer())))
     );
+    assert_eq!(&buf[..5], b"first");
+    assert_eq!(t.spare.len(), spare + 1, "its buffer kept for reuse");
     t.on_icmp_unreachable(sa(A, 7001), peer(), ECONNREFUSED);
-    assert_eq!(t.take_error_or_recv(id, false), Err(ECONNREFUSED));
+    assert_eq!(t.take_error_or_recv(id, true), Err(ECONNREFUSED));
+    let peeked = t.take_error_or_recv(id, true).unwrap().unwrap();
+    assert_eq!(&peeked.data[..], b"second!");
     let second = t.take_error_or_recv(id, false).unwrap().unwrap();
-    assert_eq!(&second.data[..], b"second");
+    assert_eq!(&second.data[..], b"second!");
+    assert_eq!(
+        t.take_error_or_recv_into(id, &mut buf, false),
+        Ok(Some((5, peer())))
+    );
+    assert_eq!(&buf[..5], b"third");
     assert_eq!(t.take_error_or_recv(id, false), Ok(None));
     assert_eq!(t.take_error_or_recv_into(id, &mut buf, false), Ok(None));
     t.close(id);
