@@ -17,7 +17,7 @@ use simnet::stack::udp::SocketId;
 use simnet::stack::{IpIface, IpNode, PingConfig, Timer};
 use simnet::trace::event::{Direction, DropCause, Note, Record, What};
 use simnet::trace::text::render;
-use simnet::wire::ethernet::{build_frame, HEADER_LEN, MAX_FRAME_LEN, MIN_FRAME_LEN};
+use simnet::wire::ethernet::{HEADER_LEN, MAX_FRAME_LEN, MIN_FRAME_LEN};
 use simnet::wire::{
     ArpRepr, EtherType, EthernetFrame, EthernetRepr, IcmpRepr, IpProtocol, Ipv4Packet, Ipv4Repr,
     MacAddr, SackBlocks, TcpFlags, TcpPacket, TcpRepr, TcpTimestamp, UdpPacket, UdpRepr, WireError,
@@ -488,11 +488,15 @@ fn tcp_answer(segment: &[u8], input: &[u8]) -> Option<Vec<u8>> {
         dst: HOST_MAC,
         ethertype: EtherType::IPV4,
     };
-    let mut frame = Vec::new();
-    build_frame(&mut frame, &eth, repr.total_len(), |b| {
-        repr.emit(b);
-        b[20..].copy_from_slice(&l4);
-    });
+    // Built by hand rather than with `build_frame`, whose callers keep to
+    // the MTU: an answer may be over it on purpose (1460 bytes of data
+    // behind 40 bytes of options, or 3000), as a hostile peer's can be.
+    let ip_len = repr.total_len();
+    let mut frame = vec![0; (HEADER_LEN + ip_len).max(MIN_FRAME_LEN)];
+    eth.emit(&mut EthernetFrame::new_unchecked(&mut frame[..]));
+    let packet = &mut frame[HEADER_LEN..HEADER_LEN + ip_len];
+    repr.emit(packet);
+    packet[20..].copy_from_slice(&l4);
     if d.chance(1, 3) {
         let l4 = HEADER_LEN + 20;
         let sample = Sample {
