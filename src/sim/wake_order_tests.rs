@@ -17,13 +17,19 @@ use crate::trace::{TextLines, TextSink};
 /// how many wakes took the short way.
 type Seen = (Vec<String>, Vec<u64>, String, u64);
 
-/// Builds `net`, lets `spawn` start its processes, runs it with every wake
-/// through the queue or not, and returns what it showed.
-fn run(net: TopologyBuilder, spawn: fn(&mut Sim), queue_every_wake: bool) -> Seen {
+/// Builds `net`, traced, with every wake through the queue or not.
+fn traced(net: TopologyBuilder, queue_every_wake: bool) -> (Sim, TextLines) {
     let mut sim = net.build();
     sim.queue_every_wake = queue_every_wake;
     let lines = TextLines::default();
     sim.add_sink(Box::new(TextSink::new(lines.clone())));
+    (sim, lines)
+}
+
+/// Builds `net`, lets `spawn` start its processes, runs it with every wake
+/// through the queue or not, and returns what it showed.
+fn run(net: TopologyBuilder, spawn: fn(&mut Sim), queue_every_wake: bool) -> Seen {
+    let (mut sim, lines) = traced(net, queue_every_wake);
     spawn(&mut sim);
     let summary = sim.run();
     let turns = sim.processes().iter().map(|p| p.turns).collect();
@@ -104,10 +110,7 @@ fn udp_echo_with_two_readers_on_one_socket() {
 #[test]
 fn a_run_stopped_and_run_on_keeps_its_wakes_in_order() {
     let run = |cap: u64, queue_every_wake: bool| {
-        let mut sim = one_lan(1, link()).unwrap().build();
-        sim.queue_every_wake = queue_every_wake;
-        let lines = TextLines::default();
-        sim.add_sink(Box::new(TextSink::new(lines.clone())));
+        let (mut sim, lines) = traced(one_lan(1, link()).unwrap(), queue_every_wake);
         udp_echo(&mut sim);
         sim.set_max_events(cap);
         let capped = sim.run().to_string();

@@ -366,12 +366,10 @@ impl Sim {
     /// have given it, and goes into the queue with it if the run stops
     /// before taking it (see [`Sim::requeue_next_wake`]).
     pub(super) fn wake_now(&mut self, pid: ProcessId, token: u64) {
+        let short = self.next_wake.is_none() && self.queue.none_due_by(self.now);
         #[cfg(test)]
-        if self.queue_every_wake {
-            self.push(self.now, Event::Wake { pid, token });
-            return;
-        }
-        if self.next_wake.is_none() && self.queue.none_due_by(self.now) {
+        let short = short && !self.queue_every_wake;
+        if short {
             self.next_wake = Some((pid, token));
             self.next_wake_seq = self.queue.reserve_seq();
             self.foreground += 1;
