@@ -300,11 +300,15 @@ impl Sim {
         // node added first (a builder refuses a second; a hand-built graph
         // may have one).
         let graph = &self.graph;
-        let at = self
+        let named = |&id: &NodeId| graph[id].name.as_str();
+        let mut at = self
             .by_name
-            .partition_point(|&id| graph[id].name.as_str() < name);
-        let id = *self.by_name.get(at)?;
-        (graph[id].name == name).then_some(id)
+            .binary_search_by(|id| named(id).cmp(name))
+            .ok()?;
+        while at > 0 && self.by_name.get(at - 1).map(named) == Some(name) {
+            at -= 1;
+        }
+        self.by_name.get(at).copied()
     }
 
     /// The IP stack of host or router `node`.
