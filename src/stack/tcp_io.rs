@@ -7,8 +7,8 @@ use super::ip_input::note_unparsable;
 use super::ip_node::IpNode;
 use super::ip_output::Datagram;
 use super::loopback::socket_addrs;
-use super::tcp::{rst_for_closed, Endpoints, Tcb, TcpConfig, TcpError};
-use super::tcp_table::{TcpSocket, TcpTable};
+use super::tcp::{rst_for_closed, Endpoints, State, Tcb, TcpConfig, TcpError, TimeWait};
+use super::tcp_table::{Conn, TcpSocket, TcpTable};
 use super::timer::Timer;
 use super::udp::{errno, SocketId};
 use crate::sim::{bufpool, Outbox, SimTime};
@@ -261,12 +261,34 @@ impl IpNode {
 
     /// Connection `id`'s timer fired.
     pub(super) fn on_tcp_timer(&mut self, now: SimTime, id: SocketId, out: &mut Outbox) {
-        let Some(conn) = self.tcp.as_mut().and_then(|t| t.conn(id)) else {
+        let Some(table) = self.tcp.as_mut() else {
             return;
         };
-        conn.timer_at = None;
-        conn.tcb.on_time(now, &mut self.tcp_events);
-        self.tcp_flush(now, id, out);
+        let events = &mut self.tcp_events;
+        let mut on_time = |conn: &mut Conn| {
+            conn.timer_at = None;
+            conn.tcb.on_time(now, events);
+        };
+        let mut fired = table.conn(id).map(&mut on_time);
+        if fired.is_none() {
+            // The common end of a connection: its TIME-WAIT record's 2 MSL
+            // is over. Report what the connection would, forget the record.
+            if let Some(ends) = table.expire_time_wait(id, now) {
+                for event in TimeWait::expiry_events() {
+                    out.note(|| Note::Tcp {
+                        local: ends.local,
+                        remote: ends.remote,
+                        event,
+                    });
+                }
+                out.readable.push(id);
+                return;
+            }
+            fired = table.with_conn(id, on_time);
+        }
+        if fired.is_some() {
+            self.tcp_flush(now, id, out);
+        }
     }
 
     /// A whole TCP segment for this node, in its IP packet.
@@ -302,9 +324,9 @@ impl IpNode {
             remote: SocketAddrV4::new(src, repr.src_port),
         };
         if let Some(id) = self.tcp().find(&ends) {
-            if let Some(conn) = self.tcp.as_mut().and_then(|t| t.conn(id)) {
-                conn.tcb
-                    .on_segment(now, &repr, payload, &mut self.tcp_events);
+            let events = &mut self.tcp_events;
+            if let Some(t) = self.tcp.as_mut() {
+                t.with_conn(id, |conn| conn.tcb.on_segment(now, &repr, payload, events));
             }
             return self.tcp_flush(now, id, out);
         }
@@ -389,6 +411,9 @@ impl IpNode {
         // Over and let go of: closed by the application, or a passive open
         // that died before anyone accepted it (nobody holds it).
         let over = conn.tcb.is_closed() && (conn.orphaned || conn.listener.is_some());
+        // Closed by the application and waiting out TIME-WAIT: reduced to
+        // a record below, if nothing else is pending in it.
+        let settle = conn.orphaned && conn.tcb.state() == State::TimeWait;
         // Only an established connection not yet accepted moves to its
         // listener's queue (looked at here, to spare a second lookup).
         let may_promote = conn.listener.is_some() && conn.tcb.established();
@@ -417,6 +442,8 @@ impl IpNode {
                 }
             }
             table.remove_conn(id);
+        } else if settle {
+            table.settle_time_wait(id);
         }
     }
 

@@ -116,3 +116,68 @@ fn only_the_intact_path_takes_a_segment_with_a_wrong_checksum() {
     );
     assert_eq!(&buf[..5], b"hello");
 }
+
+/// A connection the application closed waits out TIME-WAIT as a small
+/// record: it keeps its port, answers the peer's repeated FIN with an ACK
+/// and a fresh 2 MSL (becoming a record again after), and at the end is
+/// forgotten with the two trace events a whole connection reports.
+#[test]
+fn time_wait_is_a_record_that_answers_and_expires() {
+    use super::tcp::{State, TcpEvent};
+    use super::timer::Timer;
+    use crate::trace::event::Note;
+    use std::time::Duration;
+
+    let (mut client, conn, mut server, accepted, mut out_c, mut out_s) = connected();
+    let now = SimTime::ZERO;
+    let ends = client.tcp().conn(conn).unwrap().tcb.ends();
+    client.tcp_close(now, conn, &mut out_c);
+    pump(now, &mut client, &mut server, &mut out_c, &mut out_s);
+    server.tcp_close(now, accepted, &mut out_s);
+    let fin = out_s.frames[0].1.clone();
+    pump(now, &mut client, &mut server, &mut out_c, &mut out_s);
+    assert_eq!(client.tcp().state(conn), Some(State::TimeWait));
+    assert_eq!(client.tcp().time_wait_records(), 1);
+    assert!(
+        client.tcp().conn(conn).is_none(),
+        "no whole connection left"
+    );
+    // It keeps its ends (and so its port).
+    assert_eq!(client.tcp().find(&ends), Some(conn));
+    let minute = Duration::from_secs(60);
+
+    // The peer's FIN again, a second later: an ACK, and 2 MSL from then.
+    let later = now + Duration::from_secs(1);
+    let mut out = Outbox::new(true);
+    client.on_frame(later, 0, fin, &mut out);
+    assert_eq!(out.frames.len(), 1, "the ACK");
+    assert_eq!(out.cancels, [Timer::Tcp(conn)]);
+    assert_eq!(out.timers, [(later + minute, Timer::Tcp(conn))]);
+    assert_eq!(client.tcp().time_wait_records(), 1, "a record again");
+
+    // Its 2 MSL ends: forgotten, with what a whole connection reports.
+    let mut out = Outbox::new(true);
+    client.on_timer(later + minute, Timer::Tcp(conn), &mut out);
+    let events: Vec<&TcpEvent> = out
+        .notes
+        .iter()
+        .filter_map(|n| match n {
+            Note::Tcp { event, .. } => Some(event),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            &TcpEvent::TimerExpired { which: "time-wait" },
+            &TcpEvent::StateChange {
+                from: State::TimeWait,
+                to: State::Closed
+            },
+        ]
+    );
+    assert!(out.frames.is_empty() && out.timers.is_empty());
+    assert_eq!(client.tcp().time_wait_records(), 0);
+    assert_eq!(client.tcp().state(conn), None);
+    assert_eq!(client.tcp().find(&ends), None);
+}

@@ -4,10 +4,11 @@
 //! Socket ids share one space with UDP's (a process holds either through a
 //! [`SocketId`]): TCP's start at [`FIRST_ID`].
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
-use super::tcp::{Endpoints, State, Tcb, TcpConfig};
+use super::tcp::{Endpoints, State, Tcb, TcpConfig, TimeWait, TimeWaitShape};
 use super::udp::{errno, next_free_port, SocketId, EPHEMERAL};
 use crate::sim::fxhash::FxBuild;
 use crate::sim::SimTime;
@@ -59,6 +60,30 @@ pub struct Conn {
     pub read_shut: bool,
 }
 
+/// A connection the application has closed, reduced to its TIME-WAIT
+/// record while it waits out 2 MSL (see [`TimeWait`]): what the table
+/// keeps of its [`Conn`]. It was orphaned and belongs to no listener.
+/// Its one timer event is armed for the end of 2 MSL.
+#[derive(Debug)]
+struct Waiting {
+    tcb: TimeWait,
+    /// Its shape, as an index into [`TcpTable`]'s `shapes`.
+    shape: u16,
+}
+
+/// What a connection in TIME-WAIT shares with most others of its host
+/// (see [`TimeWaitShape`]), with the [`Conn`] fields that are alike too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Shape {
+    tcb: TimeWaitShape,
+    ttl: u8,
+    read_shut: bool,
+}
+
+/// The most distinct shapes a table keeps for its TIME-WAIT records; a
+/// connection of yet another stays whole.
+const MAX_SHAPES: usize = 64;
+
 /// A socket of the table.
 #[derive(Debug)]
 pub enum TcpSocket {
@@ -79,8 +104,15 @@ pub enum TcpSocket {
 #[derive(Debug)]
 pub struct TcpTable {
     local_addrs: Vec<Ipv4Addr>,
-    /// Every socket, by id.
+    /// Every socket, by id, but those in `time_wait`.
     pub sockets: HashMap<SocketId, TcpSocket, FxBuild>,
+    /// Connections closed by the application that wait out TIME-WAIT, as
+    /// records of a seventh of a [`Conn`]'s size. They keep their ends in
+    /// `by_ends` and their port in `conn_ports`; a segment or their timer
+    /// makes them whole again ([`TcpTable::with_conn`]).
+    time_wait: HashMap<SocketId, Waiting, FxBuild>,
+    /// The shapes of the connections in `time_wait`, each once.
+    shapes: Vec<Shape>,
     /// Connections by their ends, packed into one number (see [`ends_key`]).
     by_ends: HashMap<u128, SocketId, FxBuild>,
     /// How many connections of `by_ends` hold each local port.
@@ -106,6 +138,8 @@ impl TcpTable {
         TcpTable {
             local_addrs,
             sockets: HashMap::default(),
+            time_wait: HashMap::default(),
+            shapes: Vec::new(),
             by_ends: HashMap::default(),
             conn_ports: HashMap::default(),
             listeners: HashMap::default(),
@@ -235,6 +269,106 @@ impl TcpTable {
         }
     }
 
+    /// Runs `f` on connection `id`, first making it whole again if it
+    /// waits in TIME-WAIT as a record; `None` if there is no such
+    /// connection. For segments and timers, the two things that reach a
+    /// connection nobody holds.
+    pub fn with_conn<R>(&mut self, id: SocketId, f: impl FnOnce(&mut Conn) -> R) -> Option<R> {
+        if let Some(TcpSocket::Conn(c)) = self.sockets.get_mut(&id) {
+            return Some(f(c));
+        }
+        self.with_revived(id, f)
+    }
+
+    /// [`TcpTable::with_conn`] for a connection that is not whole: kept
+    /// out of line, so that the common case stays small where it is used.
+    #[cold]
+    #[inline(never)]
+    fn with_revived<R>(&mut self, id: SocketId, f: impl FnOnce(&mut Conn) -> R) -> Option<R> {
+        self.revive(id)?;
+        self.conn(id).map(f)
+    }
+
+    /// Forgets the TIME-WAIT record `id` if its 2 MSL is over by `now`, and
+    /// returns its ends; `None` if there is no such record, or its time has
+    /// not come (then make it whole and give it the timer as to any
+    /// connection). What the connection would have reported is
+    /// [`TimeWait::expiry_events`].
+    #[inline(never)]
+    pub fn expire_time_wait(&mut self, id: SocketId, now: SimTime) -> Option<Endpoints> {
+        let Entry::Occupied(entry) = self.time_wait.entry(id) else {
+            return None;
+        };
+        if entry.get().tcb.close_at() > now {
+            return None;
+        }
+        let ends = entry.remove().tcb.ends();
+        self.forget_ends(&ends);
+        Some(ends)
+    }
+
+    /// Makes the TIME-WAIT record `id` a whole connection again.
+    #[cold]
+    #[inline(never)]
+    fn revive(&mut self, id: SocketId) -> Option<()> {
+        let w = self.time_wait.remove(&id)?;
+        let shape = self.shapes.get(usize::from(w.shape))?;
+        let tcb = Tcb::from_time_wait(&w.tcb, &shape.tcb);
+        let conn = Conn {
+            timer_at: tcb.poll_at(),
+            tcb,
+            listener: None,
+            orphaned: true,
+            ttl: shape.ttl,
+            read_shut: shape.read_shut,
+        };
+        self.sockets.insert(id, TcpSocket::Conn(Box::new(conn)));
+        Some(())
+    }
+
+    /// Reduces connection `id` to a TIME-WAIT record if the application has
+    /// closed it and it waits out 2 MSL with nothing else pending (Linux's
+    /// `tcp_time_wait`); returns whether it did.
+    #[inline(never)]
+    pub fn settle_time_wait(&mut self, id: SocketId) -> bool {
+        let Entry::Occupied(entry) = self.sockets.entry(id) else {
+            return false;
+        };
+        let TcpSocket::Conn(c) = entry.get() else {
+            return false;
+        };
+        if !c.orphaned || c.listener.is_some() {
+            return false;
+        }
+        let Some((record, tcb_shape)) = c.tcb.to_time_wait() else {
+            return false;
+        };
+        if c.timer_at != c.tcb.poll_at() {
+            return false;
+        }
+        let shape = Shape {
+            tcb: tcb_shape,
+            ttl: c.ttl,
+            read_shut: c.read_shut,
+        };
+        let index = match self.shapes.iter().position(|s| *s == shape) {
+            Some(i) => i,
+            None if self.shapes.len() < MAX_SHAPES => {
+                self.shapes.push(shape);
+                self.shapes.len() - 1
+            }
+            None => return false,
+        };
+        let waiting = Waiting {
+            tcb: record,
+            // At most MAX_SHAPES: it fits.
+            shape: index as u16,
+        };
+        entry.remove();
+        self.time_wait.insert(id, waiting);
+        true
+    }
+
     /// The listener `id`.
     pub fn listener(&mut self, id: SocketId) -> Option<&mut Listener> {
         match self.sockets.get_mut(&id) {
@@ -261,20 +395,28 @@ impl TcpTable {
 
     /// Forgets a connection that is over.
     pub fn remove_conn(&mut self, id: SocketId) {
+        if self.time_wait.contains_key(&id) {
+            self.revive(id);
+        }
         if let Some(TcpSocket::Conn(c)) = self.sockets.remove(&id) {
-            let port = c.tcb.ends().local.port();
-            if self.by_ends.remove(&ends_key(&c.tcb.ends())).is_some() {
-                if let Some(n) = self.conn_ports.get_mut(&port) {
-                    *n -= 1;
-                    if *n == 0 {
-                        self.conn_ports.remove(&port);
-                    }
-                }
-            }
+            self.forget_ends(&c.tcb.ends());
             if let Some(TcpSocket::Listener(l)) = c.listener.and_then(|l| self.sockets.get_mut(&l))
             {
                 l.pending.remove(&id);
                 l.ready.retain(|r| *r != id);
+            }
+        }
+    }
+
+    /// A connection with these ends is gone: free its ends and its port.
+    fn forget_ends(&mut self, ends: &Endpoints) {
+        let port = ends.local.port();
+        if self.by_ends.remove(&ends_key(ends)).is_some() {
+            if let Some(n) = self.conn_ports.get_mut(&port) {
+                *n -= 1;
+                if *n == 0 {
+                    self.conn_ports.remove(&port);
+                }
             }
         }
     }
@@ -298,7 +440,15 @@ impl TcpTable {
 
     /// The state of connection `id`, for the trace.
     pub fn state(&mut self, id: SocketId) -> Option<State> {
+        if self.time_wait.contains_key(&id) {
+            return Some(State::TimeWait);
+        }
         self.conn(id).map(|c| c.tcb.state())
+    }
+
+    /// How many connections wait out TIME-WAIT as records.
+    pub fn time_wait_records(&self) -> usize {
+        self.time_wait.len()
     }
 }
 

@@ -132,6 +132,7 @@ impl<T: AsRef<[u8]>> Ipv4Packet<T> {
         self.buffer
     }
 
+    #[inline]
     fn word(&self, at: usize) -> u16 {
         let b = self.buffer.as_ref();
         u16::from_be_bytes([b[at], b[at + 1]])
@@ -153,6 +154,7 @@ impl<T: AsRef<[u8]>> Ipv4Packet<T> {
     }
 
     /// Total Length: header and payload, in bytes.
+    #[inline]
     pub fn total_len(&self) -> u16 {
         self.word(2)
     }
@@ -168,11 +170,13 @@ impl<T: AsRef<[u8]>> Ipv4Packet<T> {
     }
 
     /// The MF (more fragments) flag.
+    #[inline]
     pub fn more_frags(&self) -> bool {
         self.word(6) & FLAG_MF != 0
     }
 
     /// Where this fragment's payload starts in the datagram, in bytes.
+    #[inline]
     pub fn frag_offset(&self) -> u16 {
         (self.word(6) & OFFSET_MASK) * 8
     }
@@ -193,12 +197,14 @@ impl<T: AsRef<[u8]>> Ipv4Packet<T> {
     }
 
     /// The source address.
+    #[inline]
     pub fn src_addr(&self) -> Ipv4Addr {
         let b = self.buffer.as_ref();
         Ipv4Addr::new(b[12], b[13], b[14], b[15])
     }
 
     /// The destination address.
+    #[inline]
     pub fn dst_addr(&self) -> Ipv4Addr {
         let b = self.buffer.as_ref();
         Ipv4Addr::new(b[16], b[17], b[18], b[19])

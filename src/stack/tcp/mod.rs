@@ -55,6 +55,7 @@ mod sack;
 mod send;
 pub mod seq;
 mod tcb;
+mod time_wait;
 mod timers;
 
 #[cfg(test)]
@@ -69,6 +70,7 @@ use crate::wire::tcp::{TcpFlags, TcpRepr};
 pub use event::{RetransmitCause, TcpEvent};
 pub use seq::SeqNum;
 pub use tcb::Tcb;
+pub use time_wait::{TimeWait, TimeWaitShape};
 
 /// The MSS a peer is assumed to accept when its SYN carries no MSS option
 /// (RFC 9293 §3.7.1, RFC 1122 4.2.2.6: 576-byte datagrams minus 40).

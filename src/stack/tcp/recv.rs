@@ -97,6 +97,31 @@ impl RecvQueue {
         self.readable.capacity()
     }
 
+    /// What is left of a queue that holds no byte, in order or not
+    /// (TIME-WAIT): its capacity and largest window, or `None` if it holds
+    /// any. The offsets `received` and `fin_at` are public already.
+    pub(super) fn drained(&self) -> Option<(usize, u32)> {
+        (self.readable.is_empty() && self.ooo.is_empty()).then_some((self.capacity, self.max_wnd))
+    }
+
+    /// The queue [`RecvQueue::drained`] described, with its offsets.
+    pub(super) fn from_drained(
+        capacity: usize,
+        max_wnd: u32,
+        received: u64,
+        fin_at: Option<u64>,
+    ) -> RecvQueue {
+        RecvQueue {
+            readable: VecDeque::new(),
+            capacity,
+            max_wnd,
+            ooo: BTreeMap::new(),
+            recent: [None; SackBlocks::MAX],
+            received,
+            fin_at,
+        }
+    }
+
     /// The window when the buffer is empty: min(capacity, the largest the
     /// header can say).
     pub(super) fn max_window(&self) -> u32 {

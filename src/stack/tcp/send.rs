@@ -74,6 +74,23 @@ impl SendQueue {
         self.buf.capacity()
     }
 
+    /// What is left of a queue whose bytes and FIN are all acknowledged
+    /// (TIME-WAIT): its capacity and where it starts, or `None` if it still
+    /// holds bytes or no FIN was queued.
+    pub(super) fn drained_after_fin(&self) -> Option<(usize, SeqNum)> {
+        (self.buf.is_empty() && self.fin_queued).then_some((self.capacity, self.start))
+    }
+
+    /// The queue [`SendQueue::drained_after_fin`] described.
+    pub(super) fn from_drained(capacity: usize, start: SeqNum) -> SendQueue {
+        SendQueue {
+            buf: VecDeque::new(),
+            capacity,
+            start,
+            fin_queued: true,
+        }
+    }
+
     /// One past the last queued byte (the FIN's sequence number, if any).
     pub(super) fn end(&self) -> SeqNum {
         self.start + self.buf.len() as u32

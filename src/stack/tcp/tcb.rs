@@ -28,6 +28,7 @@ const MAX_QUEUED_RSTS: usize = 8;
 
 /// One TCP connection. See the module documentation for how to drive it.
 #[derive(Debug)]
+#[cfg_attr(test, derive(Clone))]
 pub struct Tcb {
     pub(super) config: TcpConfig,
     pub(super) ends: Endpoints,

@@ -12,4 +12,5 @@ mod harness;
 mod loss;
 mod options;
 mod reset;
+mod time_wait;
 mod window;
