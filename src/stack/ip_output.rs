@@ -12,7 +12,9 @@ use super::route::{Route, RouteKind};
 use crate::sim::{Outbox, SimTime};
 use crate::trace::event::{DropCause, Note};
 use crate::wire::arp::PACKET_LEN as ARP_LEN;
-use crate::wire::ethernet::{build_frame, build_frame_with_data};
+use crate::wire::ethernet::{
+    build_frame, build_frame_with_data, HEADER_LEN as ETH_HEADER_LEN, MIN_FRAME_LEN,
+};
 use crate::wire::icmp::invoking_len;
 use crate::wire::ipv4::MIN_HEADER_LEN;
 use crate::wire::{
@@ -68,6 +70,64 @@ impl<F: FnOnce(&mut [u8])> Body<'_, F> {
     }
 }
 
+/// Where the Ethernet and IPv4 headers end in a frame [`framed`] built:
+/// the datagram's payload starts here.
+const FRAMED_PAYLOAD: usize = ETH_HEADER_LEN + MIN_HEADER_LEN;
+
+/// A frame holding a datagram's payload (a header of `head_len` bytes that
+/// `emit_head` writes once `data` is in place after it), with room before
+/// it for the Ethernet and IPv4 headers that [`IpNode::send_ip_framed`]
+/// writes when it sends the frame. A layer that builds its payload where
+/// it cannot send yet (TCP, while its connection is borrowed) builds it
+/// here, straight into the frame, rather than into a buffer of its own that
+/// the frame copies later. Padded to the least Ethernet frame, as
+/// [`build_frame_with_data`] pads.
+pub(super) fn framed(
+    out: &mut Outbox,
+    head_len: usize,
+    data: &[u8],
+    emit_head: impl FnOnce(&mut [u8]),
+) -> Vec<u8> {
+    let mut frame = out.take_buffer();
+    frame.clear();
+    frame.resize(FRAMED_PAYLOAD + head_len, 0);
+    frame.extend_from_slice(data);
+    let end = frame.len();
+    if frame.len() < MIN_FRAME_LEN {
+        frame.resize(MIN_FRAME_LEN, 0);
+    }
+    emit_head(&mut frame[FRAMED_PAYLOAD..end]);
+    frame
+}
+
+/// A datagram's payload as [`IpNode::send_ip_body`] takes it: to be written
+/// (a header and data), or already in a frame [`framed`] built.
+enum Payload<'a, F> {
+    Body(Body<'a, F>),
+    Framed(Vec<u8>),
+}
+
+impl<F: FnOnce(&mut [u8])> Payload<'_, F> {
+    /// Writes the whole payload into `buf` (exactly its length), giving a
+    /// frame it came in back to `out`'s pool.
+    fn write_into(self, buf: &mut [u8], out: &mut Outbox) {
+        match self {
+            Payload::Body(body) => body.write_into(buf),
+            Payload::Framed(frame) => {
+                buf.copy_from_slice(&frame[FRAMED_PAYLOAD..FRAMED_PAYLOAD + buf.len()]);
+                out.recycle(frame);
+            }
+        }
+    }
+
+    /// Gives a frame it came in back to `out`'s pool (it will not be sent).
+    fn drop_into(self, out: &mut Outbox) {
+        if let Payload::Framed(frame) = self {
+            out.recycle(frame);
+        }
+    }
+}
+
 impl IpNode {
     /// Sends a datagram; `fill` writes its `payload_len` payload bytes. A
     /// datagram to the node itself goes over `lo` (see [`super::loopback`]).
@@ -84,7 +144,7 @@ impl IpNode {
             data: &[],
             emit: fill,
         };
-        self.send_ip_body(now, dgram, body, out)
+        self.send_ip_body(now, dgram, Payload::Body(body), out)
     }
 
     /// Sends a datagram whose payload is a header of `head_len` bytes and
@@ -107,28 +167,59 @@ impl IpNode {
             data,
             emit: emit_head,
         };
-        self.send_ip_body(now, dgram, body, out)
+        self.send_ip_body(now, dgram, Payload::Body(body), out)
+    }
+
+    /// Sends a datagram whose `payload_len` payload bytes are already in
+    /// `frame`, as [`framed`] built it: the frame itself leaves, with its
+    /// headers written, when the datagram fits the link.
+    pub(super) fn send_ip_framed(
+        &mut self,
+        now: SimTime,
+        dgram: Datagram,
+        frame: Vec<u8>,
+        out: &mut Outbox,
+    ) -> Result<(), SendError> {
+        self.send_ip_body(now, dgram, Payload::<fn(&mut [u8])>::Framed(frame), out)
     }
 
     fn send_ip_body(
         &mut self,
         now: SimTime,
         dgram: Datagram,
-        body: Body<'_, impl FnOnce(&mut [u8])>,
+        payload: Payload<'_, impl FnOnce(&mut [u8])>,
         out: &mut Outbox,
     ) -> Result<(), SendError> {
+        let too_big = SendError::TooBig {
+            max_payload: MAX_PAYLOAD,
+        };
         if let Some(route) = self.local_route(dgram.dst) {
             if dgram.payload_len > MAX_PAYLOAD {
-                return Err(SendError::TooBig {
-                    max_payload: MAX_PAYLOAD,
-                });
+                payload.drop_into(out);
+                return Err(too_big);
             }
             note_route(out, dgram.dst, &route, false);
-            self.send_local(now, dgram, |buf| body.write_into(buf), out);
+            let mut framed = None;
+            self.send_local(
+                now,
+                dgram,
+                |buf| match payload {
+                    Payload::Body(body) => body.write_into(buf),
+                    Payload::Framed(frame) => {
+                        buf.copy_from_slice(&frame[FRAMED_PAYLOAD..FRAMED_PAYLOAD + buf.len()]);
+                        framed = Some(frame);
+                    }
+                },
+                out,
+            );
+            if let Some(frame) = framed {
+                out.recycle(frame);
+            }
             return Ok(());
         }
         // RFC 1122 section 3.2.1.3 (g): 127.0.0.0/8 never leaves the host.
         if dgram.src.is_some_and(|src| src.is_loopback()) {
+            payload.drop_into(out);
             return Err(SendError::LoopbackSource);
         }
         let Some(route) = self.route_for(dgram.dst) else {
@@ -137,12 +228,12 @@ impl IpNode {
                 iface: None,
                 what: format!("IP to {} ({})", dgram.dst, dgram.protocol),
             });
+            payload.drop_into(out);
             return Err(SendError::NoRoute);
         };
         if dgram.payload_len > MAX_PAYLOAD {
-            return Err(SendError::TooBig {
-                max_payload: MAX_PAYLOAD,
-            });
+            payload.drop_into(out);
+            return Err(too_big);
         }
         note_route(out, dgram.dst, &route, false);
         let iface = &self.ifaces[route.iface];
@@ -167,32 +258,42 @@ impl IpNode {
             route.next_hop(dgram.dst)
         };
         if fits {
-            let mut frame = out.take_buffer();
-            let Body {
-                head_len,
-                data,
-                emit,
-            } = body;
-            build_frame_with_data(
-                &mut frame,
-                &self.eth_header(route.iface),
-                MIN_HEADER_LEN + head_len,
-                data,
-                |buf| {
-                    repr.emit(&mut buf[..MIN_HEADER_LEN]);
-                    emit(&mut buf[MIN_HEADER_LEN..]);
-                },
-            );
+            let frame = match payload {
+                Payload::Body(Body {
+                    head_len,
+                    data,
+                    emit,
+                }) => {
+                    let mut frame = out.take_buffer();
+                    build_frame_with_data(
+                        &mut frame,
+                        &self.eth_header(route.iface),
+                        MIN_HEADER_LEN + head_len,
+                        data,
+                        |buf| {
+                            repr.emit(&mut buf[..MIN_HEADER_LEN]);
+                            emit(&mut buf[MIN_HEADER_LEN..]);
+                        },
+                    );
+                    frame
+                }
+                Payload::Framed(mut frame) => {
+                    self.eth_header(route.iface)
+                        .emit(&mut EthernetFrame::new_unchecked(&mut frame[..]));
+                    repr.emit(&mut frame[ETH_HEADER_LEN..FRAMED_PAYLOAD]);
+                    frame
+                }
+            };
             self.resolve_and_send(now, route.iface, next_hop, frame, out);
             return Ok(());
         }
         // RFC 791 section 3.2: too big for the link, so send it in pieces.
-        let mut payload = std::mem::take(&mut self.scratch);
-        payload.clear();
-        payload.resize(dgram.payload_len, 0);
-        body.write_into(&mut payload);
-        self.send_fragments(now, route.iface, next_hop, repr, &payload, out);
-        self.scratch = payload;
+        let mut pieces = std::mem::take(&mut self.scratch);
+        pieces.clear();
+        pieces.resize(dgram.payload_len, 0);
+        payload.write_into(&mut pieces, out);
+        self.send_fragments(now, route.iface, next_hop, repr, &pieces, out);
+        self.scratch = pieces;
         Ok(())
     }
 

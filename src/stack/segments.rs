@@ -1,52 +1,66 @@
 //! The segments one turn of a TCP connection emits, kept until they are
-//! sent: headers in one list, payloads end to end in one byte buffer. The
-//! buffers are reused from turn to turn, so collecting a segment allocates
-//! nothing once they have grown to a turn's size (a `Vec` per segment did).
+//! sent. Each is written straight into the frame that will carry it (after
+//! room for the Ethernet and IPv4 headers, which go in when it is sent):
+//! its payload is copied once, from the send queue into the frame, rather
+//! than into a buffer of its own first. The frames come from the outbox's
+//! pool and the list is reused from turn to turn, so collecting a segment
+//! allocates nothing once a run is under way.
 
-use std::ops::Range;
+use std::net::Ipv4Addr;
 
+use super::ip_output::framed;
+use crate::sim::Outbox;
 use crate::wire::TcpRepr;
 
 /// Segments waiting to be sent, in the order they were pushed.
 #[derive(Debug, Default)]
 pub struct Segments {
-    headers: Vec<(TcpRepr, Range<usize>)>,
-    payloads: Vec<u8>,
+    /// Each frame, and the length of the TCP segment in it.
+    frames: Vec<(Vec<u8>, usize)>,
 }
 
 impl Segments {
-    /// Adds a segment, copying its payload.
-    pub fn push(&mut self, repr: &TcpRepr, payload: &[u8]) {
-        let start = self.payloads.len();
-        self.payloads.extend_from_slice(payload);
-        self.headers.push((*repr, start..self.payloads.len()));
+    /// Adds the segment `repr` (its `payload_len` is taken from `payload`)
+    /// from `src` to `dst`, checksum and all, in a frame from `out`'s pool.
+    pub fn push(
+        &mut self,
+        repr: &TcpRepr,
+        payload: &[u8],
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        out: &mut Outbox,
+    ) {
+        let repr = TcpRepr {
+            payload_len: payload.len(),
+            ..*repr
+        };
+        let frame = framed(out, repr.header_len(), payload, |buf| {
+            repr.emit(buf, src, dst);
+        });
+        self.frames.push((frame, repr.buffer_len()));
     }
 
-    /// The segments, in order, with their payloads.
-    pub fn iter(&self) -> impl Iterator<Item = (&TcpRepr, &[u8])> + '_ {
-        self.headers
-            .iter()
-            .map(|(repr, bytes)| (repr, self.payloads.get(bytes.clone()).unwrap_or_default()))
-    }
-
-    /// Forgets every segment, keeping the room.
-    pub fn clear(&mut self) {
-        self.headers.clear();
-        self.payloads.clear();
+    /// Takes the segments out, in order: each frame with the length of
+    /// the segment in it. The list keeps its room.
+    pub fn drain(&mut self) -> impl Iterator<Item = (Vec<u8>, usize)> + '_ {
+        self.frames.drain(..)
     }
 
     /// Whether no segment is waiting.
     pub fn is_empty(&self) -> bool {
-        self.headers.is_empty()
+        self.frames.is_empty()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::tcp::TcpPacket;
 
     #[test]
-    fn keeps_segments_in_order_with_their_payloads() {
+    fn keeps_segments_in_order_in_their_frames() {
+        let (src, dst) = (Ipv4Addr::new(10, 0, 0, 1), Ipv4Addr::new(10, 0, 0, 2));
+        let mut out = Outbox::new(false);
         let mut segs = Segments::default();
         let a = TcpRepr {
             src_port: 1,
@@ -56,13 +70,28 @@ mod tests {
             src_port: 2,
             ..TcpRepr::default()
         };
-        segs.push(&a, b"hello");
-        segs.push(&b, b"");
-        segs.push(&a, b"world");
-        let got: Vec<(u16, &[u8])> = segs.iter().map(|(r, p)| (r.src_port, p)).collect();
-        assert_eq!(got, [(1, &b"hello"[..]), (2, &b""[..]), (1, &b"world"[..])]);
-        segs.clear();
+        segs.push(&a, b"hello", src, dst, &mut out);
+        segs.push(&b, b"", src, dst, &mut out);
+        let long = [7u8; 100];
+        segs.push(&a, &long, src, dst, &mut out);
+        let got: Vec<(u16, Vec<u8>, usize)> = segs
+            .drain()
+            .map(|(frame, len)| {
+                // Ethernet (14) and IPv4 (20) headers' room, then the segment.
+                let tcp = TcpPacket::new_checked(&frame[34..34 + len]).unwrap();
+                let repr = TcpRepr::parse(&tcp, src, dst).expect("a valid checksum");
+                (repr.src_port, tcp.payload().to_vec(), frame.len())
+            })
+            .collect();
+        // Short ones padded to the least Ethernet frame, 60 bytes.
+        assert_eq!(
+            got,
+            [
+                (1, b"hello".to_vec(), 60),
+                (2, Vec::new(), 60),
+                (1, long.to_vec(), 34 + 20 + 100),
+            ]
+        );
         assert!(segs.is_empty());
-        assert_eq!(segs.iter().count(), 0);
     }
 }

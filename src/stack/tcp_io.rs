@@ -382,9 +382,10 @@ impl IpNode {
         let ends = conn.tcb.ends();
         let ttl = conn.ttl;
         let segments = &mut self.segments;
-        segments.clear();
-        conn.tcb
-            .dispatch(now, &mut |repr, payload| segments.push(repr, payload));
+        let (src, dst) = (*ends.local.ip(), *ends.remote.ip());
+        conn.tcb.dispatch(now, &mut |repr, payload| {
+            segments.push(repr, payload, src, dst, out);
+        });
         conn.tcb.take_events(&mut events);
         // One timer event per connection: armed again only when the state
         // machine wants an earlier one (a later wish is met when it fires,
@@ -425,9 +426,9 @@ impl IpNode {
             });
         }
         self.tcp_events = events;
-        let segments = std::mem::take(&mut self.segments);
-        for (repr, payload) in segments.iter() {
-            self.send_segment(now, ends, ttl, repr, payload, out);
+        let mut segments = std::mem::take(&mut self.segments);
+        for (frame, len) in segments.drain() {
+            self.send_framed_segment(now, ends, ttl, frame, len, out);
         }
         self.segments = segments;
         let table = self.tcp();
@@ -445,6 +446,30 @@ impl IpNode {
         } else if settle {
             table.settle_time_wait(id);
         }
+    }
+
+    /// Sends a segment of `len` bytes that [`super::segments::Segments`]
+    /// built into `frame`
+    /// from `ends.local` to `ends.remote`, with TTL `ttl`.
+    fn send_framed_segment(
+        &mut self,
+        now: SimTime,
+        ends: Endpoints,
+        ttl: u8,
+        frame: Vec<u8>,
+        len: usize,
+        out: &mut Outbox,
+    ) {
+        let dgram = Datagram {
+            src: Some(*ends.local.ip()),
+            dst: *ends.remote.ip(),
+            protocol: IpProtocol::TCP,
+            ttl,
+            df_when_fits: true,
+            payload_len: len,
+        };
+        // As send_segment: TCP's own retransmission deals with the loss.
+        let _ = self.send_ip_framed(now, dgram, frame, out);
     }
 
     fn send_segment(
