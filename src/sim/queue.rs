@@ -33,19 +33,7 @@ use super::SimTime;
 struct Key {
     time: SimTime,
     seq: u64,
-    /// The event's slot (a `u32`), held in 64 bits: a heap push stores the
-    /// key and reads it straight back to sift it, and a 4-byte store under
-    /// the 8 bytes the read takes there cannot be forwarded to it (the
-    /// read waits for the store to reach the cache: a tenth of a push).
-    slot: u64,
-}
-
-impl Key {
-    /// The slot's index.
-    fn slot(&self) -> u32 {
-        // Made from a u32 in `store`: it fits.
-        self.slot as u32
-    }
+    slot: u32,
 }
 
 /// Names one pushed event, so that it can be cancelled without a search.
@@ -225,14 +213,7 @@ impl<E> EventQueue<E> {
             }
         };
         self.live += 1;
-        (
-            Key {
-                time,
-                seq,
-                slot: u64::from(slot),
-            },
-            Handle { slot, seq },
-        )
+        (Key { time, seq, slot }, Handle { slot, seq })
     }
 
     /// Takes the earliest key out of the heap, puts the next key of its
@@ -269,7 +250,7 @@ impl<E> EventQueue<E> {
         {
             self.dead -= 1;
         }
-        self.free.push(key.slot());
+        self.free.push(key.slot);
         Some(key)
     }
 
@@ -315,7 +296,7 @@ impl<E> EventQueue<E> {
                 let i = key.slot as usize;
                 let keep = slots[i].is_some() || lanes[i] != NO_LANE;
                 if !keep {
-                    free.push(key.slot());
+                    free.push(key.slot);
                 }
                 keep
             };
