@@ -123,7 +123,7 @@ pub struct Tcb {
 }
 
 impl Tcb {
-    fn new(ends: Endpoints, iss: u32, config: TcpConfig, passive: bool) -> Tcb {
+    pub(super) fn new(ends: Endpoints, iss: u32, config: TcpConfig, passive: bool) -> Tcb {
         let iss = SeqNum(iss);
         Tcb {
             config,

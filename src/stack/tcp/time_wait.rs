@@ -27,13 +27,10 @@
 
 use crate::sim::SimTime;
 
-use super::congestion::Congestion;
 use super::options::Negotiated;
 use super::recv::RecvQueue;
-use super::rto::RttEstimator;
-use super::sack::Scoreboard;
 use super::send::SendQueue;
-use super::{Endpoints, SeqNum, State, Tcb, TcpConfig, TcpEvent, MAX_WINDOW};
+use super::{Endpoints, SeqNum, State, Tcb, TcpConfig, TcpEvent};
 
 /// What a connection in TIME-WAIT still reads and shares with few others
 /// or none: its ends, sequence spaces, windows and timestamps, and two
@@ -185,69 +182,50 @@ impl Tcb {
     }
 
     /// The connection `record` and `shape` were made from: in TIME-WAIT,
-    /// and from here on indistinguishable from the original.
+    /// and from here on indistinguishable from the original. What the
+    /// record leaves out is as in a new connection.
     pub fn from_time_wait(record: &TimeWait, shape: &TimeWaitShape) -> Tcb {
         let (r, s) = (record, shape);
-        let config = s.config;
-        Tcb {
-            config,
-            ends: r.ends,
-            state: State::TimeWait,
-            passive: s.passive,
-            was_established: s.was_established,
-            app_closed: s.app_closed,
-            error: None,
-            events: Vec::new(),
-            nodelay: s.nodelay,
-            iss: r.iss,
-            snd_una: r.snd_una,
-            snd_nxt: r.snd_una,
-            snd_max: r.snd_una,
-            snd_wnd: r.snd_wnd,
-            snd_wl1: r.snd_wl1,
-            snd_wl2: r.snd_wl2,
-            max_snd_wnd: r.max_snd_wnd,
-            mss: s.mss,
-            send: SendQueue::from_drained(s.send_capacity, r.send_start),
-            irs: r.irs,
-            rcv_nxt: r.rcv_nxt,
-            rcv_adv: r.rcv_adv,
-            ack_sent_upto: r.ack_sent_upto,
-            window_closed: s.window_closed,
-            rcv_ssthresh: r.rcv_ssthresh,
-            recv: RecvQueue::from_drained(
-                s.recv_capacity,
-                s.recv_max_wnd,
-                r.received,
-                Some(r.received),
-            ),
-            dsack: None,
-            fin_received: s.fin_received,
-            ack_now: false,
-            rexmit_head: false,
-            probe_pending: false,
-            rst_out: Vec::new(),
-            rto_at: None,
-            persist_at: None,
-            persist_reported: None,
-            ack_at: None,
-            close_at: Some(r.close_at),
-            last_oow_ack: r.last_oow_ack,
-            retries: s.retries,
-            probes_out: s.probes_out,
-            persist_backoff: s.persist_backoff,
-            // Read only when something is in flight or newly acknowledged:
-            // never again in TIME-WAIT.
-            rtt: RttEstimator::new(&config),
-            rtt_timing: None,
-            cc: Congestion::new(s.mss, r.iss, MAX_WINDOW, false),
-            opts: Negotiated {
-                ts_recent: r.ts_recent,
-                ts_offset: r.ts_offset,
-                ..s.opts
-            },
-            sb: Scoreboard::default(),
-            scratch: Vec::new(),
-        }
+        let mut tcb = Tcb::new(r.ends, r.iss.0, s.config, s.passive);
+        tcb.state = State::TimeWait;
+        tcb.was_established = s.was_established;
+        tcb.app_closed = s.app_closed;
+        tcb.nodelay = s.nodelay;
+        tcb.snd_una = r.snd_una;
+        tcb.snd_nxt = r.snd_una;
+        tcb.snd_max = r.snd_una;
+        tcb.snd_wnd = r.snd_wnd;
+        tcb.snd_wl1 = r.snd_wl1;
+        tcb.snd_wl2 = r.snd_wl2;
+        tcb.max_snd_wnd = r.max_snd_wnd;
+        tcb.mss = s.mss;
+        tcb.send = SendQueue::from_drained(s.send_capacity, r.send_start);
+        tcb.irs = r.irs;
+        tcb.rcv_nxt = r.rcv_nxt;
+        tcb.rcv_adv = r.rcv_adv;
+        tcb.ack_sent_upto = r.ack_sent_upto;
+        tcb.window_closed = s.window_closed;
+        tcb.rcv_ssthresh = r.rcv_ssthresh;
+        tcb.recv = RecvQueue::from_drained(
+            s.recv_capacity,
+            s.recv_max_wnd,
+            r.received,
+            Some(r.received),
+        );
+        tcb.fin_received = s.fin_received;
+        tcb.close_at = Some(r.close_at);
+        tcb.last_oow_ack = r.last_oow_ack;
+        tcb.retries = s.retries;
+        tcb.probes_out = s.probes_out;
+        tcb.persist_backoff = s.persist_backoff;
+        tcb.opts = Negotiated {
+            ts_recent: r.ts_recent,
+            ts_offset: r.ts_offset,
+            ..s.opts
+        };
+        // The RTT estimator, congestion control and SACK scoreboard stay
+        // as a new connection's: TIME-WAIT never reads them, as nothing is
+        // in flight and nothing new can be acknowledged.
+        tcb
     }
 }
