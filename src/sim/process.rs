@@ -294,7 +294,7 @@ pub enum Reply {
     /// The answer to a poll call: its result or a Linux errno.
     Poll(Result<PollOk, i32>),
     /// What the process waited for may have happened: the scheduler makes
-    /// the call again on the process's behalf (see [`Syscall::retry_copy`]).
+    /// the call again on the process's behalf (see `Syscall::retry_copy`).
     /// A process never receives it.
     Retry,
 }

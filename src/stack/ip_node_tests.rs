@@ -775,3 +775,58 @@ mod loopback;
 /// Frames the hostile-bytes test found mishandled.
 #[path = "hostile_input_tests.rs"]
 mod hostile_input;
+
+/// A payload built into a frame first ([`super::ip_output::framed`], as TCP
+/// builds its segments) leaves as the same bytes as one handed over to be
+/// copied ([`IpNode::send_ip_data`]): out of an Ethernet interface, to the
+/// node itself over `lo`, and in fragments when it is over the MTU.
+#[test]
+fn a_framed_payload_leaves_as_the_same_bytes_as_a_copied_one() {
+    use super::ip_output::{framed, Datagram};
+    use crate::wire::IpProtocol;
+
+    for (dst, data_len) in [
+        ("192.168.1.1", 100),  // the gateway, its MAC known: Ethernet
+        ("192.168.1.1", 1),    // a frame padded to 60 bytes
+        ("192.168.1.2", 1000), // the node itself: lo
+        ("192.168.1.1", 3000), // over the MTU: fragments
+    ] {
+        let data: Vec<u8> = (0..data_len).map(|i| (i * 7 % 251) as u8).collect();
+        let head = |buf: &mut [u8]| {
+            for (i, b) in buf[..8].iter_mut().enumerate() {
+                *b = 0xa0 + i as u8;
+            }
+        };
+        let dgram = || Datagram {
+            src: Some(ip("192.168.1.2")),
+            dst: ip(dst),
+            protocol: IpProtocol::TCP,
+            ttl: 64,
+            df_when_fits: true,
+            payload_len: 8 + data.len(),
+        };
+        let (mut copied, mut out_copied) = host_knowing_gateway();
+        let (mut built, mut out_built) = host_knowing_gateway();
+        copied
+            .send_ip_data(T0, dgram(), 8, &data, head, &mut out_copied)
+            .unwrap();
+        let frame = framed(&mut out_built, 8, &data, head);
+        built
+            .send_ip_framed(T0, dgram(), frame, &mut out_built)
+            .unwrap();
+        let what = |out: &mut Outbox| (sent(out), format!("{:?}", out.notes), out.timers.clone());
+        let (copied_out, built_out) = (what(&mut out_copied), what(&mut out_built));
+        assert_eq!(copied_out, built_out, "to {dst}, {data_len} bytes");
+        let frames = copied_out.0.len();
+        assert_eq!(
+            frames,
+            if data_len == 3000 {
+                3
+            } else if dst.ends_with(".2") {
+                0
+            } else {
+                1
+            }
+        );
+    }
+}

@@ -371,7 +371,8 @@ impl IpNode {
     /// Lets connection `id` send what it has to, reports what happened in
     /// it (the events in `self.tcp_events`, then its own), re-arms its
     /// timer, wakes whoever waits on it, and forgets it once it is over and
-    /// let go of.
+    /// let go of, or reduces it to a TIME-WAIT record once it only waits
+    /// out 2 MSL (see [`TcpTable::settle_time_wait`]).
     pub(super) fn tcp_flush(&mut self, now: SimTime, id: SocketId, out: &mut Outbox) {
         let mut events = std::mem::take(&mut self.tcp_events);
         let Some(conn) = self.tcp.as_mut().and_then(|t| t.conn(id)) else {
@@ -448,9 +449,9 @@ impl IpNode {
         }
     }
 
-    /// Sends a segment of `len` bytes that [`super::segments::Segments`]
-    /// built into `frame`
-    /// from `ends.local` to `ends.remote`, with TTL `ttl`.
+    /// Sends the `len`-byte segment that [`super::segments::Segments`]
+    /// built into `frame`, from `ends.local` to `ends.remote` with TTL
+    /// `ttl`.
     fn send_framed_segment(
         &mut self,
         now: SimTime,

@@ -34,21 +34,46 @@ fn pump(now: SimTime, a: &mut IpNode, b: &mut IpNode, out_a: &mut Outbox, out_b:
     }
 }
 
-/// A connection from 10.0.0.1 to [`SERVER`], accepted: (client, its
-/// socket, server, the accepted socket, their outboxes emptied).
-fn connected() -> (IpNode, SocketId, IpNode, SocketId, Outbox, Outbox) {
-    let now = SimTime::ZERO;
-    let mut client = host(MacAddr::local(1), "10.0.0.1/24");
+/// A client (10.0.0.1) and a server listening on [`SERVER`]: (client,
+/// server, its listener, their outboxes).
+fn hosts() -> (IpNode, IpNode, SocketId, Outbox, Outbox) {
+    let client = host(MacAddr::local(1), "10.0.0.1/24");
     let mut server = host(MacAddr::local(2), "10.0.0.2/24");
-    let (mut out_c, mut out_s) = (Outbox::new(false), Outbox::new(false));
     let listener = server.tcp_listen(SERVER.parse().unwrap()).unwrap();
+    (
+        client,
+        server,
+        listener,
+        Outbox::new(false),
+        Outbox::new(false),
+    )
+}
+
+/// A connection from `client` to [`SERVER`], accepted: (its socket, the
+/// accepted socket), the outboxes emptied of wake-ups.
+fn open(
+    client: &mut IpNode,
+    server: &mut IpNode,
+    listener: SocketId,
+    out_c: &mut Outbox,
+    out_s: &mut Outbox,
+) -> (SocketId, SocketId) {
+    let now = SimTime::ZERO;
     let remote: SocketAddrV4 = SERVER.parse().unwrap();
-    let conn = client.tcp_connect(now, remote, &mut out_c).unwrap();
-    pump(now, &mut client, &mut server, &mut out_c, &mut out_s);
+    let conn = client.tcp_connect(now, remote, out_c).unwrap();
+    pump(now, client, server, out_c, out_s);
     assert_eq!(client.tcp_connected(conn), Ok(true));
     let (accepted, _) = server.tcp_accept(listener).unwrap().unwrap();
     out_c.readable.clear();
     out_s.readable.clear();
+    (conn, accepted)
+}
+
+/// A connection from 10.0.0.1 to [`SERVER`], accepted: (client, its
+/// socket, server, the accepted socket, their outboxes emptied).
+fn connected() -> (IpNode, SocketId, IpNode, SocketId, Outbox, Outbox) {
+    let (mut client, mut server, listener, mut out_c, mut out_s) = hosts();
+    let (conn, accepted) = open(&mut client, &mut server, listener, &mut out_c, &mut out_s);
     (client, conn, server, accepted, out_c, out_s)
 }
 
@@ -180,4 +205,150 @@ fn time_wait_is_a_record_that_answers_and_expires() {
     assert_eq!(client.tcp().time_wait_records(), 0);
     assert_eq!(client.tcp().state(conn), None);
     assert_eq!(client.tcp().find(&ends), None);
+}
+
+/// The TCP segment of `frame` (one without data) edited by `change` and
+/// built again, checksum and all, with its options as they were.
+fn rewrite_tcp(frame: &[u8], change: impl FnOnce(&mut crate::wire::TcpRepr)) -> Vec<u8> {
+    use crate::wire::ethernet::HEADER_LEN;
+    use crate::wire::tcp::TcpPacket;
+    use crate::wire::{Ipv4Packet, TcpRepr};
+    let mut frame = frame.to_vec();
+    let ip = Ipv4Packet::new_checked(&frame[HEADER_LEN..]).unwrap();
+    let (src, dst) = (ip.src_addr(), ip.dst_addr());
+    let start = HEADER_LEN + ip.header_len();
+    let end = HEADER_LEN + usize::from(ip.total_len());
+    let tcp = TcpPacket::new_checked(&frame[start..end]).unwrap();
+    assert!(tcp.payload().is_empty());
+    let mut repr = TcpRepr::parse(&tcp, src, dst).unwrap();
+    let header_len = repr.header_len();
+    change(&mut repr);
+    assert_eq!(
+        repr.header_len(),
+        header_len,
+        "the options stay as they were"
+    );
+    repr.emit(&mut frame[start..end], src, dst);
+    frame
+}
+
+/// Both ends of `conn`/`accepted` close, the client first: the client's
+/// end waits in TIME-WAIT. Returns the server's FIN frame.
+fn close_both(
+    client: &mut IpNode,
+    conn: SocketId,
+    server: &mut IpNode,
+    accepted: SocketId,
+    out_c: &mut Outbox,
+    out_s: &mut Outbox,
+) -> Vec<u8> {
+    let now = SimTime::ZERO;
+    client.tcp_close(now, conn, out_c);
+    pump(now, client, server, out_c, out_s);
+    server.tcp_close(now, accepted, out_s);
+    let fin = out_s.frames[0].1.clone();
+    pump(now, client, server, out_c, out_s);
+    fin
+}
+
+/// A RST at RCV.NXT ends a TIME-WAIT record at once, as it ends a whole
+/// connection: CLOSED, its timer cancelled, nothing sent, its ends free.
+#[test]
+fn a_rst_ends_a_time_wait_record() {
+    use super::tcp::{State, TcpEvent};
+    use super::timer::Timer;
+    use crate::trace::event::Note;
+    use crate::wire::TcpFlags;
+
+    let (mut client, conn, mut server, accepted, mut out_c, mut out_s) = connected();
+    let ends = client.tcp().conn(conn).unwrap().tcb.ends();
+    let fin = close_both(
+        &mut client,
+        conn,
+        &mut server,
+        accepted,
+        &mut out_c,
+        &mut out_s,
+    );
+    assert_eq!(client.tcp().time_wait_records(), 1);
+    let rst = rewrite_tcp(&fin, |r| {
+        r.seq = r.seq.wrapping_add(1);
+        r.flags = TcpFlags {
+            rst: true,
+            ..TcpFlags::default()
+        };
+    });
+    let mut out = Outbox::new(true);
+    client.on_frame(SimTime::from_millis(5), 0, rst, &mut out);
+    assert!(out.frames.is_empty(), "a RST is never answered");
+    assert_eq!(out.cancels, [Timer::Tcp(conn)]);
+    assert!(out.notes.iter().any(|n| matches!(
+        n,
+        Note::Tcp {
+            event: TcpEvent::StateChange {
+                from: State::TimeWait,
+                to: State::Closed
+            },
+            ..
+        }
+    )));
+    assert_eq!(client.tcp().time_wait_records(), 0);
+    assert_eq!(client.tcp().state(conn), None);
+    assert_eq!(client.tcp().find(&ends), None);
+}
+
+/// Records of different shapes (here the TTL a connection was given) each
+/// come back as their own connection, and a table that has as many shapes
+/// in use as it keeps leaves a connection of yet another whole, until a
+/// record ends and frees a shape.
+#[test]
+fn time_wait_records_keep_their_own_shapes() {
+    use super::tcp_table::MAX_SHAPES;
+    use super::timer::Timer;
+    use crate::wire::Ipv4Packet;
+    use std::time::Duration;
+
+    let (mut client, mut server, listener, mut out_c, mut out_s) = hosts();
+    let mut fins = Vec::new();
+    // TTLs 1 to MAX_SHAPES + 1: one shape each.
+    for ttl in 1..=MAX_SHAPES as u8 + 1 {
+        let (conn, accepted) = open(&mut client, &mut server, listener, &mut out_c, &mut out_s);
+        client.tcp().conn(conn).unwrap().ttl = ttl;
+        let fin = close_both(
+            &mut client,
+            conn,
+            &mut server,
+            accepted,
+            &mut out_c,
+            &mut out_s,
+        );
+        fins.push((conn, ttl, fin));
+    }
+    assert_eq!(client.tcp().time_wait_records(), MAX_SHAPES);
+    let (last, _, _) = fins[MAX_SHAPES];
+    let whole = client.tcp().conn(last).map(|c| c.tcb.state());
+    assert_eq!(whole, Some(super::tcp::State::TimeWait), "kept whole");
+
+    // Each record answers a repeated FIN with an ACK of its own TTL.
+    let later = SimTime::from_millis(10);
+    for (conn, ttl, fin) in &fins {
+        let mut out = Outbox::new(false);
+        client.on_frame(later, 0, fin.clone(), &mut out);
+        assert_eq!(out.frames.len(), 1, "the ACK of connection {conn:?}");
+        let ip = Ipv4Packet::new_checked(&out.frames[0].1[14..]).unwrap();
+        assert_eq!(ip.ttl(), *ttl);
+    }
+    // The whole one stays whole: every shape is still in use.
+    assert_eq!(client.tcp().time_wait_records(), MAX_SHAPES);
+
+    // The first record's 2 MSL ends; its shape is free for the whole one,
+    // which becomes a record the next time a segment reaches it.
+    let (first, _, _) = fins[0];
+    let end = later + Duration::from_secs(60);
+    client.on_timer(end, Timer::Tcp(first), &mut Outbox::new(false));
+    assert_eq!(client.tcp().time_wait_records(), MAX_SHAPES - 1);
+    let mut out = Outbox::new(false);
+    client.on_frame(end, 0, fins[MAX_SHAPES].2.clone(), &mut out);
+    assert_eq!(client.tcp().time_wait_records(), MAX_SHAPES);
+    assert!(client.tcp().conn(last).is_none(), "a record now");
 }

@@ -80,9 +80,9 @@ struct Shape {
     read_shut: bool,
 }
 
-/// The most distinct shapes a table keeps for its TIME-WAIT records; a
-/// connection of yet another stays whole.
-const MAX_SHAPES: usize = 64;
+/// The most distinct shapes a table keeps for its TIME-WAIT records at
+/// once; a connection of yet another stays whole while they are all in use.
+pub const MAX_SHAPES: usize = 64;
 
 /// A socket of the table.
 #[derive(Debug)]
@@ -111,8 +111,10 @@ pub struct TcpTable {
     /// `by_ends` and their port in `conn_ports`; a segment or their timer
     /// makes them whole again ([`TcpTable::with_conn`]).
     time_wait: HashMap<SocketId, Waiting, FxBuild>,
-    /// The shapes of the connections in `time_wait`, each once.
-    shapes: Vec<Shape>,
+    /// The shapes of the connections in `time_wait`, each once, with how
+    /// many records use it: a slot no record uses is taken by the next new
+    /// shape.
+    shapes: Vec<(Shape, usize)>,
     /// Connections by their ends, packed into one number (see [`ends_key`]).
     by_ends: HashMap<u128, SocketId, FxBuild>,
     /// How many connections of `by_ends` hold each local port.
@@ -261,7 +263,9 @@ impl TcpTable {
         wildcard
     }
 
-    /// The connection `id`.
+    /// The connection `id`, if it is whole: `None` for one that waits out
+    /// TIME-WAIT as a record (no program holds it; [`TcpTable::with_conn`]
+    /// makes it whole for a segment or a timer).
     pub fn conn(&mut self, id: SocketId) -> Option<&mut Conn> {
         match self.sockets.get_mut(&id) {
             Some(TcpSocket::Conn(c)) => Some(c),
@@ -302,9 +306,18 @@ impl TcpTable {
         if entry.get().tcb.close_at() > now {
             return None;
         }
-        let ends = entry.remove().tcb.ends();
+        let w = entry.remove();
+        self.release_shape(w.shape);
+        let ends = w.tcb.ends();
         self.forget_ends(&ends);
         Some(ends)
+    }
+
+    /// A record of shape `index` is gone: one user fewer. Returns the shape.
+    fn release_shape(&mut self, index: u16) -> Option<Shape> {
+        let (shape, users) = self.shapes.get_mut(usize::from(index))?;
+        *users = users.saturating_sub(1);
+        Some(*shape)
     }
 
     /// Makes the TIME-WAIT record `id` a whole connection again.
@@ -312,7 +325,7 @@ impl TcpTable {
     #[inline(never)]
     fn revive(&mut self, id: SocketId) -> Option<()> {
         let w = self.time_wait.remove(&id)?;
-        let shape = self.shapes.get(usize::from(w.shape))?;
+        let shape = self.release_shape(w.shape)?;
         let tcb = Tcb::from_time_wait(&w.tcb, &shape.tcb);
         let conn = Conn {
             timer_at: tcb.poll_at(),
@@ -351,14 +364,18 @@ impl TcpTable {
             ttl: c.ttl,
             read_shut: c.read_shut,
         };
-        let index = match self.shapes.iter().position(|s| *s == shape) {
+        let same = self.shapes.iter().position(|(s, _)| *s == shape);
+        let free = || self.shapes.iter().position(|(_, users)| *users == 0);
+        let index = match same.or_else(free) {
             Some(i) => i,
             None if self.shapes.len() < MAX_SHAPES => {
-                self.shapes.push(shape);
+                self.shapes.push((shape, 0));
                 self.shapes.len() - 1
             }
             None => return false,
         };
+        let users = self.shapes[index].1 + 1;
+        self.shapes[index] = (shape, users);
         let waiting = Waiting {
             tcb: record,
             // At most MAX_SHAPES: it fits.

@@ -51,7 +51,7 @@ impl Captured {
 pub struct Event {
     /// When it happened.
     pub time: SimTime,
-    /// The node, as an index into [`Capture::nodes`].
+    /// The node, as an index into the nodes of [`Capture::topology`].
     pub node: usize,
     /// What happened.
     pub what: Captured,
