@@ -34,47 +34,76 @@ fn pump(now: SimTime, a: &mut IpNode, b: &mut IpNode, out_a: &mut Outbox, out_b:
     }
 }
 
-/// A client (10.0.0.1) and a server listening on [`SERVER`]: (client,
-/// server, its listener, their outboxes).
-fn hosts() -> (IpNode, IpNode, SocketId, Outbox, Outbox) {
-    let client = host(MacAddr::local(1), "10.0.0.1/24");
-    let mut server = host(MacAddr::local(2), "10.0.0.2/24");
-    let listener = server.tcp_listen(SERVER.parse().unwrap()).unwrap();
-    (
-        client,
-        server,
-        listener,
-        Outbox::new(false),
-        Outbox::new(false),
-    )
+/// A client (10.0.0.1) and a server listening on [`SERVER`], with their
+/// outboxes.
+struct Hosts {
+    client: IpNode,
+    server: IpNode,
+    listener: SocketId,
+    out_c: Outbox,
+    out_s: Outbox,
 }
 
-/// A connection from `client` to [`SERVER`], accepted: (its socket, the
-/// accepted socket), the outboxes emptied of wake-ups.
-fn open(
-    client: &mut IpNode,
-    server: &mut IpNode,
-    listener: SocketId,
-    out_c: &mut Outbox,
-    out_s: &mut Outbox,
-) -> (SocketId, SocketId) {
-    let now = SimTime::ZERO;
-    let remote: SocketAddrV4 = SERVER.parse().unwrap();
-    let conn = client.tcp_connect(now, remote, out_c).unwrap();
-    pump(now, client, server, out_c, out_s);
-    assert_eq!(client.tcp_connected(conn), Ok(true));
-    let (accepted, _) = server.tcp_accept(listener).unwrap().unwrap();
-    out_c.readable.clear();
-    out_s.readable.clear();
-    (conn, accepted)
+impl Hosts {
+    fn new() -> Hosts {
+        let client = host(MacAddr::local(1), "10.0.0.1/24");
+        let mut server = host(MacAddr::local(2), "10.0.0.2/24");
+        let listener = server.tcp_listen(SERVER.parse().unwrap()).unwrap();
+        Hosts {
+            client,
+            server,
+            listener,
+            out_c: Outbox::new(false),
+            out_s: Outbox::new(false),
+        }
+    }
+
+    fn pump(&mut self) {
+        let h = self;
+        pump(
+            SimTime::ZERO,
+            &mut h.client,
+            &mut h.server,
+            &mut h.out_c,
+            &mut h.out_s,
+        );
+    }
+
+    /// A connection from the client to [`SERVER`], accepted: (its socket,
+    /// the accepted socket), the outboxes emptied of wake-ups.
+    fn open(&mut self) -> (SocketId, SocketId) {
+        let remote: SocketAddrV4 = SERVER.parse().unwrap();
+        let conn = self
+            .client
+            .tcp_connect(SimTime::ZERO, remote, &mut self.out_c)
+            .unwrap();
+        self.pump();
+        assert_eq!(self.client.tcp_connected(conn), Ok(true));
+        let (accepted, _) = self.server.tcp_accept(self.listener).unwrap().unwrap();
+        self.out_c.readable.clear();
+        self.out_s.readable.clear();
+        (conn, accepted)
+    }
+
+    /// Both ends close, the client first, so that the client's end waits
+    /// in TIME-WAIT. Returns the server's FIN frame.
+    fn close_both(&mut self, conn: SocketId, accepted: SocketId) -> Vec<u8> {
+        self.client.tcp_close(SimTime::ZERO, conn, &mut self.out_c);
+        self.pump();
+        self.server
+            .tcp_close(SimTime::ZERO, accepted, &mut self.out_s);
+        let fin = self.out_s.frames[0].1.clone();
+        self.pump();
+        fin
+    }
 }
 
 /// A connection from 10.0.0.1 to [`SERVER`], accepted: (client, its
 /// socket, server, the accepted socket, their outboxes emptied).
 fn connected() -> (IpNode, SocketId, IpNode, SocketId, Outbox, Outbox) {
-    let (mut client, mut server, listener, mut out_c, mut out_s) = hosts();
-    let (conn, accepted) = open(&mut client, &mut server, listener, &mut out_c, &mut out_s);
-    (client, conn, server, accepted, out_c, out_s)
+    let mut h = Hosts::new();
+    let (conn, accepted) = h.open();
+    (h.client, conn, h.server, accepted, h.out_c, h.out_s)
 }
 
 /// A read that finds nothing changes nothing in the connection: it sends
@@ -153,14 +182,11 @@ fn time_wait_is_a_record_that_answers_and_expires() {
     use crate::trace::event::Note;
     use std::time::Duration;
 
-    let (mut client, conn, mut server, accepted, mut out_c, mut out_s) = connected();
-    let now = SimTime::ZERO;
-    let ends = client.tcp().conn(conn).unwrap().tcb.ends();
-    client.tcp_close(now, conn, &mut out_c);
-    pump(now, &mut client, &mut server, &mut out_c, &mut out_s);
-    server.tcp_close(now, accepted, &mut out_s);
-    let fin = out_s.frames[0].1.clone();
-    pump(now, &mut client, &mut server, &mut out_c, &mut out_s);
+    let mut h = Hosts::new();
+    let (conn, accepted) = h.open();
+    let ends = h.client.tcp().conn(conn).unwrap().tcb.ends();
+    let fin = h.close_both(conn, accepted);
+    let client = &mut h.client;
     assert_eq!(client.tcp().state(conn), Some(State::TimeWait));
     assert_eq!(client.tcp().time_wait_records(), 1);
     assert!(
@@ -172,7 +198,7 @@ fn time_wait_is_a_record_that_answers_and_expires() {
     let minute = Duration::from_secs(60);
 
     // The peer's FIN again, a second later: an ACK, and 2 MSL from then.
-    let later = now + Duration::from_secs(1);
+    let later = SimTime::ZERO + Duration::from_secs(1);
     let mut out = Outbox::new(true);
     client.on_frame(later, 0, fin, &mut out);
     assert_eq!(out.frames.len(), 1, "the ACK");
@@ -232,25 +258,6 @@ fn rewrite_tcp(frame: &[u8], change: impl FnOnce(&mut crate::wire::TcpRepr)) -> 
     frame
 }
 
-/// Both ends of `conn`/`accepted` close, the client first: the client's
-/// end waits in TIME-WAIT. Returns the server's FIN frame.
-fn close_both(
-    client: &mut IpNode,
-    conn: SocketId,
-    server: &mut IpNode,
-    accepted: SocketId,
-    out_c: &mut Outbox,
-    out_s: &mut Outbox,
-) -> Vec<u8> {
-    let now = SimTime::ZERO;
-    client.tcp_close(now, conn, out_c);
-    pump(now, client, server, out_c, out_s);
-    server.tcp_close(now, accepted, out_s);
-    let fin = out_s.frames[0].1.clone();
-    pump(now, client, server, out_c, out_s);
-    fin
-}
-
 /// A RST at RCV.NXT ends a TIME-WAIT record at once, as it ends a whole
 /// connection: CLOSED, its timer cancelled, nothing sent, its ends free.
 #[test]
@@ -260,16 +267,11 @@ fn a_rst_ends_a_time_wait_record() {
     use crate::trace::event::Note;
     use crate::wire::TcpFlags;
 
-    let (mut client, conn, mut server, accepted, mut out_c, mut out_s) = connected();
-    let ends = client.tcp().conn(conn).unwrap().tcb.ends();
-    let fin = close_both(
-        &mut client,
-        conn,
-        &mut server,
-        accepted,
-        &mut out_c,
-        &mut out_s,
-    );
+    let mut h = Hosts::new();
+    let (conn, accepted) = h.open();
+    let ends = h.client.tcp().conn(conn).unwrap().tcb.ends();
+    let fin = h.close_both(conn, accepted);
+    let client = &mut h.client;
     assert_eq!(client.tcp().time_wait_records(), 1);
     let rst = rewrite_tcp(&fin, |r| {
         r.seq = r.seq.wrapping_add(1);
@@ -308,22 +310,16 @@ fn time_wait_records_keep_their_own_shapes() {
     use crate::wire::Ipv4Packet;
     use std::time::Duration;
 
-    let (mut client, mut server, listener, mut out_c, mut out_s) = hosts();
+    let mut h = Hosts::new();
     let mut fins = Vec::new();
     // TTLs 1 to MAX_SHAPES + 1: one shape each.
     for ttl in 1..=MAX_SHAPES as u8 + 1 {
-        let (conn, accepted) = open(&mut client, &mut server, listener, &mut out_c, &mut out_s);
-        client.tcp().conn(conn).unwrap().ttl = ttl;
-        let fin = close_both(
-            &mut client,
-            conn,
-            &mut server,
-            accepted,
-            &mut out_c,
-            &mut out_s,
-        );
+        let (conn, accepted) = h.open();
+        h.client.tcp().conn(conn).unwrap().ttl = ttl;
+        let fin = h.close_both(conn, accepted);
         fins.push((conn, ttl, fin));
     }
+    let client = &mut h.client;
     assert_eq!(client.tcp().time_wait_records(), MAX_SHAPES);
     let (last, _, _) = fins[MAX_SHAPES];
     let whole = client.tcp().conn(last).map(|c| c.tcb.state());
