@@ -108,14 +108,18 @@ enum Payload<'a, F> {
 }
 
 impl<F: FnOnce(&mut [u8])> Payload<'_, F> {
-    /// Writes the whole payload into `buf` (exactly its length), giving a
-    /// frame it came in back to `out`'s pool.
-    fn write_into(self, buf: &mut [u8], out: &mut Outbox) {
+    /// Writes the whole payload into `buf` (exactly its length); returns
+    /// the frame it came in, spent, for the caller to give back to the
+    /// pool.
+    fn write_into(self, buf: &mut [u8]) -> Option<Vec<u8>> {
         match self {
-            Payload::Body(body) => body.write_into(buf),
+            Payload::Body(body) => {
+                body.write_into(buf);
+                None
+            }
             Payload::Framed(frame) => {
                 buf.copy_from_slice(&frame[FRAMED_PAYLOAD..FRAMED_PAYLOAD + buf.len()]);
-                out.recycle(frame);
+                Some(frame)
             }
         }
     }
@@ -199,20 +203,9 @@ impl IpNode {
                 return Err(too_big);
             }
             note_route(out, dgram.dst, &route, false);
-            let mut framed = None;
-            self.send_local(
-                now,
-                dgram,
-                |buf| match payload {
-                    Payload::Body(body) => body.write_into(buf),
-                    Payload::Framed(frame) => {
-                        buf.copy_from_slice(&frame[FRAMED_PAYLOAD..FRAMED_PAYLOAD + buf.len()]);
-                        framed = Some(frame);
-                    }
-                },
-                out,
-            );
-            if let Some(frame) = framed {
+            let mut spent = None;
+            self.send_local(now, dgram, |buf| spent = payload.write_into(buf), out);
+            if let Some(frame) = spent {
                 out.recycle(frame);
             }
             return Ok(());
@@ -291,7 +284,9 @@ impl IpNode {
         let mut pieces = std::mem::take(&mut self.scratch);
         pieces.clear();
         pieces.resize(dgram.payload_len, 0);
-        payload.write_into(&mut pieces, out);
+        if let Some(frame) = payload.write_into(&mut pieces) {
+            out.recycle(frame);
+        }
         self.send_fragments(now, route.iface, next_hop, repr, &pieces, out);
         self.scratch = pieces;
         Ok(())

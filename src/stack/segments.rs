@@ -12,6 +12,27 @@ use super::ip_output::framed;
 use crate::sim::Outbox;
 use crate::wire::TcpRepr;
 
+/// The segment `repr` (its `payload_len` taken from `payload`) from `src`
+/// to `dst`, checksum and all, in a frame from `out`'s pool after room for
+/// the Ethernet and IPv4 headers (see [`framed`]): the frame, and the
+/// length of the segment in it.
+pub(super) fn frame_segment(
+    repr: &TcpRepr,
+    payload: &[u8],
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    out: &mut Outbox,
+) -> (Vec<u8>, usize) {
+    let repr = TcpRepr {
+        payload_len: payload.len(),
+        ..*repr
+    };
+    let frame = framed(out, repr.header_len(), payload, |buf| {
+        repr.emit(buf, src, dst);
+    });
+    (frame, repr.buffer_len())
+}
+
 /// Segments waiting to be sent, in the order they were pushed.
 #[derive(Debug, Default)]
 pub struct Segments {
@@ -30,14 +51,8 @@ impl Segments {
         dst: Ipv4Addr,
         out: &mut Outbox,
     ) {
-        let repr = TcpRepr {
-            payload_len: payload.len(),
-            ..*repr
-        };
-        let frame = framed(out, repr.header_len(), payload, |buf| {
-            repr.emit(buf, src, dst);
-        });
-        self.frames.push((frame, repr.buffer_len()));
+        self.frames
+            .push(frame_segment(repr, payload, src, dst, out));
     }
 
     /// Takes the segments out, in order: each frame with the length of

@@ -7,6 +7,7 @@ use super::ip_input::note_unparsable;
 use super::ip_node::IpNode;
 use super::ip_output::Datagram;
 use super::loopback::socket_addrs;
+use super::segments::frame_segment;
 use super::tcp::{rst_for_closed, Endpoints, State, Tcb, TcpConfig, TcpError, TimeWait};
 use super::tcp_table::{Conn, TcpSocket, TcpTable};
 use super::timer::Timer;
@@ -469,10 +470,14 @@ impl IpNode {
             df_when_fits: true,
             payload_len: len,
         };
-        // As send_segment: TCP's own retransmission deals with the loss.
+        // A segment that cannot be routed is traced by send_ip; TCP's own
+        // retransmission deals with the loss.
         let _ = self.send_ip_framed(now, dgram, frame, out);
     }
 
+    /// Sends the segment `repr` with `payload` from `ends.local` to
+    /// `ends.remote` with TTL `ttl` (one outside a connection's turn: a
+    /// RST for a segment no connection takes).
     fn send_segment(
         &mut self,
         now: SimTime,
@@ -482,23 +487,8 @@ impl IpNode {
         payload: &[u8],
         out: &mut Outbox,
     ) {
-        let repr = TcpRepr {
-            payload_len: payload.len(),
-            ..*repr
-        };
         let (src, dst) = (*ends.local.ip(), *ends.remote.ip());
-        let dgram = Datagram {
-            src: Some(src),
-            dst,
-            protocol: IpProtocol::TCP,
-            ttl,
-            df_when_fits: true,
-            payload_len: repr.buffer_len(),
-        };
-        let emit = |buf: &mut [u8]| repr.emit(buf, src, dst);
-        // A segment that cannot be routed is traced by send_ip; TCP's own
-        // retransmission deals with the loss.
-        let head_len = repr.header_len();
-        let _ = self.send_ip_data(now, dgram, head_len, payload, emit, out);
+        let (frame, len) = frame_segment(repr, payload, src, dst, out);
+        self.send_framed_segment(now, ends, ttl, frame, len, out);
     }
 }
