@@ -28,8 +28,9 @@ enum Close {
     PeerFirst,
 }
 
-/// A segment sent to the connection in TIME-WAIT, relative to where it is.
-#[derive(Clone, Debug)]
+/// A segment sent to the connection in TIME-WAIT, relative to where it is
+/// (by default: at RCV.NXT, acknowledging nothing, no flag, no window).
+#[derive(Clone, Debug, Default)]
 struct Probe {
     /// Milliseconds after the previous step (large ones cross the
     /// out-of-window ACK limit's 500 ms and 2 MSL).
@@ -335,18 +336,11 @@ fn a_connection_with_something_pending_is_not_reduced() {
     let fin = segment(
         &tcb,
         &Probe {
-            after_ms: 0,
             seq: -1,
-            ack: 0,
-            syn: false,
             ack_flag: true,
             fin: true,
-            rst: false,
             window: 1000,
-            data: 0,
-            ts: None,
-            sack: Vec::new(),
-            tick: false,
+            ..Probe::default()
         },
     );
     let mut events = Vec::new();
@@ -361,22 +355,7 @@ fn a_connection_with_something_pending_is_not_reduced() {
         &tcb,
         &Probe {
             rst: true,
-            fin: false,
-            seq: 0,
-            ..Probe {
-                after_ms: 0,
-                seq: 0,
-                ack: 0,
-                syn: false,
-                ack_flag: false,
-                fin: false,
-                rst: false,
-                window: 0,
-                data: 0,
-                ts: None,
-                sack: Vec::new(),
-                tick: false,
-            }
+            ..Probe::default()
         },
     );
     tcb.on_segment(ms(13_001), &rst.0, &rst.1, &mut events);
