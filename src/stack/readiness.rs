@@ -37,7 +37,7 @@ impl IpNode {
     pub fn poll_state(&mut self, id: SocketId) -> PollState {
         let waiting = match self.tcp.as_mut().and_then(|t| t.sockets.get(&id)) {
             Some(TcpSocket::Listener(l)) => l.ready.len(),
-            Some(TcpSocket::Conn(c)) => c.tcb.recv_available(),
+            Some(TcpSocket::Conn(c)) => return c.poll_state(),
             None => self.udp().queued(id),
         };
         PollState {

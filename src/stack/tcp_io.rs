@@ -9,7 +9,7 @@ use super::ip_output::Datagram;
 use super::loopback::socket_addrs;
 use super::segments::frame_segment;
 use super::tcp::{rst_for_closed, Endpoints, State, Tcb, TcpConfig, TcpError, TimeWait};
-use super::tcp_table::{Conn, TcpSocket, TcpTable};
+use super::tcp_table::{Conn, Seen, TcpSocket, TcpTable};
 use super::timer::Timer;
 use super::udp::{errno, SocketId};
 use crate::sim::{bufpool, Outbox, SimTime};
@@ -267,8 +267,10 @@ impl IpNode {
         };
         let events = &mut self.tcp_events;
         let mut on_time = |conn: &mut Conn| {
+            let before = conn.seen();
             conn.timer_at = None;
             conn.tcb.on_time(now, events);
+            before
         };
         let mut fired = table.conn(id).map(&mut on_time);
         if fired.is_none() {
@@ -288,7 +290,7 @@ impl IpNode {
             fired = table.with_conn(id, on_time);
         }
         if fired.is_some() {
-            self.tcp_flush(now, id, out);
+            self.tcp_flush_after(now, id, fired, out);
         }
     }
 
@@ -326,10 +328,14 @@ impl IpNode {
         };
         if let Some(id) = self.tcp().find(&ends) {
             let events = &mut self.tcp_events;
-            if let Some(t) = self.tcp.as_mut() {
-                t.with_conn(id, |conn| conn.tcb.on_segment(now, &repr, payload, events));
-            }
-            return self.tcp_flush(now, id, out);
+            let before = self.tcp.as_mut().and_then(|t| {
+                t.with_conn(id, |conn| {
+                    let before = conn.seen();
+                    conn.tcb.on_segment(now, &repr, payload, events);
+                    before
+                })
+            });
+            return self.tcp_flush_after(now, id, before, out);
         }
         let opening = repr.flags.syn && !repr.flags.ack && !repr.flags.rst;
         if let Some(listener) = self.tcp().listener_for(ends.local).filter(|_| opening) {
@@ -373,8 +379,27 @@ impl IpNode {
     /// it (the events in `self.tcp_events`, then its own), re-arms its
     /// timer, wakes whoever waits on it, and forgets it once it is over and
     /// let go of, or reduces it to a TIME-WAIT record once it only waits
-    /// out 2 MSL (see [`TcpTable::settle_time_wait`]).
+    /// out 2 MSL (see [`TcpTable::settle_time_wait`]). After a program's
+    /// call; for a segment or a timer, [`IpNode::tcp_flush_after`].
     pub(super) fn tcp_flush(&mut self, now: SimTime, id: SocketId, out: &mut Outbox) {
+        self.tcp_flush_after(now, id, None, out);
+    }
+
+    /// [`IpNode::tcp_flush`] after a segment or a timer reached connection
+    /// `id`, which looked like `before` to its waiters until then: if it
+    /// still does, nobody is woken. Linux wakes a socket's waiters when
+    /// data, a FIN, an error or a state change arrives, or when room frees
+    /// up for a writer (`sk_data_ready`, `sk_state_change`,
+    /// `sk_error_report`, `sk_write_space`), each of which shows in
+    /// [`Seen`]; a bare ACK that changes none of it wakes nobody there
+    /// either. `None` (a program's call): the waiters are woken anyway.
+    pub(super) fn tcp_flush_after(
+        &mut self,
+        now: SimTime,
+        id: SocketId,
+        before: Option<Seen>,
+        out: &mut Outbox,
+    ) {
         let mut events = std::mem::take(&mut self.tcp_events);
         let Some(conn) = self.tcp.as_mut().and_then(|t| t.conn(id)) else {
             events.clear();
@@ -420,6 +445,7 @@ impl IpNode {
         // Only an established connection not yet accepted moves to its
         // listener's queue (looked at here, to spare a second lookup).
         let may_promote = conn.listener.is_some() && conn.tcb.established();
+        let wake = over || before.is_none_or(|seen| seen != conn.seen());
         for event in events.drain(..) {
             out.note(|| Note::Tcp {
                 local: ends.local,
@@ -437,7 +463,9 @@ impl IpNode {
         if let Some(listener) = may_promote.then(|| table.promote(id)).flatten() {
             out.readable.push(listener);
         }
-        out.readable.push(id);
+        if wake {
+            out.readable.push(id);
+        }
         if over {
             if let Some(c) = table.conn(id) {
                 if c.timer_at.is_some() {

@@ -8,6 +8,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
+use super::readiness::PollState;
 use super::tcp::{Endpoints, State, Tcb, TcpConfig, TimeWait, TimeWaitShape};
 use super::udp::{errno, next_free_port, SocketId, EPHEMERAL};
 use crate::sim::fxhash::FxBuild;
@@ -58,6 +59,35 @@ pub struct Conn {
     pub ttl: u8,
     /// `shutdown(Read)` was called: reads return end of stream.
     pub read_shut: bool,
+}
+
+/// What a process waiting on a connection can see of it: its state and
+/// what `poll` reports of it. Every blocked call (`read`, `write`,
+/// `connect`) and every poller decides from these alone whether it can go
+/// on, so a segment or a timer that leaves them as they were has nobody to
+/// wake ([`Conn::seen`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seen {
+    state: State,
+    poll: PollState,
+}
+
+impl Conn {
+    /// Its [`PollState`]: the `epoll` mask and the bytes waiting to be read.
+    pub fn poll_state(&self) -> PollState {
+        PollState {
+            mask: self.tcb.poll_mask(self.read_shut),
+            waiting: self.tcb.recv_available(),
+        }
+    }
+
+    /// What a waiter sees of it now (see [`Seen`]).
+    pub fn seen(&self) -> Seen {
+        Seen {
+            state: self.tcb.state(),
+            poll: self.poll_state(),
+        }
+    }
 }
 
 /// A connection the application has closed, reduced to its TIME-WAIT
