@@ -4,6 +4,8 @@
 
 use std::net::SocketAddrV4;
 
+use super::readiness::EPOLLOUT;
+use super::tcp::TcpConfig;
 use super::udp::SocketId;
 use super::{IpIface, IpNode};
 use crate::sim::{Outbox, SimTime};
@@ -138,6 +140,90 @@ fn a_read_that_finds_nothing_sends_nothing_and_wakes_nobody() {
     );
     assert_eq!(&buf[..5], b"hello");
     assert_eq!(out_s.readable, vec![accepted]);
+}
+
+/// The TCP sequence and acknowledgment numbers of an Ethernet frame
+/// carrying an IPv4 packet without options.
+fn seq_ack(frame: &[u8]) -> (u32, u32) {
+    let tcp = &frame[14 + 20..];
+    let word = |at: usize| u32::from_be_bytes([tcp[at], tcp[at + 1], tcp[at + 2], tcp[at + 3]]);
+    (word(4), word(8))
+}
+
+/// A writer that filled its send buffer hears of room (its wake-up, and
+/// `EPOLLOUT`) only once the room is half of what is still queued, a
+/// third of the buffer, as Linux's `sk_stream_write_space`: the ACKs
+/// before that change nothing a waiter sees and wake nobody. Every
+/// segment that brings the reader data wakes it.
+#[test]
+fn a_full_send_buffer_tells_its_writer_once_a_third_is_free() {
+    const SEG: usize = 1448;
+    let buffer = 12 * SEG;
+    let mut h = Hosts::new();
+    h.client.set_tcp_config(TcpConfig {
+        send_buffer: buffer,
+        ..TcpConfig::default()
+    });
+    let (conn, accepted) = h.open();
+    let now = SimTime::ZERO;
+    let data = vec![7u8; 20 * SEG];
+    let wrote = h.client.tcp_write(now, conn, &data, false, &mut h.out_c);
+    assert_eq!(wrote, Ok(Some(buffer)), "the write fills the buffer");
+    assert_eq!(h.client.poll_mask(conn) & EPOLLOUT, 0);
+    h.out_c.readable.clear();
+
+    // Segments reach the server one at a time, and its ACKs the client.
+    let mut to_server: std::collections::VecDeque<Vec<u8>> = std::mem::take(&mut h.out_c.frames)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect();
+    let first_seq = seq_ack(&to_server[0]).0;
+    let mut woken_at = Vec::new();
+    while let Some(frame) = to_server.pop_front() {
+        h.server.on_frame(now, 0, frame, &mut h.out_s);
+        assert_eq!(h.out_s.readable, vec![accepted], "data wakes the reader");
+        h.out_s.readable.clear();
+        for (_, ack) in std::mem::take(&mut h.out_s.frames) {
+            let acked = seq_ack(&ack).1.wrapping_sub(first_seq) as usize;
+            h.client.on_frame(now, 0, ack, &mut h.out_c);
+            let writable = h.client.poll_mask(conn) & EPOLLOUT != 0;
+            let free = acked;
+            let queued = buffer - acked;
+            assert_eq!(
+                writable,
+                free >= queued / 2,
+                "EPOLLOUT with {acked} bytes acked"
+            );
+            if !h.out_c.readable.is_empty() {
+                assert_eq!(h.out_c.readable, vec![conn]);
+                woken_at.push(acked);
+                h.out_c.readable.clear();
+            }
+            to_server.extend(
+                std::mem::take(&mut h.out_c.frames)
+                    .into_iter()
+                    .map(|(_, f)| f),
+            );
+        }
+    }
+    // The first ACK of at least a third of the buffer (4 segments) woke
+    // the writer; the ACKs before it did not, and (the mask staying up)
+    // nor did the later ones.
+    assert_eq!(woken_at.len(), 1, "woken after {woken_at:?} bytes acked");
+    assert!(
+        woken_at[0] >= 4 * SEG,
+        "woken after {} bytes acked",
+        woken_at[0]
+    );
+    assert!(
+        woken_at[0] < 6 * SEG,
+        "woken after {} bytes acked",
+        woken_at[0]
+    );
+    // The writer then queues what is free: all of it was acknowledged.
+    let rest = &data[buffer..];
+    let wrote = h.client.tcp_write(now, conn, rest, false, &mut h.out_c);
+    assert_eq!(wrote, Ok(Some(rest.len().min(buffer))));
 }
 
 /// A segment whose TCP checksum is wrong is dropped by `on_frame`, and

@@ -11,9 +11,10 @@ impl Tcb {
     /// - `EPOLLIN | EPOLLRDHUP` once the peer's FIN arrived (or reading
     ///   was shut down by `read_shut`), `EPOLLIN` when data waits;
     /// - `EPOLLOUT` when the handshake is over and the send buffer has
-    ///   room (Linux waits for a third of it free, `sk_stream_wspace >=
-    ///   sk_stream_min_wspace`; we report any room, which only wakes a
-    ///   writer sooner);
+    ///   room for half of what it holds, as Linux's
+    ///   `__sk_stream_is_writeable` (a write succeeds with less, but a
+    ///   writer that filled the buffer is woken only once a third of it is
+    ///   free);
     /// - `EPOLLERR` while an error waits to be read (`SO_ERROR`).
     pub fn poll_mask(&self, read_shut: bool) -> u32 {
         let mut mask = 0;
@@ -30,7 +31,7 @@ impl Tcb {
             mask |= EPOLLIN;
         }
         let handshaking = matches!(self.state, State::SynSent | State::SynReceived);
-        if !handshaking && !write_shut && self.send.free() > 0 {
+        if !handshaking && !write_shut && self.send.writable() {
             mask |= EPOLLOUT;
         }
         if self.error.is_some() {

@@ -60,6 +60,18 @@ impl SendQueue {
         self.capacity.saturating_sub(self.buf.len())
     }
 
+    /// Whether a writer is told it may write (`EPOLLOUT`, the wake of a
+    /// blocked `write`): the free room is at least half of what is queued,
+    /// so a writer that filled the buffer hears of it once a third of it is
+    /// free, not at every ACK. Linux's `__sk_stream_is_writeable`
+    /// (include/net/sock.h: `sk_stream_wspace(sk) >=
+    /// sk_stream_min_wspace(sk)`, the latter `sk_wmem_queued >> 1`), which
+    /// `tcp_poll` reports and `sk_stream_write_space` waits for.
+    pub(super) fn writable(&self) -> bool {
+        let free = self.free();
+        free > 0 && free >= self.buf.len() / 2
+    }
+
     /// Gives the buffer's memory back when it holds nothing (a connection
     /// in TIME-WAIT sends no more data, and a busy host keeps thousands).
     pub(super) fn release_if_empty(&mut self) {
