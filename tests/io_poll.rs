@@ -333,6 +333,81 @@ static ASYNC_PORT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::
 /// task per client. The second client is answered while the first still
 /// holds its connection open, which a server handling one client at a
 /// time could not do.
+/// A writer that filled its send buffer is told it may write again
+/// (`writable`) only once a good part of it is free, as Linux's
+/// `sk_stream_write_space` does (room for half of what is still queued, a
+/// third of the buffer), not at the first ACK: the first write after the
+/// event takes at least a quarter of the 64 KiB `SO_SNDBUF`. The reader's
+/// own buffer is small and it starts late, so the writer does fill its
+/// buffer; then it reads everything.
+#[test]
+fn a_full_send_buffer_is_writable_again_once_a_third_is_free() {
+    use simnet::net::SocketBuffers;
+    const TOTAL: usize = 4 << 20;
+    const SNDBUF: usize = 64 * 1024;
+    fn server() {
+        let listener = simnet::net::TcpListener::bind("0.0.0.0:8000").expect("bind");
+        listener.set_recv_buffer_size(SNDBUF).expect("SO_RCVBUF");
+        let (mut s, _) = listener.accept().expect("accept");
+        simnet::thread::sleep(Duration::from_millis(200));
+        let mut buf = vec![0u8; 4096];
+        let mut total = 0;
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => total += n,
+                Err(e) => panic!("read: {e}"),
+            }
+        }
+        println!("server: read {total} bytes");
+    }
+    fn client() {
+        let stream = simnet::net::TcpStream::connect(("pc2", 8000)).expect("connect");
+        stream.set_send_buffer_size(SNDBUF).expect("SO_SNDBUF");
+        stream.set_nonblocking(true).expect("non-blocking");
+        let mut c = TcpStream::from_std(stream);
+        let mut poll = Poll::new().expect("poll");
+        let mut events = Events::with_capacity(8);
+        poll.registry()
+            .register(&mut c, Token(5), Interest::WRITABLE)
+            .expect("register");
+        let data = vec![7u8; TOTAL];
+        let (mut sent, mut waits, mut small_refills) = (0, 0, 0);
+        let mut after_wait = false;
+        while sent < TOTAL {
+            match c.write(&data[sent..]) {
+                Ok(n) => {
+                    // (The last write takes only what is left.)
+                    if after_wait && n < SNDBUF / 4 && sent + n < TOTAL {
+                        small_refills += 1;
+                    }
+                    after_wait = false;
+                    sent += n;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    poll.poll(&mut events, Some(Duration::from_secs(5)))
+                        .expect("poll");
+                    assert!(!events.is_empty(), "no writable event in 5 s");
+                    waits += 1;
+                    after_wait = true;
+                }
+                Err(e) => panic!("write: {e}"),
+            }
+        }
+        c.shutdown(std::net::Shutdown::Write).expect("shutdown");
+        println!("client: waited for room: {}", waits > 0);
+        println!("client: refills of less than a quarter of the buffer: {small_refills}");
+    }
+    same_on_both(
+        &[part("pc2", 0, server), part("pc1", 100, client)],
+        &[
+            "server: read 4194304 bytes",
+            "client: waited for room: true",
+            "client: refills of less than a quarter of the buffer: 0",
+        ],
+    );
+}
+
 #[test]
 fn an_async_server_serves_two_clients_at_once_on_both_backends() {
     use simnet::io::runtime::Runtime;

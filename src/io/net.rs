@@ -103,6 +103,13 @@ impl TcpStream {
         })
     }
 
+    /// Wraps a stream made with `simnet::net` (connected, with its
+    /// options set: a send buffer, say), as mio's `from_std`. As there, the
+    /// caller sets it non-blocking first (`set_nonblocking(true)`).
+    pub fn from_std(stream: net::TcpStream) -> TcpStream {
+        TcpStream { inner: stream }
+    }
+
     /// The peer's address (`NotConnected` while the handshake goes on).
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.inner.peer_addr()
