@@ -165,7 +165,11 @@ impl IpNode {
     /// (`Ok(None)`, `WouldBlock`) changed nothing in the connection, and
     /// every change is flushed where it happens, so there is nothing to
     /// send and nobody to wake: the flush is skipped (a reader that loops
-    /// until it would block pays for it once per wait otherwise).
+    /// until it would block pays for it once per wait otherwise). A read
+    /// that took bytes without wanting a window update sent has nothing to
+    /// send either ([`Tcb::has_pending`]): its waiters hear of it, and the
+    /// rest of the flush is skipped (a bulk receiver reads once per
+    /// segment).
     fn flush_after_read<T>(
         &mut self,
         now: SimTime,
@@ -173,8 +177,12 @@ impl IpNode {
         result: &Result<Option<T>, i32>,
         out: &mut Outbox,
     ) {
-        if !matches!(result, Ok(None)) {
-            self.tcp_flush(now, id, out);
+        match result {
+            Ok(None) => {}
+            Ok(Some(_)) if self.tcp().conn(id).is_some_and(|c| !c.tcb.has_pending()) => {
+                out.readable.push(id);
+            }
+            _ => self.tcp_flush(now, id, out),
         }
     }
 

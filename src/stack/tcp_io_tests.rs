@@ -226,6 +226,46 @@ fn a_full_send_buffer_tells_its_writer_once_a_third_is_free() {
     assert_eq!(wrote, Ok(Some(rest.len().min(buffer))));
 }
 
+/// A read that takes bytes without opening the window enough sends
+/// nothing, and tells the socket's waiters; the read that opens a window
+/// shut to less than half of the buffer sends the window update at once
+/// (Linux's `tcp_cleanup_rbuf` rule), with the window it opened.
+#[test]
+fn a_read_sends_a_window_update_only_when_it_opens_the_window() {
+    const BUFFER: usize = 8 * 1448;
+    let mut h = Hosts::new();
+    h.server.set_tcp_config(TcpConfig {
+        recv_buffer: BUFFER,
+        ..TcpConfig::default()
+    });
+    let (conn, accepted) = h.open();
+    let now = SimTime::ZERO;
+    let data = vec![1u8; BUFFER];
+    let wrote = h.client.tcp_write(now, conn, &data, false, &mut h.out_c);
+    assert_eq!(wrote, Ok(Some(BUFFER)));
+    h.pump();
+    h.out_s.readable.clear();
+
+    let mut buf = vec![0u8; BUFFER];
+    let read = h
+        .server
+        .tcp_read_into(now, accepted, &mut buf[..1000], false, &mut h.out_s);
+    assert_eq!(read, Ok(Some(1000)));
+    assert!(h.out_s.frames.is_empty(), "a window update for 1000 bytes");
+    assert_eq!(h.out_s.readable, vec![accepted], "the read's waiters told");
+    h.out_s.readable.clear();
+
+    let read = h
+        .server
+        .tcp_read_into(now, accepted, &mut buf, false, &mut h.out_s);
+    assert_eq!(read, Ok(Some(BUFFER - 1000)));
+    assert_eq!(h.out_s.frames.len(), 1, "the window update");
+    let tcp = &h.out_s.frames[0].1[14 + 20..];
+    let window = u16::from_be_bytes([tcp[14], tcp[15]]);
+    assert_eq!(usize::from(window), BUFFER, "the whole buffer is open");
+    assert_eq!(h.out_s.readable, vec![accepted]);
+}
+
 /// A segment whose TCP checksum is wrong is dropped by `on_frame`, and
 /// taken on trust by `on_intact_frame` (which the simulation uses only
 /// while no link has corrupted a frame): the checksum is the one thing

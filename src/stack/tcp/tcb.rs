@@ -368,6 +368,21 @@ impl Tcb {
         self.recv_end(buf.is_empty(), peek)
     }
 
+    /// Whether anything waits for the host's flush: a segment to send (an
+    /// ACK or window update, a retransmission, a probe, a RST) or an event
+    /// to report. After a read that took data, only a window update the
+    /// read decided on ([`Tcb::recv`], Linux's `tcp_cleanup_rbuf` rule) can
+    /// be waiting, since everything else was flushed where it happened; a
+    /// read with nothing waiting changed only how full the receive buffer
+    /// is, which the next segment's window says anyway.
+    pub fn has_pending(&self) -> bool {
+        self.ack_now
+            || self.rexmit_head
+            || self.probe_pending
+            || !self.rst_out.is_empty()
+            || !self.events.is_empty()
+    }
+
     /// [`Tcb::recv`] of up to `max` bytes appended to `out` (which need not
     /// be zeroed first): the host's read path, which hands the bytes to the
     /// process in a reused buffer.
